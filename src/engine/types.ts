@@ -1,0 +1,129 @@
+// The engine's contract with the rest of swarmscope: what it is given (SimConfig, already validated and
+// resolved to integer units by src/scenario/) and what it reports (SimResult). Times are integer
+// microseconds, sizes integer bytes, rates integer bytes per second.
+
+/** Seed-side choking algorithms a peer can be set to use once it has the whole file. */
+export type SeedChoker = 'mainline' | 'round-robin' | 'fastest-upload';
+
+/**
+ * Per-peer overrides of the client profile, named as users know them from real clients.
+ * Times in µs. Unset fields take the profile's value.
+ */
+export interface PeerSettings {
+  unchokeInterval?: number;
+  optimisticUnchokeInterval?: number;
+  snubTimeout?: number;
+  maxUploads?: number;
+  seedChoker?: SeedChoker;
+}
+
+export interface PeerSpec {
+  /** Unique name; `count` groups are already expanded to `name-1` … `name-N`. */
+  name: string;
+  /** Name of the scenario entry this peer came from (the group name for `count` entries). */
+  group: string;
+  seed: boolean;
+  subject: boolean;
+  /** Upload capacity in bytes/s; 0 = sends no piece at all (still advertises). */
+  upload: number;
+  /** Download capacity in bytes/s; null = unlimited. */
+  download: number | null;
+  /** This peer's share of a connection's one-way latency, µs (a connection's latency is the sum of both ends'). */
+  latency: number;
+  /** µs */
+  joinAt: number;
+  /** µs or null */
+  leaveAt: number | null;
+  /** µs of seeding after completion, then leave; null = stay. */
+  leaveAfterComplete: number | null;
+  /** Client profile name (see src/engine/profiles.ts). */
+  client: string;
+  settings: PeerSettings;
+}
+
+export interface FileSpec {
+  path: string;
+  length: number;
+}
+
+export interface TorrentSpec {
+  /** Bytes, a multiple of 16 KiB. */
+  pieceLength: number;
+  pieces: number;
+  /** Total bytes; the last piece holds size - (pieces - 1) * pieceLength bytes. */
+  size: number;
+  /** Multi-file layout, laid end to end in this order; null for a single file. */
+  files: FileSpec[] | null;
+}
+
+export type ScriptedAction = 'leave' | 'join';
+
+export interface ScriptedEvent {
+  /** µs */
+  at: number;
+  /** Index into SimConfig.peers. */
+  peer: number;
+  action: ScriptedAction;
+}
+
+export interface SimConfig {
+  name: string;
+  /** uint32 */
+  seed: number;
+  torrent: TorrentSpec;
+  /** µs, or null: run until every present peer has completed (capped at 24 h). */
+  stopAt: number | null;
+  peers: PeerSpec[];
+  events: ScriptedEvent[];
+}
+
+/** Wire message names as they appear in result files (BEP 3 spelling, snake_case). */
+export const MESSAGE_NAMES = [
+  'handshake',
+  'bitfield',
+  'have',
+  'interested',
+  'not_interested',
+  'choke',
+  'unchoke',
+  'request',
+  'piece',
+  'cancel',
+] as const;
+export type MessageName = (typeof MESSAGE_NAMES)[number];
+
+export interface PeerResult {
+  name: string;
+  seed: boolean;
+  subject: boolean;
+  upload: number;
+  download: number | null;
+  /** µs or null (never joined) */
+  joinedAt: number | null;
+  leftAt: number | null;
+  completedAt: number | null;
+  /** Piece payload bytes whose transmission this peer finished (delivered or lost in flight). */
+  uploadedBytes: number;
+  /** Piece payload bytes that arrived at this peer, duplicates included. */
+  downloadedBytes: number;
+  /** Pieces verified at the end (the seed's initial pieces included). */
+  piecesHave: number;
+}
+
+export interface SimResult {
+  /** µs */
+  endTime: number;
+  /** Why the run ended. */
+  endReason: 'stopAt' | 'complete' | 'cap' | 'idle';
+  peers: PeerResult[];
+  /** Payload bytes of blocks that were sent but never arrived because a side left first. */
+  lostBytes: number;
+  /** Payload bytes still in flight when the run ended (neither downloaded nor lost). */
+  inFlightBytes: number;
+  /** Count of every wire message sent; a have broadcast counts once per recipient. */
+  messages: Record<MessageName, number>;
+  traceEvents: number;
+}
+
+/** Longest run without stopAt: 24 h of simulated time, in µs. */
+export const MAX_SIM_TIME = 24 * 3600 * 1_000_000;
