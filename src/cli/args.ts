@@ -1,0 +1,96 @@
+// Command-line arguments → options. Pure: no I/O, so it is tested directly.
+import { closest } from '../scenario/suggest';
+
+export interface CliOptions {
+  file: string;
+  /** uint32; overrides the scenario's seed. */
+  seed: number | undefined;
+  /** Seconds > 0; overrides the scenario's stopAt. */
+  until: number | undefined;
+  out: string | undefined;
+}
+
+export type ParsedArgs =
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'error'; message: string };
+
+export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json]
+
+Runs a scenario without the browser and prints a summary.
+
+options:
+  --seed N          use this seed (0 to 4294967295) instead of the scenario's
+  --until SECONDS   stop at this simulated time instead of the scenario's stopAt
+  --out FILE        also write the result as JSON to FILE
+  -h, --help        show this help
+  --version         print the version`;
+
+const VALUE_FLAGS = ['--seed', '--until', '--out'] as const;
+const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
+const MAX_SECONDS = 1e9;
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
+  const files: string[] = [];
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (arg === '--version') {
+      version = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
+      const guess = closest(flag, ALL_FLAGS);
+      return { kind: 'error', message: `unknown option "${flag}"${guess ? `; did you mean "${guess}"?` : ''}` };
+    }
+    const name = flag as (typeof VALUE_FLAGS)[number];
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else value = argv[++i];
+    if (value === undefined || value === '') return { kind: 'error', message: `${name} needs a value` };
+    if (values[name] !== undefined) return { kind: 'error', message: `${name} is given more than once` };
+    values[name] = value;
+  }
+  if (help) return { kind: 'help' };
+  if (version) return { kind: 'version' };
+
+  if (files.length === 0) return { kind: 'error', message: 'no scenario file given' };
+  if (files.length > 1) {
+    return { kind: 'error', message: `expected one scenario file, got ${files.length}: ${files.join(', ')}` };
+  }
+
+  let seed: number | undefined;
+  if (values['--seed'] !== undefined) {
+    const text = values['--seed'];
+    seed = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+    if (!(seed >= 0 && seed <= 0xffff_ffff)) {
+      return { kind: 'error', message: `--seed: expected a whole number from 0 to 4294967295, got "${text}"` };
+    }
+  }
+  let until: number | undefined;
+  if (values['--until'] !== undefined) {
+    const text = values['--until'];
+    until = /^\s*$/.test(text) ? NaN : Number(text);
+    if (!(until >= 1e-6 && until <= MAX_SECONDS)) {
+      return { kind: 'error', message: `--until: expected a number of seconds > 0, got "${text}"` };
+    }
+  }
+  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'] } };
+}

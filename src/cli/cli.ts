@@ -1,0 +1,211 @@
+// The Node shell: read the scenario, run the engine, print a summary, write the result file.
+// Exit codes: 0 ran; 2 bad arguments, unreadable or invalid scenario, unwritable --out; 1 internal error.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ENGINE_VERSION, Sim } from '../engine/sim';
+import { MAX_SIM_TIME, type SimConfig } from '../engine/types';
+import { buildResultFile, stringifyResultFile } from '../export/result';
+import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText, toMicros } from '../scenario';
+import { parseArgs, USAGE, type CliOptions } from './args';
+import { formatSummary } from './summary';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Draw the progress line only on a terminal. */
+  stderrIsTTY: boolean;
+}
+
+const PROGRAM = 'swarmscope';
+/** Simulated time per runUntil slice, µs. */
+const SLICE = 10_000_000;
+/** At most this many slices, however long the run (a stopAt of years must not mean millions of slices). */
+const MAX_SLICES = 10_000;
+/** Wall-clock ms between progress redraws. */
+const REDRAW_MS = 100;
+
+export function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    const version: unknown = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** node:crypto gives the same SHA-256 as @noble/hashes, faster. */
+function nodeSha256(): { update(b: Uint8Array): void; digest(): Uint8Array } {
+  const hash = createHash('sha256');
+  return {
+    update(b) {
+      hash.update(b);
+    },
+    digest() {
+      return new Uint8Array(hash.digest());
+    },
+  };
+}
+
+const errorCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+
+function describeIOError(e: unknown): string {
+  switch (errorCode(e)) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function readScenarioFile(file: string): { bytes: Buffer } | { error: string } {
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) return { error: `cannot read "${file}": is a directory` };
+    if (stat.size > MAX_SCENARIO_BYTES) {
+      return { error: `${file}: the scenario is too large (${stat.size} bytes); at most ${MAX_SCENARIO_BYTES} bytes` };
+    }
+    return { bytes: readFileSync(file) };
+  } catch (e) {
+    return { error: `cannot read "${file}": ${describeIOError(e)}` };
+  }
+}
+
+/** Fail before a long run, not after it, if the result file cannot be written there. */
+function checkOutPath(out: string, scenarioFile: string): string | undefined {
+  const target = resolve(out);
+  if (target === resolve(scenarioFile)) return `--out "${out}" would overwrite the scenario file`;
+  try {
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return `--out "${out}" is a directory`;
+    if (!statSync(dirname(target)).isDirectory()) return `--out "${out}": ${dirname(out)} is not a directory`;
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return `--out "${out}": the folder ${dirname(out)} does not exist`;
+    return `--out "${out}": cannot write there (${describeIOError(e)})`;
+  }
+  return undefined;
+}
+
+function applyOverrides(config: SimConfig, options: CliOptions): SimConfig {
+  return {
+    ...config,
+    seed: options.seed ?? config.seed,
+    stopAt: options.until === undefined ? config.stopAt : toMicros(options.until),
+  };
+}
+
+function run(sim: Sim, io: CliIO): void {
+  const horizon = sim.config.stopAt ?? MAX_SIM_TIME;
+  const slice = Math.max(SLICE, Math.ceil(horizon / MAX_SLICES));
+  const total = sim.config.peers.filter((p) => !p.seed).length;
+  let lastDraw = 0;
+  const draw = (): void => {
+    const completed = sim.result().peers.filter((p) => !p.seed && p.completedAt !== null).length;
+    io.stderr(`\r\x1b[K${(sim.now / 1e6).toFixed(0)} s simulated · ${completed} / ${total} peers complete`);
+  };
+  let t = 0;
+  while (!sim.done) {
+    if (t > horizon) {
+      sim.run(); // the engine should be done by now; let it finish on its own terms
+      break;
+    }
+    t += slice;
+    sim.runUntil(t);
+    if (io.stderrIsTTY && Date.now() - lastDraw >= REDRAW_MS) {
+      lastDraw = Date.now();
+      draw();
+    }
+  }
+  if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+}
+
+export function runCli(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv);
+  if (args.kind === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.kind === 'version') {
+    io.stdout(`${PROGRAM} ${packageVersion()} (engine ${ENGINE_VERSION})\n`);
+    return 0;
+  }
+  if (args.kind === 'error') {
+    io.stderr(`${PROGRAM}: ${args.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { options } = args;
+  const file = options.file;
+
+  const read = readScenarioFile(file);
+  if ('error' in read) {
+    io.stderr(`${PROGRAM}: ${read.error}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    // fatal: a file that is not UTF-8 is an error, not silently mangled names. A BOM is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
+  } catch {
+    io.stderr(`${PROGRAM}: ${file}: not valid UTF-8 text\n`);
+    return 2;
+  }
+  const parsed = parseScenarioText(text);
+  if (!parsed.ok) {
+    const lines = formatScenarioErrors(parsed.errors).split('\n');
+    io.stderr(lines.map((line) => `${PROGRAM}: ${file}: ${line}\n`).join(''));
+    return 2;
+  }
+  if (options.out !== undefined) {
+    const problem = checkOutPath(options.out, file);
+    if (problem) {
+      io.stderr(`${PROGRAM}: ${problem}\n`);
+      return 2;
+    }
+  }
+
+  const config = applyOverrides(parsed.config, options);
+  let output: string;
+  let summary: string;
+  try {
+    const sim = new Sim(config, { checkpointEvery: 0 });
+    run(sim, io);
+    const resultFile = buildResultFile({
+      version: packageVersion(),
+      engineVersion: ENGINE_VERSION,
+      scenarioSha256: createHash('sha256').update(read.bytes).digest('hex'),
+      config,
+      result: sim.result(),
+      traceHash: sim.traceHash(nodeSha256()),
+    });
+    output = stringifyResultFile(resultFile);
+    summary = formatSummary(resultFile);
+  } catch (e) {
+    if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+    const message = e instanceof Error ? e.message : String(e);
+    const stack = process.env.SWARMSCOPE_DEBUG && e instanceof Error && e.stack ? `\n${e.stack}` : '';
+    io.stderr(
+      `${PROGRAM}: internal error while running ${file}: ${message}${stack}\n` +
+        (stack ? '' : '(set SWARMSCOPE_DEBUG=1 to see where)\n'),
+    );
+    return 1;
+  }
+
+  io.stdout(`${summary}\n`);
+  if (options.out !== undefined) {
+    try {
+      writeFileSync(options.out, output);
+    } catch (e) {
+      io.stderr(`${PROGRAM}: cannot write "${options.out}": ${describeIOError(e)}\n`);
+      return 2;
+    }
+  }
+  return 0;
+}

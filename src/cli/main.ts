@@ -1,0 +1,8 @@
+// Entry point: `npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json]`.
+import { runCli } from './cli';
+
+process.exitCode = runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
+});

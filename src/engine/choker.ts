@@ -1,0 +1,224 @@
+// Choking: who gets an upload slot. Each algorithm is a pure function from a peer's connections to a
+// plan (one row per connection: unchoke or choke, which slot, why); the engine sends the messages and
+// writes the plan into the trace, so every rechoke can be explained afterwards.
+//
+// Leecher side (mainline, Cohen 2003; mainline 3.x Choker): every rechoke period the `uploadSlots -
+// optimisticSlots` interested, non-snubbed peers that sent us the most bytes over the rolling window
+// get a regular slot; one optimistic unchoke rotates every optimisticInterval, and a peer connected
+// within the last optimisticInterval is newPeerWeight times as likely to get it.
+// Seed side: mainline (Legout et al. 2006: "seed kept unchoked" — peers unchoked within the keep
+// window first, most recent first, then by upload rate — plus "seed random unchoked" slots: 1 in two
+// periods out of three, 2 in the third), libtorrent round robin, libtorrent fastest upload.
+import { windowBytes, WINDOW_BUCKETS } from './bandwidth';
+import type { ClientProfile } from './profiles';
+import { randInt, type Rng } from './prng';
+import type { Half } from './state';
+import { SLOT, WHY } from './trace';
+
+export interface ChokeRow {
+  half: Half;
+  unchoke: boolean;
+  slot: number;
+  why: number;
+  /** Bytes that ranked this peer (received from it for a leecher, sent to it for a seed). */
+  bytes: number;
+}
+
+export interface ChokePlan {
+  rows: ChokeRow[];
+  /** The optimistic unchoke after this plan (half id or -1), and whether it moved. */
+  optimistic: number;
+  rotated: boolean;
+}
+
+export interface ChokeContext {
+  now: number;
+  profile: ClientProfile;
+  pieceLength: number;
+  /** Periodic rechoke number (0, 1, 2, …), for the seed choker's three-period cycle. */
+  round: number;
+  optimistic: number;
+  lastOptimisticAt: number;
+  rng: Rng;
+}
+
+export function isSnubbed(h: Half, now: number, snubTimeout: number): boolean {
+  return h.amInterested && now - Math.max(h.lastBlockAt, h.openedAt) > snubTimeout;
+}
+
+function downBytes(h: Half, ctx: ChokeContext): number {
+  return windowBytes(h.down, ctx.now, ctx.profile.rateWindow / WINDOW_BUCKETS);
+}
+
+function upBytes(h: Half, ctx: ChokeContext): number {
+  return windowBytes(h.up, ctx.now, ctx.profile.rateWindow / WINDOW_BUCKETS);
+}
+
+/** Stable sort by a key, highest first; ties keep connection order. */
+function byKeyDesc(halves: Half[], key: (h: Half) => number): Half[] {
+  const keyed = halves.map((h, i) => ({ h, k: key(h), i }));
+  keyed.sort((a, b) => b.k - a.k || a.i - b.i);
+  return keyed.map((e) => e.h);
+}
+
+function weightedPick(rng: Rng, halves: Half[], weight: (h: Half) => number): Half | null {
+  let total = 0;
+  for (const h of halves) total += weight(h);
+  if (total === 0) return null;
+  let r = randInt(rng, total);
+  for (const h of halves) {
+    r -= weight(h);
+    if (r < 0) return h;
+  }
+  return null;
+}
+
+/** Rows for connections not given a slot. */
+function chokedRow(h: Half, bytes: number, snubbed: boolean): ChokeRow {
+  const why = !h.peerInterested ? WHY.NOT_INTERESTED : snubbed ? WHY.SNUBBED : WHY.OUTRANKED;
+  return { half: h, unchoke: false, slot: SLOT.CHOKED, why, bytes };
+}
+
+export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
+  const p = ctx.profile;
+  const regularSlots = p.uploadSlots - p.optimisticSlots;
+  const bytes = conns.map((h) => downBytes(h, ctx));
+  const snubbed = conns.map((h) => isSnubbed(h, ctx.now, p.snubTimeout));
+  const order = conns.map((_, i) => i).filter((i) => conns[i]!.peerInterested && !snubbed[i]);
+  order.sort((x, y) => bytes[y]! - bytes[x]! || x - y);
+  const isRegular = new Uint8Array(conns.length);
+  for (const i of order.slice(0, regularSlots)) isRegular[i] = 1;
+  let optimistic = ctx.optimistic;
+  let rotated = false;
+  const cur = conns.findIndex((h) => h.id === optimistic);
+  const currentValid = cur >= 0 && conns[cur]!.peerInterested && isRegular[cur] === 0;
+  const due = ctx.now - ctx.lastOptimisticAt >= p.optimisticInterval;
+  if (p.optimisticSlots > 0 && (!currentValid || due)) {
+    const candidates = conns.filter((h, i) => h.peerInterested && isRegular[i] === 0);
+    const pick = weightedPick(ctx.rng, candidates, (h) => (ctx.now - h.openedAt < p.optimisticInterval ? p.newPeerWeight : 1));
+    optimistic = pick ? pick.id : -1;
+    rotated = due;
+  } else if (p.optimisticSlots === 0) {
+    optimistic = -1;
+  }
+  const rows: ChokeRow[] = conns.map((h, i) => {
+    const b = bytes[i]!;
+    if (isRegular[i] === 1) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, bytes: b };
+    if (h.id === optimistic) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, bytes: b };
+    return chokedRow(h, b, snubbed[i]!);
+  });
+  return { rows, optimistic, rotated };
+}
+
+/**
+ * Between rechokes, a slot that frees up (a peer lost interest or left) or a newly interested peer
+ * while a slot is free is filled at once, as mainline does on interest changes; nobody is choked.
+ * Rows only for the peers unchoked now.
+ */
+export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+  const p = ctx.profile;
+  let used = 0;
+  for (const h of conns) if (!h.amChoking && h.peerInterested) used++;
+  const rows: ChokeRow[] = [];
+  let free = p.uploadSlots - used;
+  if (free <= 0) return { rows, optimistic: ctx.optimistic, rotated: false };
+  const waiting = conns.filter((h) => h.amChoking && h.peerInterested && !(!isSeed && isSnubbed(h, ctx.now, p.snubTimeout)));
+  const seedRule = isSeed ? p.seedChoker : null;
+  const key =
+    seedRule === null
+      ? (h: Half) => downBytes(h, ctx)
+      : seedRule === 'round-robin'
+        ? (h: Half) => -h.unchokedAt
+        : (h: Half) => upBytes(h, ctx);
+  let ordered: Half[];
+  if (seedRule === 'mainline') {
+    // Mainline seeds hand free slots to newcomers at random ("seed random unchoked").
+    ordered = [];
+    const pool = waiting.slice();
+    while (pool.length > 0 && ordered.length < free) ordered.push(pool.splice(randInt(ctx.rng, pool.length), 1)[0]!);
+  } else {
+    ordered = byKeyDesc(waiting, key);
+  }
+  const slot = isSeed ? (seedRule === 'mainline' ? SLOT.SEED_RANDOM : SLOT.REGULAR) : SLOT.REGULAR;
+  const why = isSeed ? (seedRule === 'mainline' ? WHY.RANDOM : seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE) : WHY.TOP_RATE;
+  for (const h of ordered) {
+    if (free-- <= 0) break;
+    rows.push({ half: h, unchoke: true, slot, why, bytes: isSeed ? upBytes(h, ctx) : downBytes(h, ctx) });
+  }
+  return { rows, optimistic: ctx.optimistic, rotated: false };
+}
+
+function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext): ChokePlan {
+  const rows = conns.map((h) => {
+    const s = slotted.get(h.id);
+    const b = upBytes(h, ctx);
+    return s ? { half: h, unchoke: true, slot: s.slot, why: s.why, bytes: b } : chokedRow(h, b, false);
+  });
+  return { rows, optimistic: -1, rotated: false };
+}
+
+export function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan {
+  const p = ctx.profile;
+  const slots = p.uploadSlots;
+  const interested = conns.filter((h) => h.peerInterested);
+  const recent = (h: Half) => !h.amChoking && h.unchokedAt >= 0 && ctx.now - h.unchokedAt <= p.seedKeepWindow;
+  const kept = interested.filter(recent);
+  const keptSorted = kept
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => b.h.unchokedAt - a.h.unchokedAt || a.i - b.i)
+    .map((e) => e.h);
+  const others = byKeyDesc(
+    interested.filter((h) => !recent(h)),
+    (h) => upBytes(h, ctx),
+  );
+  const ordered = keptSorted.concat(others);
+  const slotted = new Map<number, { slot: number; why: number }>();
+  const keepCount = Math.max(0, ctx.round % 3 === 2 ? slots - 2 : slots - 1);
+  for (const h of ordered.slice(0, keepCount)) {
+    slotted.set(h.id, { slot: SLOT.SEED_KEPT, why: recent(h) ? WHY.RECENTLY_UNCHOKED : WHY.TOP_RATE });
+  }
+  const rest = interested.filter((h) => !slotted.has(h.id));
+  while (slotted.size < slots && rest.length > 0) {
+    const h = rest.splice(randInt(ctx.rng, rest.length), 1)[0]!;
+    slotted.set(h.id, { slot: SLOT.SEED_RANDOM, why: WHY.RANDOM });
+  }
+  return seedPlan(conns, slotted, ctx);
+}
+
+export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
+  const p = ctx.profile;
+  const interested = conns.filter((h) => h.peerInterested);
+  const exhausted = (h: Half) =>
+    ctx.now - h.unchokedAt > p.roundRobinTime && h.bytesSinceUnchoke >= p.roundRobinPieces * ctx.pieceLength;
+  const keep = interested.filter((h) => !h.amChoking && !exhausted(h));
+  const waiting = interested
+    .filter((h) => !keep.includes(h))
+    .map((h, i) => ({ h, i }))
+    // Longest wait first: never unchoked (-1) before anyone, then the earliest last unchoke.
+    .sort((a, b) => a.h.unchokedAt - b.h.unchokedAt || a.i - b.i)
+    .map((e) => e.h);
+  const slotted = new Map<number, { slot: number; why: number }>();
+  for (const h of keep.concat(waiting).slice(0, p.uploadSlots)) {
+    slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.ROUND_ROBIN });
+  }
+  return seedPlan(conns, slotted, ctx);
+}
+
+export function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
+  const interested = conns.filter((h) => h.peerInterested);
+  const slotted = new Map<number, { slot: number; why: number }>();
+  for (const h of byKeyDesc(interested, (h) => upBytes(h, ctx)).slice(0, ctx.profile.uploadSlots)) slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
+  return seedPlan(conns, slotted, ctx);
+}
+
+export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+  if (!isSeed) return rechokeLeecher(conns, ctx);
+  switch (ctx.profile.seedChoker) {
+    case 'round-robin':
+      return rechokeSeedRoundRobin(conns, ctx);
+    case 'fastest-upload':
+      return rechokeSeedFastest(conns, ctx);
+    default:
+      return rechokeSeedMainline(conns, ctx);
+  }
+}

@@ -1,0 +1,109 @@
+// The piece picker (BEP 3 leaves it to the client; this is mainline's, per Cohen 2003):
+// 1. strict priority: blocks of pieces already started, rarest of those first;
+// 2. random first: until `randomFirst` pieces are complete, a random piece the remote has;
+// 3. rarest first: the piece the remote has with the fewest copies in our peer set;
+// 4. endgame: once no block is left unrequested, ask for blocks already requested elsewhere.
+// Ties are broken by the peer's own random permutation of the pieces (seeded per peer), so each peer
+// breaks ties its own way and the choice is the same on every run.
+// The picker only chooses; the engine records the request.
+import { BLOCK_RECEIVED, type Half, type Peer } from './state';
+import { blocksInPiece, type Geometry } from './torrent';
+
+function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
+  const base = piece * g.blocksPerPiece;
+  const n = blocksInPiece(g, piece);
+  for (let b = 0; b < n; b++) if (peer.blocks[base + b] === 0) return base + b;
+  return -1;
+}
+
+/** A started piece the remote has with an unrequested block, rarest first; -1 if none. */
+export function pickStarted(peer: Peer, half: Half, g: Geometry): number {
+  let best = -1;
+  let bestAvail = Infinity;
+  const partial = peer.partial;
+  for (let i = 0; i < partial.length; i++) {
+    const p = partial[i]!;
+    if (half.remoteHas[p] === 1 && peer.pieceReq[p]! < blocksInPiece(g, p)) {
+      const a = peer.avail[p]!;
+      if (a < bestAvail) {
+        best = p;
+        bestAvail = a;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * A piece to start: random first, then rarest first; -1 if the remote has nothing new for us.
+ * Scans the peer's candidates (pieces neither held nor started, in the peer's random order), dropping
+ * dead entries as it goes. A failed scan stays failed until the remote announces a piece we lack
+ * (half.mayHaveNew), since pieces only ever leave the candidate list.
+ */
+export function pickNewPiece(peer: Peer, half: Half, randomFirst: number): number {
+  if (!half.mayHaveNew) return -1;
+  const cand = peer.cand;
+  const have = peer.have;
+  const started = peer.started;
+  const remoteHas = half.remoteHas;
+  const n = peer.candLength;
+  if (peer.haveCount < randomFirst) {
+    for (let k = 0; k < n; k++) {
+      const p = cand[k]!;
+      if (remoteHas[p] === 1 && have[p] === 0 && started[p] === 0) return p;
+    }
+    half.mayHaveNew = false;
+    return -1;
+  }
+  const avail = peer.avail;
+  let best = -1;
+  let bestAvail = 0x10000;
+  let write = 0;
+  for (let k = 0; k < n; k++) {
+    const p = cand[k]!;
+    if (have[p] === 1 || started[p] === 1) continue;
+    cand[write++] = p;
+    if (remoteHas[p] === 1) {
+      const a = avail[p]!;
+      if (a < bestAvail) {
+        best = p;
+        bestAvail = a;
+        if (a <= 1) {
+          // Nothing is rarer: keep the unscanned rest as it is.
+          cand.copyWithin(write, k + 1, n);
+          peer.candLength = write + (n - k - 1);
+          return best;
+        }
+      }
+    }
+  }
+  peer.candLength = write;
+  if (best < 0) half.mayHaveNew = false;
+  return best;
+}
+
+/** Endgame: a block requested from someone else, not yet received, that this remote has. */
+export function pickEndgame(peer: Peer, half: Half, g: Geometry): number {
+  const partial = peer.partial;
+  for (let i = 0; i < partial.length; i++) {
+    const p = partial[i]!;
+    if (half.remoteHas[p] !== 1) continue;
+    const base = p * g.blocksPerPiece;
+    const n = blocksInPiece(g, p);
+    for (let b = 0; b < n; b++) {
+      const s = peer.blocks[base + b]!;
+      if (s !== 0 && s !== BLOCK_RECEIVED && s < 254 && !half.outstanding.includes(base + b)) return base + b;
+    }
+  }
+  return -1;
+}
+
+/** The next block to request from `half`'s remote, or -1. A block of a piece not yet started starts it. */
+export function pickBlock(peer: Peer, half: Half, g: Geometry, randomFirst: number): number {
+  const started = pickStarted(peer, half, g);
+  if (started >= 0) return firstBlockInState0(peer, g, started);
+  const piece = pickNewPiece(peer, half, randomFirst);
+  if (piece >= 0) return piece * g.blocksPerPiece;
+  if (peer.unrequested === 0) return pickEndgame(peer, half, g);
+  return -1;
+}

@@ -1,0 +1,235 @@
+// The stepping API over the swarm: one event forward, forward to a time, and back to any earlier
+// moment. Going back restores the latest checkpoint (a structuredClone of the plain-data state) at or
+// before the target, truncates the trace to its length then, and replays forward deterministically,
+// so the state after a seek back is exactly the state the run had when it first passed that moment.
+import { peek, pop } from './heap';
+import { PEER_ACTIVE, type SimState } from './state';
+import { createWorld, dispatch, E, type World } from './swarm';
+import { blockLength, type Geometry } from './torrent';
+import { createTrace, T, traceHash, truncate, type Hasher, type Trace } from './trace';
+import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
+
+export const ENGINE_VERSION = '1';
+
+export interface SimOptions {
+  /** Simulated µs between checkpoints for seeking back; 0 = none (seeking back replays from the start). Default 10 s. */
+  checkpointEvery?: number;
+}
+
+interface Checkpoint {
+  eventCount: number;
+  state: SimState;
+  traceLength: number;
+  auxLength: number;
+}
+
+const KIND_OF: Record<MessageName, number> = {
+  handshake: T.HANDSHAKE,
+  bitfield: T.BITFIELD,
+  have: T.HAVE,
+  interested: T.INTERESTED,
+  not_interested: T.NOT_INTERESTED,
+  choke: T.CHOKE,
+  unchoke: T.UNCHOKE,
+  request: T.REQUEST,
+  piece: T.PIECE,
+  cancel: T.CANCEL,
+};
+
+export class Sim {
+  readonly config: SimConfig;
+  readonly trace: Trace;
+  private w: World;
+  private readonly checkpointEvery: number;
+  private readonly checkpoints: Checkpoint[] = [];
+  private nextCheckpointAt = 0;
+
+  constructor(config: SimConfig, options: SimOptions = {}) {
+    this.config = config;
+    this.trace = createTrace();
+    this.w = createWorld(config, this.trace);
+    this.checkpointEvery = options.checkpointEvery ?? 10_000_000;
+    if (this.checkpointEvery > 0) this.takeCheckpoint();
+  }
+
+  /** Current simulated time, µs. */
+  get now(): number {
+    return this.w.st.now;
+  }
+  /** Events processed so far. */
+  get eventCount(): number {
+    return this.w.st.eventCount;
+  }
+  get done(): boolean {
+    return this.w.st.done;
+  }
+  get geometry(): Geometry {
+    return this.w.g;
+  }
+  /** The live state, for read-only views (render, analysis, tests). Never mutate it. */
+  get state(): Readonly<SimState> {
+    return this.w.st;
+  }
+  /** Time of the next event, or null at the end. */
+  get nextEventTime(): number | null {
+    const slot = peek(this.w.st.queue);
+    return slot < 0 || this.w.st.done ? null : this.w.st.queue.time[slot]!;
+  }
+
+  private limit(): number {
+    return this.config.stopAt ?? MAX_SIM_TIME;
+  }
+
+  private takeCheckpoint(): void {
+    const st = this.w.st;
+    this.checkpoints.push({
+      eventCount: st.eventCount,
+      state: structuredClone(st),
+      traceLength: this.trace.length,
+      auxLength: this.trace.auxLength,
+    });
+    this.nextCheckpointAt = st.now + this.checkpointEvery;
+  }
+
+  /** Process one event. Returns false when the run has ended. */
+  step(): boolean {
+    const st = this.w.st;
+    if (st.done) return false;
+    const q = st.queue;
+    const slot = peek(q);
+    if (slot < 0) return this.finish('idle', st.now);
+    const t = q.time[slot]!;
+    if (t > this.limit()) return this.finish(this.config.stopAt !== null ? 'stopAt' : 'cap', this.limit());
+    if (this.checkpointEvery > 0 && t >= this.nextCheckpointAt) this.takeCheckpoint();
+    pop(q);
+    const kind = q.kind[slot]!;
+    const a = q.a[slot]!;
+    const b = q.b[slot]!;
+    const c = q.c[slot]!;
+    const d = q.d[slot]!;
+    st.now = t;
+    st.eventCount++;
+    dispatch(this.w, kind, a, b, c, d);
+    if (this.config.stopAt === null && st.pendingJoins === 0) {
+      if (st.present === 0) return this.finish('idle', st.now);
+      if (st.presentComplete === st.present) return this.finish('complete', st.now);
+    }
+    return true;
+  }
+
+  private finish(reason: NonNullable<SimState['endReason']>, at: number): false {
+    const st = this.w.st;
+    st.done = true;
+    st.endReason = reason;
+    st.now = at;
+    return false;
+  }
+
+  /** Process every event with time ≤ t (µs); the clock then reads t unless the run ended first. */
+  runUntil(t: number): void {
+    const st = this.w.st;
+    const q = st.queue;
+    while (!st.done) {
+      const slot = peek(q);
+      if (slot >= 0 && q.time[slot]! > t && t <= this.limit()) break;
+      if (!this.step()) return;
+    }
+    if (!st.done && t > st.now) st.now = t;
+  }
+
+  /** Run to the end. */
+  run(): void {
+    while (this.step());
+  }
+
+  private restoreBefore(ok: (cp: Checkpoint) => boolean): void {
+    let cp: Checkpoint | undefined;
+    for (let i = this.checkpoints.length - 1; i >= 0; i--) {
+      if (ok(this.checkpoints[i]!)) {
+        cp = this.checkpoints[i];
+        break;
+      }
+    }
+    if (cp === undefined) {
+      // No checkpoints: start again from the beginning.
+      truncate(this.trace, 0, 0);
+      this.w = createWorld(this.config, this.trace);
+      return;
+    }
+    this.checkpoints.length = this.checkpoints.indexOf(cp) + 1;
+    truncate(this.trace, cp.traceLength, cp.auxLength);
+    this.w = { ...this.w, st: structuredClone(cp.state) };
+    this.nextCheckpointAt = this.w.st.now + this.checkpointEvery;
+  }
+
+  /** Go to time t (µs), forward or back: afterwards every event with time ≤ t has been processed. */
+  seek(t: number): void {
+    // At a checkpoint every event up to its clock has run and the next one is later, so any
+    // checkpoint whose clock is ≤ t is a valid place to replay from.
+    if (t < this.now) this.restoreBefore((cp) => cp.state.now <= t);
+    this.runUntil(t);
+  }
+
+  /** Go to the state right after event number n (0 = before any event), forward or back. */
+  seekEvent(n: number): void {
+    if (n < this.eventCount) this.restoreBefore((cp) => cp.eventCount <= n);
+    while (this.eventCount < n && this.step());
+  }
+
+  /** One event back. */
+  stepBack(): void {
+    if (this.eventCount > 0) this.seekEvent(this.eventCount - 1);
+  }
+
+  /** Pieces peer i holds now. */
+  peerPieces(i: number): number {
+    return this.w.st.peers[i]!.haveCount;
+  }
+
+  /** SHA-256 of the trace's canonical form (hex). */
+  traceHash(hasher?: Hasher): string {
+    return traceHash(this.trace, hasher);
+  }
+
+  result(): SimResult {
+    const st = this.w.st;
+    const messages = {} as Record<MessageName, number>;
+    for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[KIND_OF[name]]!;
+    let inFlightBytes = 0;
+    const q = st.queue;
+    for (let i = 0; i < q.size; i++) {
+      const slot = q.order[i]!;
+      const kind = q.kind[slot]!;
+      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, q.c[slot]!);
+    }
+    return {
+      endTime: st.now,
+      endReason: st.endReason ?? 'stopAt',
+      peers: st.peers.map((p, i) => {
+        const spec = this.config.peers[i]!;
+        return {
+          name: spec.name,
+          seed: spec.seed,
+          subject: spec.subject,
+          upload: spec.upload,
+          download: spec.download,
+          joinedAt: p.joinedAt,
+          leftAt: p.leftAt,
+          completedAt: p.completedAt,
+          uploadedBytes: p.uploadedBytes,
+          downloadedBytes: p.downloadedBytes,
+          piecesHave: p.haveCount,
+        };
+      }),
+      lostBytes: st.lostBytes,
+      inFlightBytes,
+      messages,
+      traceEvents: this.trace.length,
+    };
+  }
+
+  /** Peers present now. */
+  presentPeers(): number[] {
+    return this.w.st.peers.filter((p) => p.status === PEER_ACTIVE).map((p) => p.id);
+  }
+}

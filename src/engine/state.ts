@@ -1,0 +1,138 @@
+// The engine's mutable state as plain data: objects, arrays, typed arrays and one Map, nothing with a
+// prototype or a closure, so that structuredClone makes an exact checkpoint. Everything the simulation
+// does lives here except the trace (append-only, truncated on a seek back) and the immutable config.
+import type { EventQueue } from './heap';
+import type { Rng } from './prng';
+import type { RateWindow } from './bandwidth';
+import type { ClientProfile } from './profiles';
+
+export const PEER_WAITING = 0;
+export const PEER_ACTIVE = 1;
+export const PEER_LEFT = 2;
+
+/** Block states in Peer.blocks: 0 = not requested, 1..254 = outstanding requests, 255 = received. */
+export const BLOCK_RECEIVED = 255;
+
+export interface Peer {
+  id: number;
+  profile: ClientProfile;
+  status: number;
+  seed: boolean;
+  upload: number;
+  download: number | null;
+  latency: number;
+  leaveAfterComplete: number | null;
+  /** 1 = verified. */
+  have: Uint8Array;
+  /** Trace index of each piece's VERIFIED record (-1 for pieces held from the start). */
+  verifiedAt: Float64Array;
+  haveCount: number;
+  blocks: Uint8Array;
+  /** Blocks received, per piece. */
+  pieceDone: Uint16Array;
+  /** Blocks requested or received, per piece. */
+  pieceReq: Uint16Array;
+  /** 1 = started (some block requested) and not yet verified. */
+  started: Uint8Array;
+  /** Started, unverified pieces in the order started. */
+  partial: number[];
+  /** Blocks of missing pieces that are neither requested nor received; 0 → endgame. */
+  unrequested: number;
+  /** Copies of each piece in this peer's peer set, as it knows them. */
+  avail: Uint16Array;
+  /**
+   * Pieces neither held nor started, in a random order fixed when the peer is created: the tie-break
+   * for random first and rarest first. Dead entries are dropped lazily; candLength is the live prefix.
+   */
+  cand: Int32Array;
+  candLength: number;
+  /** Open connection halves (ids into SimState.halves), in the order they opened. */
+  conns: number[];
+  outgoing: number;
+  pendingOut: number;
+  sending: boolean;
+  /** Connections with queued requests, round-robin FIFO of half ids from servingHead. */
+  serving: number[];
+  /** Connections we unchoke whose peer is interested (upload slots in use). */
+  unchokedInterested: number;
+  /** Connections we choke whose peer is interested (waiting for a slot). */
+  waiting: number;
+  servingHead: number;
+  /** Time the download link is busy until. */
+  downloadFreeAt: number;
+  uploadedBytes: number;
+  downloadedBytes: number;
+  joinedAt: number | null;
+  leftAt: number | null;
+  completedAt: number | null;
+  rechokes: number;
+  /** Half id of the optimistic unchoke, or -1. */
+  optimistic: number;
+  lastOptimisticAt: number;
+  pickRng: Rng;
+  chokeRng: Rng;
+  trackerRng: Rng;
+}
+
+/** One end of a connection: peer's view of remote. Its mirror is remote's view of peer. */
+export interface Half {
+  id: number;
+  peer: number;
+  remote: number;
+  mirror: number;
+  /** One-way latency, µs. */
+  latency: number;
+  initiator: boolean;
+  open: boolean;
+  /** Trace length when this end opened: haves recorded from here on go to this connection. */
+  openIndex: number;
+  openedAt: number;
+  amChoking: boolean;
+  amInterested: boolean;
+  peerChoking: boolean;
+  peerInterested: boolean;
+  remoteHas: Uint8Array;
+  /** Pieces remote has (as far as we know) that we lack: interested iff > 0. */
+  interesting: number;
+  /** false once the picker found nothing new to start here, until remote announces a piece we lack. */
+  mayHaveNew: boolean;
+  /** Request pipeline length and when it was computed (recomputed once a second). */
+  pipeline: number;
+  pipelineAt: number;
+  /** Our requests to remote, block ids. */
+  outstanding: number[];
+  /** Remote's requests to us not yet served, FIFO from incomingHead. */
+  incoming: number[];
+  incomingHead: number;
+  /** In the owner's serving FIFO. */
+  queued: boolean;
+  /** Bytes received from remote. */
+  down: RateWindow;
+  /** Bytes sent to remote. */
+  up: RateWindow;
+  /** Last block from remote, or when we became interested: the anti-snubbing clock. */
+  lastBlockAt: number;
+  /** When we last unchoked remote (-1 never). */
+  unchokedAt: number;
+  bytesSinceUnchoke: number;
+}
+
+export interface SimState {
+  now: number;
+  eventCount: number;
+  done: boolean;
+  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | null;
+  queue: EventQueue;
+  peers: Peer[];
+  halves: Half[];
+  /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
+  pairs: Map<number, number>;
+  /** Peers the tracker knows, in announce order. */
+  tracker: number[];
+  present: number;
+  presentComplete: number;
+  pendingJoins: number;
+  lostBytes: number;
+  /** Wire messages sent, by trace kind (a have broadcast counts once per recipient). */
+  msgCount: Float64Array;
+}

@@ -1,0 +1,194 @@
+// The trace: every wire message and every decision the engine makes, in the order it made them.
+// A 1,000-peer run appends tens of millions of records, so the trace is columnar: chunks of typed
+// arrays (21 bytes a record), never an object per message. Variable-length detail (a rechoke's ranking
+// table, the peers a tracker returned) lives in one growable `aux` column that records point into.
+//
+// Canonical form, hashed into traceHash with SHA-256: for each run of up to 65,536 records in order,
+// the little-endian bytes of its columns one after another (time f64, kind u8, from u16, to u16,
+// x u32, y u32), then the aux column (f64). Chunk boundaries are fixed, so the bytes depend only on the
+// records.
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** Record kinds. Wire messages use their BEP 3 message ids. */
+export const T = {
+  CHOKE: 0,
+  UNCHOKE: 1,
+  INTERESTED: 2,
+  NOT_INTERESTED: 3,
+  /** x = piece, to = BROADCAST, y = number of peers it was sent to (one have message each). */
+  HAVE: 4,
+  /** x = number of pieces it announces. */
+  BITFIELD: 5,
+  /** x = block id (piece × blocksPerPiece + block). */
+  REQUEST: 6,
+  /** Sending starts; x = block id, y = payload bytes. */
+  PIECE: 7,
+  /** x = block id. */
+  CANCEL: 8,
+  HANDSHAKE: 20,
+  JOIN: 32,
+  /** x = LEAVE_REASON. */
+  LEAVE: 33,
+  /** Tracker answer; x = aux offset, y = peers returned (aux: their ids). */
+  ANNOUNCE: 34,
+  /** x = aux offset, y = rows; aux row: remote id, bytes counted for ranking, SLOT, WHY. */
+  RECHOKE: 35,
+  /** The piece passed its hash check; x = piece. */
+  VERIFIED: 36,
+  COMPLETED: 37,
+  /** A block arrived; from = sender, to = receiver, x = block id, y = bytes. */
+  RECEIVED: 38,
+  /** A block in flight when one side left; from = sender, to = receiver, x = block id, y = bytes. */
+  LOST: 39,
+  /** from refused the handshake of `to`: its peer set was full. */
+  REFUSED: 40,
+} as const;
+
+export const BROADCAST = 0xffff;
+
+export const LEAVE_REASON = { SCHEDULED: 0, AFTER_COMPLETE: 1, SCRIPTED: 2 } as const;
+
+/** Rechoke rows: which slot a peer got. */
+export const SLOT = { CHOKED: 0, REGULAR: 1, OPTIMISTIC: 2, SEED_KEPT: 3, SEED_RANDOM: 4 } as const;
+/** Rechoke rows: why. */
+export const WHY = {
+  TOP_RATE: 0,
+  OPTIMISTIC: 1,
+  NOT_INTERESTED: 2,
+  SNUBBED: 3,
+  OUTRANKED: 4,
+  RECENTLY_UNCHOKED: 5,
+  ROUND_ROBIN: 6,
+  RANDOM: 7,
+  UPLOADS_NOTHING: 8,
+} as const;
+
+export const CHUNK_BITS = 16;
+export const CHUNK = 1 << CHUNK_BITS;
+
+export interface TraceChunk {
+  time: Float64Array;
+  kind: Uint8Array;
+  from: Uint16Array;
+  to: Uint16Array;
+  x: Uint32Array;
+  y: Uint32Array;
+}
+
+export interface Trace {
+  length: number;
+  chunks: TraceChunk[];
+  aux: Float64Array;
+  auxLength: number;
+}
+
+function newChunk(): TraceChunk {
+  return {
+    time: new Float64Array(CHUNK),
+    kind: new Uint8Array(CHUNK),
+    from: new Uint16Array(CHUNK),
+    to: new Uint16Array(CHUNK),
+    x: new Uint32Array(CHUNK),
+    y: new Uint32Array(CHUNK),
+  };
+}
+
+export function createTrace(): Trace {
+  return { length: 0, chunks: [], aux: new Float64Array(1024), auxLength: 0 };
+}
+
+export function append(tr: Trace, time: number, kind: number, from: number, to: number, x: number, y: number): void {
+  const n = tr.length;
+  const ci = n >>> CHUNK_BITS;
+  let c = tr.chunks[ci];
+  if (c === undefined) {
+    c = newChunk();
+    tr.chunks.push(c);
+  }
+  const i = n & (CHUNK - 1);
+  c.time[i] = time;
+  c.kind[i] = kind;
+  c.from[i] = from;
+  c.to[i] = to;
+  c.x[i] = x;
+  c.y[i] = y;
+  tr.length = n + 1;
+}
+
+/** Reserve `n` aux values and return the offset of the first. */
+export function auxReserve(tr: Trace, n: number): number {
+  const off = tr.auxLength;
+  if (off + n > tr.aux.length) {
+    let cap = tr.aux.length * 2;
+    while (cap < off + n) cap *= 2;
+    const a = new Float64Array(cap);
+    a.set(tr.aux.subarray(0, off));
+    tr.aux = a;
+  }
+  tr.auxLength = off + n;
+  return off;
+}
+
+/** Forget everything after the first `length` records and `auxLength` aux values (seeking back). */
+export function truncate(tr: Trace, length: number, auxLength: number): void {
+  tr.length = length;
+  tr.auxLength = auxLength;
+  tr.chunks.length = Math.ceil(length / CHUNK);
+}
+
+/** One record, unpacked (for tests, the log panel and analysis; not for hot loops). */
+export interface TraceRecord {
+  index: number;
+  time: number;
+  kind: number;
+  from: number;
+  to: number;
+  x: number;
+  y: number;
+}
+
+export function record(tr: Trace, index: number): TraceRecord {
+  const c = tr.chunks[index >>> CHUNK_BITS]!;
+  const i = index & (CHUNK - 1);
+  return { index, time: c.time[i]!, kind: c.kind[i]!, from: c.from[i]!, to: c.to[i]!, x: c.x[i]!, y: c.y[i]! };
+}
+
+/** Iterate all records (allocates one object per record: fine for tests and small runs). */
+export function* records(tr: Trace, start = 0): Generator<TraceRecord> {
+  for (let i = start; i < tr.length; i++) yield record(tr, i);
+}
+
+export interface Hasher {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+
+function bytesOf(a: ArrayBufferView, n: number, width: number): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, n * width);
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** SHA-256 of the canonical form, as hex. Pass node:crypto's hasher in Node for speed; same bytes, same hash. */
+export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
+  if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
+  for (let ci = 0; ci * CHUNK < tr.length; ci++) {
+    const c = tr.chunks[ci]!;
+    const n = Math.min(CHUNK, tr.length - ci * CHUNK);
+    hasher.update(bytesOf(c.time, n, 8));
+    hasher.update(bytesOf(c.kind, n, 1));
+    hasher.update(bytesOf(c.from, n, 2));
+    hasher.update(bytesOf(c.to, n, 2));
+    hasher.update(bytesOf(c.x, n, 4));
+    hasher.update(bytesOf(c.y, n, 4));
+  }
+  hasher.update(bytesOf(tr.aux, tr.auxLength, 8));
+  let hex = '';
+  for (const b of hasher.digest()) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Bytes held by the trace's arrays (for the benchmark). */
+export function traceBytes(tr: Trace): number {
+  return tr.chunks.length * CHUNK * 21 + tr.aux.byteLength;
+}

@@ -1,0 +1,12 @@
+// The scenario file format: parse, validate, fill defaults, resolve to the engine's SimConfig.
+export { parseScenario, parseScenarioText, MAX_SCENARIO_BYTES, type ParseResult } from './parse';
+export { formatScenarioErrors, type ScenarioError } from './errors';
+export {
+  scenarioSchema,
+  type Scenario,
+  type ScenarioPeer,
+  type ScenarioTorrent,
+  type ScenarioEvent,
+} from './schema';
+export { BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, SEED_CHOKERS } from './limits';
+export { resolveScenario, toMicros } from './resolve';

@@ -1,0 +1,211 @@
+// The CLI as a user meets it: a child process, its exit code, stdout, stderr and files.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGE_NAMES } from '../../src/engine/types';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function sim(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function scenarioFile(name: string, value: unknown): string {
+  const file = join(tmp, name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return file;
+}
+
+/** Small and quick: one seed, four leechers, 8 pieces. */
+const small = {
+  name: 'Small swarm',
+  torrent: { pieceLength: 16384 * 4, pieces: 8 },
+  peers: [
+    { name: 'seed', seed: true, upload: 262144 },
+    { name: 'L', count: 4, upload: 65536, download: 524288 },
+    { name: 'me', subject: true },
+  ],
+};
+
+/** No stack-trace lines ("    at fn (file:1:2)") anywhere. */
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+
+describe('bad input', () => {
+  it('a scenario with an error: exit 2, stderr names the file and the JSON path, no stack trace', () => {
+    const file = scenarioFile('bad.json', { ...small, peers: [{ name: 'seed', seed: true, upload: -5 }] });
+    const r = sim(file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`swarmscope: ${file}: peers[0].upload: expected a whole number ≥ 0, got -5\n`);
+    noStack(r.stderr);
+  });
+
+  it('an unknown key: exit 2 with a suggestion', () => {
+    const file = scenarioFile('typo.json', { ...small, peers: [{ name: 'seed', seed: true, uplaod: 5 }] });
+    const r = sim(file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('peers[0].uplaod: unknown key "uplaod"; did you mean "upload"?');
+  });
+
+  it('invalid JSON: exit 2, one clear line', () => {
+    const r = sim(scenarioFile('broken.json', '{"name": "x",'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^swarmscope: .*broken\.json: not valid JSON: .+\n$/);
+    noStack(r.stderr);
+  });
+
+  it('a file that is not UTF-8: exit 2', () => {
+    const file = join(tmp, 'latin1.json');
+    writeFileSync(file, Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
+    const r = sim(file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not valid UTF-8/);
+  });
+
+  it('a missing file: exit 2, a message, no stack trace', () => {
+    const r = sim(join(tmp, 'nope.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`swarmscope: cannot read "${join(tmp, 'nope.json')}": no such file\n`);
+  });
+
+  it('bad or unknown flags: exit 2, the problem and the usage', () => {
+    for (const args of [['--sed', '1', 'a.json'], ['a.json', '--until', '0'], []]) {
+      const r = sim(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^swarmscope: .+\n\nusage: /);
+      noStack(r.stderr);
+    }
+  });
+
+  it('--out into a folder that does not exist fails before the run', () => {
+    const r = sim(scenarioFile('ok.json', small), '--out', join(tmp, 'no', 'such', 'r.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does not exist/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--out will not overwrite the scenario', () => {
+    const file = scenarioFile('self.json', small);
+    const r = sim(file, '--out', file);
+    expect(r.code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(small, null, 2));
+  });
+});
+
+describe('--help', () => {
+  it('prints the usage and exits 0', () => {
+    const r = sim('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run -s sim -- <scenario.json> \[--seed N\] \[--until SECONDS\] \[--out result.json\]/);
+  });
+});
+
+describe('a run', () => {
+  const file = scenarioFile('small.json', small);
+  const out = join(tmp, 'result.json');
+  let r: ReturnType<typeof sim>;
+  beforeAll(() => {
+    r = sim(file, '--out', out);
+  });
+
+  it('exits 0, prints nothing on stderr when it is not a terminal', () => {
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('prints a short summary: name, seed, end time, completed, completion times, bytes, traceHash', () => {
+    expect(r.stdout).toMatch(/^scenario\s+Small swarm$/m);
+    expect(r.stdout).toMatch(/^seed\s+1$/m);
+    expect(r.stdout).toMatch(/^ended at\s+[\d.]+ s \(/m);
+    expect(r.stdout).toMatch(/^completed\s+\d+ \/ 5 peers/m);
+    expect(r.stdout).toMatch(/^completion\s+(mean [\d.]+ s, max [\d.]+ s|no peer completed)/m);
+    expect(r.stdout).toMatch(/^uploaded\s+[\d,]+ bytes/m);
+    expect(r.stdout).toMatch(/^lost\s+[\d,]+ bytes/m);
+    expect(r.stdout).toMatch(/^traceHash\s+[0-9a-f]{64}$/m);
+  });
+
+  it('--out writes the result file with the contract keys', () => {
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining([
+        'swarmscope',
+        'scenario',
+        'seed',
+        'traceHash',
+        'endTime',
+        'torrent',
+        'peers',
+        'lostBytes',
+        'messages',
+      ]),
+    );
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(json.swarmscope).toBe(pkg.version);
+    expect(json.scenario).toEqual({
+      name: 'Small swarm',
+      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    });
+    expect(json.seed).toBe(1);
+    expect(json.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.stdout).toContain(json.traceHash);
+    expect(typeof json.endTime).toBe('number');
+    expect(json.torrent).toEqual({ pieceLength: 65536, pieces: 8, size: 524288 });
+    expect(json.peers).toHaveLength(6);
+    for (const p of json.peers) {
+      expect(Object.keys(p)).toEqual(
+        expect.arrayContaining([
+          'name',
+          'seed',
+          'upload',
+          'download',
+          'joinedAt',
+          'leftAt',
+          'completedAt',
+          'uploadedBytes',
+          'downloadedBytes',
+        ]),
+      );
+    }
+    expect(json.peers.map((p: { name: string }) => p.name)).toEqual(['seed', 'L-1', 'L-2', 'L-3', 'L-4', 'me']);
+    expect(json.peers[0].download).toBeNull();
+    expect(json.peers[1].download).toBe(524288);
+    expect(json.peers[0].joinedAt).toBe(0);
+    expect(Object.keys(json.messages).sort()).toEqual([...MESSAGE_NAMES].sort());
+    expect(typeof json.lostBytes).toBe('number');
+  });
+
+  it('times in the result file are seconds (µs / 1e6), not µs', () => {
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.endTime).toBeLessThan(24 * 3600);
+    expect(r.stdout).toMatch(new RegExp(`^ended at\\s+${Number(json.endTime.toFixed(3))} s`, 'm'));
+  });
+
+  it('the same scenario and seed give the same traceHash; --seed changes it', () => {
+    const again = sim(file);
+    const other = sim(file, '--seed', '2');
+    const hash = (s: string) => /^traceHash\s+([0-9a-f]{64})$/m.exec(s)?.[1];
+    expect(hash(again.stdout)).toBe(hash(r.stdout));
+    expect(other.code).toBe(0);
+    expect(other.stdout).toMatch(/^seed\s+2$/m);
+    expect(hash(other.stdout)).toBeDefined();
+    expect(hash(other.stdout)).not.toBe(hash(r.stdout));
+  });
+
+  it('--until stops the run at that simulated time', () => {
+    const u = sim(file, '--until', '0.5', '--out', join(tmp, 'until.json'));
+    expect(u.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(tmp, 'until.json'), 'utf8'));
+    expect(json.endTime).toBeLessThanOrEqual(0.5);
+    expect(json.stopAt).toBe(0.5);
+  });
+});
