@@ -6,7 +6,7 @@
 //   unless the receiver's download is busy: each peer's download takes blocks one after another at its
 //   download rate (a reservation on its download link), so it never receives faster than its download.
 // - Rounding is always up, so a capacity is never exceeded, by at most 1 µs a block.
-// Rates for choking come from per-connection byte counters in one-second buckets over a rolling window.
+// Rates for choking and pipelining come from mainline's running average over the last 20 s.
 
 /** µs to move `bytes` at `rate` bytes/s. */
 export function transferTime(bytes: number, rate: number): number {
@@ -20,42 +20,31 @@ export function arrival(sentAt: number, latency: number, bytes: number, download
   return Math.max(earliest, downloadFreeAt + transferTime(bytes, download));
 }
 
-export const WINDOW_BUCKETS = 20;
-
-/** Bytes per bucket over a rolling window; bucket length = window / WINDOW_BUCKETS. */
-export interface RateWindow {
-  bytes: Float64Array;
-  /** The bucket number each slot currently counts for. */
-  stamp: Float64Array;
+/**
+ * Mainline's rate measure (BitTorrent 3.x CurrentRateMeasure): a running average over at most the
+ * last `period` µs, updated as bytes arrive:
+ *   rate = (rate·(last − since) + amount) / (now − since); since = max(since, now − period)
+ * `since` starts 1 s before the connection opened (mainline's fudge), so the first bytes do not
+ * look infinitely fast. Plain IEEE arithmetic, the same in every JavaScript engine.
+ */
+export interface RateMeasure {
+  /** bytes/s */
+  rate: number;
+  last: number;
+  since: number;
 }
 
-export function createWindow(): RateWindow {
-  return { bytes: new Float64Array(WINDOW_BUCKETS), stamp: new Float64Array(WINDOW_BUCKETS).fill(-1) };
+export function createMeasure(now: number): RateMeasure {
+  return { rate: 0, last: now - 1_000_000, since: now - 1_000_000 };
 }
 
-export function addBytes(w: RateWindow, now: number, bucketLength: number, n: number): void {
-  const b = Math.floor(now / bucketLength);
-  const i = b % WINDOW_BUCKETS;
-  if (w.stamp[i] !== b) {
-    w.stamp[i] = b;
-    w.bytes[i] = 0;
-  }
-  w.bytes[i] = w.bytes[i]! + n;
+export function updateRate(m: RateMeasure, now: number, amount: number, period: number): void {
+  m.rate = (m.rate * (m.last - m.since) + amount * 1_000_000) / (now - m.since);
+  m.last = now;
+  if (m.since < now - period) m.since = now - period;
 }
 
-/** Bytes counted in the window that ends now. */
-export function windowBytes(w: RateWindow, now: number, bucketLength: number): number {
-  const b = Math.floor(now / bucketLength);
-  let sum = 0;
-  for (let i = 0; i < WINDOW_BUCKETS; i++) {
-    const s = w.stamp[i]!;
-    if (s > b - WINDOW_BUCKETS && s <= b) sum += w.bytes[i]!;
-  }
-  return sum;
-}
-
-/** Bytes/s over the window, or over the connection's lifetime when that is shorter (at least 1 s). */
-export function windowRate(w: RateWindow, now: number, window: number, openedAt: number): number {
-  const span = Math.max(1_000_000, Math.min(window, now - openedAt));
-  return Math.floor((windowBytes(w, now, window / WINDOW_BUCKETS) * 1_000_000) / span);
+/** The rate as mainline's get_rate() would report it now, without changing the measure. */
+export function rateNow(m: RateMeasure, now: number): number {
+  return now > m.since ? (m.rate * (m.last - m.since)) / (now - m.since) : m.rate;
 }

@@ -9,7 +9,7 @@
 // Seed side: mainline (Legout et al. 2006: "seed kept unchoked" — peers unchoked within the keep
 // window first, most recent first, then by upload rate — plus "seed random unchoked" slots: 1 in two
 // periods out of three, 2 in the third), libtorrent round robin, libtorrent fastest upload.
-import { windowBytes, WINDOW_BUCKETS } from './bandwidth';
+import { rateNow } from './bandwidth';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
 import type { Half } from './state';
@@ -20,8 +20,8 @@ export interface ChokeRow {
   unchoke: boolean;
   slot: number;
   why: number;
-  /** Bytes that ranked this peer (received from it for a leecher, sent to it for a seed). */
-  bytes: number;
+  /** The rate that ranked this peer, bytes/s (download from it for a leecher, upload to it for a seed). */
+  rate: number;
 }
 
 export interface ChokePlan {
@@ -46,12 +46,14 @@ export function isSnubbed(h: Half, now: number, snubTimeout: number): boolean {
   return h.amInterested && now - Math.max(h.lastBlockAt, h.openedAt) > snubTimeout;
 }
 
-function downBytes(h: Half, ctx: ChokeContext): number {
-  return windowBytes(h.down, ctx.now, ctx.profile.rateWindow / WINDOW_BUCKETS);
+/** Download rate from this peer (bytes/s, mainline's 20 s measure): what a leecher ranks by. */
+function downRate(h: Half, ctx: ChokeContext): number {
+  return rateNow(h.down, ctx.now);
 }
 
-function upBytes(h: Half, ctx: ChokeContext): number {
-  return windowBytes(h.up, ctx.now, ctx.profile.rateWindow / WINDOW_BUCKETS);
+/** Upload rate to this peer: what a seed ranks by. */
+function upRate(h: Half, ctx: ChokeContext): number {
+  return rateNow(h.up, ctx.now);
 }
 
 /** Stable sort by a key, highest first; ties keep connection order. */
@@ -74,18 +76,18 @@ function weightedPick(rng: Rng, halves: Half[], weight: (h: Half) => number): Ha
 }
 
 /** Rows for connections not given a slot. */
-function chokedRow(h: Half, bytes: number, snubbed: boolean): ChokeRow {
+function chokedRow(h: Half, rate: number, snubbed: boolean): ChokeRow {
   const why = !h.peerInterested ? WHY.NOT_INTERESTED : snubbed ? WHY.SNUBBED : WHY.OUTRANKED;
-  return { half: h, unchoke: false, slot: SLOT.CHOKED, why, bytes };
+  return { half: h, unchoke: false, slot: SLOT.CHOKED, why, rate };
 }
 
 export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
   const regularSlots = p.uploadSlots - p.optimisticSlots;
-  const bytes = conns.map((h) => downBytes(h, ctx));
+  const rates = conns.map((h) => downRate(h, ctx));
   const snubbed = conns.map((h) => isSnubbed(h, ctx.now, p.snubTimeout));
   const order = conns.map((_, i) => i).filter((i) => conns[i]!.peerInterested && !snubbed[i]);
-  order.sort((x, y) => bytes[y]! - bytes[x]! || x - y);
+  order.sort((x, y) => rates[y]! - rates[x]! || x - y);
   const isRegular = new Uint8Array(conns.length);
   for (const i of order.slice(0, regularSlots)) isRegular[i] = 1;
   let optimistic = ctx.optimistic;
@@ -102,9 +104,9 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
     optimistic = -1;
   }
   const rows: ChokeRow[] = conns.map((h, i) => {
-    const b = bytes[i]!;
-    if (isRegular[i] === 1) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, bytes: b };
-    if (h.id === optimistic) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, bytes: b };
+    const b = rates[i]!;
+    if (isRegular[i] === 1) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, rate: b };
+    if (h.id === optimistic) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, rate: b };
     return chokedRow(h, b, snubbed[i]!);
   });
   return { rows, optimistic, rotated };
@@ -126,10 +128,10 @@ export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): Ch
   const seedRule = isSeed ? p.seedChoker : null;
   const key =
     seedRule === null
-      ? (h: Half) => downBytes(h, ctx)
+      ? (h: Half) => downRate(h, ctx)
       : seedRule === 'round-robin'
         ? (h: Half) => -h.unchokedAt
-        : (h: Half) => upBytes(h, ctx);
+        : (h: Half) => upRate(h, ctx);
   let ordered: Half[];
   if (seedRule === 'mainline') {
     // Mainline seeds hand free slots to newcomers at random ("seed random unchoked").
@@ -143,7 +145,7 @@ export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): Ch
   const why = isSeed ? (seedRule === 'mainline' ? WHY.RANDOM : seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE) : WHY.TOP_RATE;
   for (const h of ordered) {
     if (free-- <= 0) break;
-    rows.push({ half: h, unchoke: true, slot, why, bytes: isSeed ? upBytes(h, ctx) : downBytes(h, ctx) });
+    rows.push({ half: h, unchoke: true, slot, why, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
   }
   return { rows, optimistic: ctx.optimistic, rotated: false };
 }
@@ -151,8 +153,8 @@ export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): Ch
 function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext): ChokePlan {
   const rows = conns.map((h) => {
     const s = slotted.get(h.id);
-    const b = upBytes(h, ctx);
-    return s ? { half: h, unchoke: true, slot: s.slot, why: s.why, bytes: b } : chokedRow(h, b, false);
+    const b = upRate(h, ctx);
+    return s ? { half: h, unchoke: true, slot: s.slot, why: s.why, rate: b } : chokedRow(h, b, false);
   });
   return { rows, optimistic: -1, rotated: false };
 }
@@ -169,7 +171,7 @@ export function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan
     .map((e) => e.h);
   const others = byKeyDesc(
     interested.filter((h) => !recent(h)),
-    (h) => upBytes(h, ctx),
+    (h) => upRate(h, ctx),
   );
   const ordered = keptSorted.concat(others);
   const slotted = new Map<number, { slot: number; why: number }>();
@@ -207,7 +209,7 @@ export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePl
 export function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
   const interested = conns.filter((h) => h.peerInterested);
   const slotted = new Map<number, { slot: number; why: number }>();
-  for (const h of byKeyDesc(interested, (h) => upBytes(h, ctx)).slice(0, ctx.profile.uploadSlots)) slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
+  for (const h of byKeyDesc(interested, (h) => upRate(h, ctx)).slice(0, ctx.profile.uploadSlots)) slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
   return seedPlan(conns, slotted, ctx);
 }
 

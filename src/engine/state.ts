@@ -3,7 +3,7 @@
 // does lives here except the trace (append-only, truncated on a seek back) and the immutable config.
 import type { EventQueue } from './heap';
 import type { Rng } from './prng';
-import type { RateWindow } from './bandwidth';
+import type { RateMeasure } from './bandwidth';
 import type { ClientProfile } from './profiles';
 
 export const PEER_WAITING = 0;
@@ -106,10 +106,10 @@ export interface Half {
   incomingHead: number;
   /** In the owner's serving FIFO. */
   queued: boolean;
-  /** Bytes received from remote. */
-  down: RateWindow;
-  /** Bytes sent to remote. */
-  up: RateWindow;
+  /** Download rate from remote. */
+  down: RateMeasure;
+  /** Upload rate to remote. */
+  up: RateMeasure;
   /** Last block from remote, or when we became interested: the anti-snubbing clock. */
   lastBlockAt: number;
   /** When we last unchoked remote (-1 never). */

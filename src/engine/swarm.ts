@@ -2,7 +2,7 @@
 // (st.now), changes the state, appends what it sent or decided to the trace, and schedules what follows.
 // Messages travel one connection latency; blocks also wait for the sender's upload and the receiver's
 // download (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy.
-import { addBytes, arrival, createWindow, transferTime, windowRate, WINDOW_BUCKETS } from './bandwidth';
+import { arrival, createMeasure, rateNow, transferTime, updateRate } from './bandwidth';
 import { fillSlots, isSnubbed, rechoke } from './choker';
 import { createQueue, push } from './heap';
 import { pickBlock } from './picker';
@@ -176,7 +176,7 @@ function pipelineLength(w: World, h: Half, peer: Peer): number {
   // A snubbed peer gets one request at a time (libtorrent); mainline's backlog is 2 + 4·rate/16 KiB.
   if (isSnubbed(h, now, p.snubTimeout)) h.pipeline = 1;
   else {
-    const rate = windowRate(h.down, now, p.rateWindow, h.openedAt);
+    const rate = rateNow(h.down, now);
     h.pipeline = Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384));
   }
   return h.pipeline;
@@ -281,7 +281,7 @@ function onSendDone(w: World, sender: number, hid: number, block: number): void 
   if (!h.open) {
     lose(w, sender, h.remote, block, len);
   } else {
-    addBytes(h.up, w.st.now, peer.profile.rateWindow / WINDOW_BUCKETS, len);
+    updateRate(h.up, w.st.now, len, peer.profile.rateWindow);
     h.bytesSinceUnchoke += len;
     const r = w.st.peers[h.remote]!;
     const at = arrival(w.st.now, h.latency, len, r.download, r.downloadFreeAt);
@@ -307,7 +307,7 @@ function onArrive(w: World, rid: number, block: number): void {
   append(w.tr, st.now, T.RECEIVED, r.remote, r.peer, block, len);
   sender.uploadedBytes += len;
   peer.downloadedBytes += len;
-  addBytes(r.down, st.now, peer.profile.rateWindow / WINDOW_BUCKETS, len);
+  updateRate(r.down, st.now, len, peer.profile.rateWindow);
   r.lastBlockAt = st.now;
   const i = r.outstanding.indexOf(block);
   if (i >= 0) r.outstanding.splice(i, 1);
@@ -497,7 +497,7 @@ function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const aux = w.tr.aux;
   plan.rows.forEach((row, i) => {
     aux[off + 4 * i] = row.half.remote;
-    aux[off + 4 * i + 1] = row.bytes;
+    aux[off + 4 * i + 1] = row.rate;
     aux[off + 4 * i + 2] = row.slot;
     aux[off + 4 * i + 3] = row.why;
   });
@@ -595,8 +595,8 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     incoming: [],
     incomingHead: 0,
     queued: false,
-    down: createWindow(),
-    up: createWindow(),
+    down: createMeasure(w.st.now),
+    up: createMeasure(w.st.now),
     lastBlockAt: 0,
     unchokedAt: -1,
     bytesSinceUnchoke: 0,

@@ -31,7 +31,7 @@ export const T = {
   LEAVE: 33,
   /** Tracker answer; x = aux offset, y = peers returned (aux: their ids). */
   ANNOUNCE: 34,
-  /** x = aux offset, y = rows; aux row: remote id, bytes counted for ranking, SLOT, WHY. */
+  /** x = aux offset, y = rows; aux row: remote id, rate that ranked it (bytes/s), SLOT, WHY. */
   RECHOKE: 35,
   /** The piece passed its hash check; x = piece. */
   VERIFIED: 36,

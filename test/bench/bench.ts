@@ -41,7 +41,7 @@ function benchConfig(peers: number, pieces: number): SimConfig {
 }
 
 function runOne(key: string): void {
-  const { peers, pieces } = SIZES[key]!;
+  const [peers, pieces] = key.split('x').map(Number) as [number, number];
   const cfg = benchConfig(peers, pieces);
   let peakRss = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
