@@ -58,6 +58,8 @@ export interface Peer {
   /** Connections we choke whose peer is interested (waiting for a slot). */
   waiting: number;
   servingHead: number;
+  /** Time of the latest wake-up scheduled for this idle uploader (-1 none). */
+  wakeAt: number;
   /** Time the download link is busy until. */
   downloadFreeAt: number;
   uploadedBytes: number;
@@ -101,9 +103,11 @@ export interface Half {
   pipelineAt: number;
   /** Our requests to remote, block ids. */
   outstanding: number[];
-  /** Remote's requests to us not yet served, FIFO from incomingHead. */
+  /** Remote's requests to us not yet served, FIFO from incomingHead: (block, arrival, cancel arrival) triples. */
   incoming: number[];
   incomingHead: number;
+  /** Requests arriving from this time on are accepted: the last unchoke, or Infinity while choked. */
+  acceptFrom: number;
   /** In the owner's serving FIFO. */
   queued: boolean;
   /** Download rate from remote. */

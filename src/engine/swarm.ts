@@ -40,6 +40,8 @@ export const E = {
   SEND_DONE: 9,
   /** a = receiver's half, b = sender's half, c = block */
   ARRIVE: 10,
+  /** a = an idle uploader whose earliest queued request arrives now */
+  WAKE: 11,
 } as const;
 
 export interface World {
@@ -84,6 +86,7 @@ function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
     pendingOut: 0,
     sending: false,
     serving: [],
+    wakeAt: -1,
     unchokedInterested: 0,
     waiting: 0,
     servingHead: 0,
@@ -195,7 +198,7 @@ function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
   }
   peer.blocks[block] = s + 1;
   h.outstanding.push(block);
-  send(w, h, T.REQUEST, block);
+  sendRequest(w, h, block);
 }
 
 /** Keep the request pipeline of `h` full while we are interested and unchoked. */
@@ -229,30 +232,86 @@ function releaseRequests(w: World, h: Half): void {
 // Uploading
 
 /**
- * Start sending the next queued block. Connections with requests wait in a FIFO (peer.serving); each
+ * Requests are not scheduled as events: a request is queued at the uploader's end of the connection
+ * with the time it arrives there (now + latency), and the uploader looks at it when it picks its next
+ * block, or is woken at that time if idle. A flash crowd's uploaders are busy, so this saves an event
+ * per block with the same outcome as delivering each request on arrival. Queue entries are
+ * (block, arrival time, cancel arrival time).
+ */
+function sendRequest(w: World, h: Half, block: number): void {
+  const st = w.st;
+  append(w.tr, st.now, T.REQUEST, h.peer, h.remote, block, 0);
+  st.msgCount[T.REQUEST]!++;
+  const at = st.now + h.latency;
+  const u = st.halves[h.mirror]!;
+  u.incoming.push(block, at, Infinity);
+  const uploader = st.peers[u.peer]!;
+  if (!u.queued) {
+    uploader.serving.push(u.id);
+    u.queued = true;
+  }
+  if (!uploader.sending) wakeAt(w, uploader, at);
+}
+
+/** Cancel (BEP 3): takes effect if it reaches the uploader before the block is started. */
+function sendCancel(w: World, h: Half, block: number): void {
+  const st = w.st;
+  append(w.tr, st.now, T.CANCEL, h.peer, h.remote, block, 0);
+  st.msgCount[T.CANCEL]!++;
+  const u = st.halves[h.mirror]!;
+  const q = u.incoming;
+  for (let i = u.incomingHead; i < q.length; i += 3) {
+    if (q[i] === block && q[i + 2] === Infinity) {
+      q[i + 2] = st.now + h.latency;
+      return;
+    }
+  }
+}
+
+/** Make sure an idle uploader looks at its queue again at time `at`. */
+function wakeAt(w: World, peer: Peer, at: number): void {
+  if (peer.wakeAt >= w.st.now && peer.wakeAt <= at) return;
+  peer.wakeAt = at;
+  push(w.st.queue, at, E.WAKE, peer.id, 0, 0, 0);
+}
+
+/**
+ * Start sending the next block. Connections with queued requests wait in a FIFO (peer.serving); each
  * sends one block and goes to the back if it has more: round robin, so the upload is shared among the
- * connections being served.
+ * connections being served. A request that arrived while we choked the peer is dropped (mainline).
  */
 function startSend(w: World, peer: Peer): void {
   if (peer.sending || peer.upload === 0 || peer.status !== PEER_ACTIVE) return;
+  const now = w.st.now;
   const halves = w.st.halves;
   const serving = peer.serving;
-  while (peer.servingHead < serving.length) {
+  let nextArrival = Infinity;
+  for (let k = serving.length - peer.servingHead; k > 0; k--) {
     const id = serving[peer.servingHead++]!;
     const h = halves[id]!;
     h.queued = false;
-    if (!h.open || h.incomingHead >= h.incoming.length) continue;
-    const block = h.incoming[h.incomingHead++]!;
-    if (h.incomingHead >= h.incoming.length) {
-      h.incoming.length = 0;
+    if (!h.open) continue;
+    const q = h.incoming;
+    let i = h.incomingHead;
+    // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
+    while (i < q.length && q[i + 1]! <= now && (q[i + 1]! < h.acceptFrom || q[i + 2]! <= now)) i += 3;
+    h.incomingHead = i;
+    if (i >= q.length) {
+      q.length = 0;
       h.incomingHead = 0;
-    } else {
-      if (h.incomingHead > 32 && h.incomingHead * 2 > h.incoming.length) {
-        h.incoming.splice(0, h.incomingHead);
-        h.incomingHead = 0;
-      }
-      serving.push(id);
-      h.queued = true;
+      continue;
+    }
+    serving.push(id);
+    h.queued = true;
+    if (q[i + 1]! > now) {
+      nextArrival = Math.min(nextArrival, q[i + 1]!);
+      continue;
+    }
+    const block = q[i]!;
+    h.incomingHead = i + 3;
+    if (h.incomingHead > 96 && h.incomingHead * 2 > q.length) {
+      q.splice(0, h.incomingHead);
+      h.incomingHead = 0;
     }
     if (peer.servingHead > 64 && peer.servingHead * 2 > serving.length) {
       serving.splice(0, peer.servingHead);
@@ -260,11 +319,12 @@ function startSend(w: World, peer: Peer): void {
     }
     peer.sending = true;
     const len = blockLength(w.g, block);
-    append(w.tr, w.st.now, T.PIECE, peer.id, h.remote, block, len);
+    append(w.tr, now, T.PIECE, peer.id, h.remote, block, len);
     w.st.msgCount[T.PIECE]!++;
-    push(w.st.queue, w.st.now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, 0);
+    push(w.st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, 0);
     return;
   }
+  if (nextArrival < Infinity) wakeAt(w, peer, nextArrival);
 }
 
 function lose(w: World, sender: number, receiver: number, block: number, len: number): void {
@@ -335,7 +395,7 @@ function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void 
     const j = h.outstanding.indexOf(block);
     if (j < 0) continue;
     h.outstanding.splice(j, 1);
-    send(w, h, T.CANCEL, block);
+    sendCancel(w, h, block);
   }
 }
 
@@ -454,21 +514,6 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
       updateInterest(w, r);
       return;
     }
-    case T.REQUEST:
-      // Requests from a peer we choke are dropped (mainline).
-      if (r.amChoking) return;
-      r.incoming.push(arg);
-      if (!r.queued) {
-        peer.serving.push(r.id);
-        r.queued = true;
-      }
-      startSend(w, peer);
-      return;
-    case T.CANCEL: {
-      const j = r.incoming.indexOf(arg, r.incomingHead);
-      if (j >= 0) r.incoming.splice(j, 1);
-      return;
-    }
   }
 }
 
@@ -511,6 +556,7 @@ function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
         peer.unchokedInterested++;
       }
       h.unchokedAt = st.now;
+      h.acceptFrom = st.now;
       h.bytesSinceUnchoke = 0;
       send(w, h, T.UNCHOKE, 0);
     } else if (!row.unchoke && !h.amChoking) {
@@ -520,6 +566,7 @@ function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
         peer.unchokedInterested--;
       }
       // Choking drops the pending requests of that connection (BEP 3).
+      h.acceptFrom = Infinity;
       h.incoming.length = 0;
       h.incomingHead = 0;
       send(w, h, T.CHOKE, 0);
@@ -534,7 +581,7 @@ function onRechokeTimer(w: World, peer: Peer): void {
   for (const id of peer.conns.slice()) {
     const h = w.st.halves[id]!;
     if (h.outstanding.length > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
-      for (const block of h.outstanding) send(w, h, T.CANCEL, block);
+      for (const block of h.outstanding) sendCancel(w, h, block);
       releaseRequests(w, h);
       fillRequests(w, h);
     }
@@ -594,6 +641,7 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     outstanding: [],
     incoming: [],
     incomingHead: 0,
+    acceptFrom: Infinity,
     queued: false,
     down: createMeasure(w.st.now),
     up: createMeasure(w.st.now),
@@ -767,6 +815,9 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       return;
     case E.ARRIVE:
       onArrive(w, a, c);
+      return;
+    case E.WAKE:
+      startSend(w, st.peers[a]!);
       return;
   }
 }
