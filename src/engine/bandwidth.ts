@@ -3,8 +3,9 @@
 //   and serves the connections with queued requests in round-robin order: its upload is shared among
 //   the connections it is serving, and it never sends faster than its upload.
 // - A block leaves the sender when its last byte is sent and arrives one connection latency later,
-//   unless the receiver's download is busy: each peer's download takes blocks one after another at its
-//   download rate (a reservation on its download link), so it never receives faster than its download.
+//   unless the receiver's download is slower or busy: each peer's download takes blocks one after
+//   another at its download rate, starting no earlier than the block's first byte can arrive (a
+//   reservation on its download link), so it never receives faster than its download.
 // - Rounding is always up, so a capacity is never exceeded, by at most 1 µs a block.
 // Rates for choking and pipelining come from mainline's running average over the last 20 s.
 
@@ -13,11 +14,22 @@ export function transferTime(bytes: number, rate: number): number {
   return Math.ceil((bytes * 1_000_000) / rate);
 }
 
-/** When a block whose last byte left at `sentAt` arrives, and the receiver's next free download time. */
-export function arrival(sentAt: number, latency: number, bytes: number, download: number | null, downloadFreeAt: number): number {
+/**
+ * When a block arrives. Its bytes leave the sender during [startedAt, sentAt]; the receiver's download
+ * takes them one block after another, no earlier than the first byte can get there, and the last byte
+ * arrives one latency after it left at the earliest.
+ */
+export function arrival(
+  startedAt: number,
+  sentAt: number,
+  latency: number,
+  bytes: number,
+  download: number | null,
+  downloadFreeAt: number,
+): number {
   const earliest = sentAt + latency;
   if (download === null) return earliest;
-  return Math.max(earliest, downloadFreeAt + transferTime(bytes, download));
+  return Math.max(earliest, Math.max(startedAt + latency, downloadFreeAt) + transferTime(bytes, download));
 }
 
 /**

@@ -114,14 +114,20 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
 
 /**
  * Between rechokes, a slot that frees up (a peer lost interest or left) or a newly interested peer
- * while a slot is free is filled at once, as mainline does on interest changes; nobody is choked.
- * Rows only for the peers unchoked now.
+ * while a slot is free is filled at once, as mainline does on interest changes. Peers that lost
+ * interest are choked; nobody else is. Rows only for the peers whose choke state changes.
  */
 export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
   let used = 0;
   for (const h of conns) if (!h.amChoking && h.peerInterested) used++;
   const rows: ChokeRow[] = [];
+  // A peer that lost interest gives its slot back (libtorrent chokes uninterested peers the same way).
+  for (const h of conns) {
+    if (!h.amChoking && !h.peerInterested) {
+      rows.push({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.NOT_INTERESTED, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
+    }
+  }
   let free = p.uploadSlots - used;
   if (free <= 0) return { rows, optimistic: ctx.optimistic, rotated: false };
   const waiting = conns.filter((h) => h.amChoking && h.peerInterested && !(!isSeed && isSnubbed(h, ctx.now, p.snubTimeout)));

@@ -344,7 +344,8 @@ function onSendDone(w: World, sender: number, hid: number, block: number): void 
     updateRate(h.up, w.st.now, len, peer.profile.rateWindow);
     h.bytesSinceUnchoke += len;
     const r = w.st.peers[h.remote]!;
-    const at = arrival(w.st.now, h.latency, len, r.download, r.downloadFreeAt);
+    const startedAt = w.st.now - transferTime(len, peer.upload);
+    const at = arrival(startedAt, w.st.now, h.latency, len, r.download, r.downloadFreeAt);
     if (r.download !== null) r.downloadFreeAt = at;
     push(w.st.queue, at, E.ARRIVE, h.mirror, hid, block, 0);
   }
@@ -503,7 +504,7 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
       if (r.amChoking) peer.waiting--;
       else {
         peer.unchokedInterested--;
-        if (peer.waiting > 0) rechokePeer(w, peer, false);
+        rechokePeer(w, peer, false);
       }
       return;
     case T.BITFIELD: {

@@ -1,0 +1,204 @@
+// Invariants over random small swarms (fast-check): whatever the peers, capacities, latencies and
+// timings, the engine conserves bytes, never beats a capacity, announces only verified pieces,
+// completes a peer exactly when it holds every piece, and never beats the physical lower bounds.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Sim } from '../../src/engine/sim';
+import { blocksInPiece, pieceOf } from '../../src/engine/torrent';
+import { BROADCAST, records, T } from '../../src/engine/trace';
+import type { PeerSpec, SimConfig } from '../../src/engine/types';
+import { KiB, S } from './helpers';
+
+const peerArb = (name: string, seed: boolean, flash: boolean) =>
+  fc.record({
+    upload: fc.oneof(fc.constant(0), fc.integer({ min: 8 * KiB, max: 512 * KiB })),
+    download: fc.option(fc.integer({ min: 16 * KiB, max: 1024 * KiB }), { nil: null }),
+    latency: fc.integer({ min: 0, max: 100_000 }),
+    joinAt: flash ? fc.constant(0) : fc.integer({ min: 0, max: 20 * S }),
+    leaveAt: flash ? fc.constant(null) : fc.option(fc.integer({ min: 1 * S, max: 60 * S }), { nil: null }),
+    leaveAfterComplete: flash ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: 20 * S }), { nil: null }),
+  }).map(
+    (r): PeerSpec => ({
+      name,
+      group: name,
+      seed,
+      subject: false,
+      upload: seed && r.upload === 0 ? 64 * KiB : r.upload,
+      download: r.download,
+      latency: r.latency,
+      joinAt: r.joinAt,
+      leaveAt: r.leaveAt !== null && r.leaveAt <= r.joinAt ? r.joinAt + 1 * S : r.leaveAt,
+      leaveAfterComplete: r.leaveAfterComplete,
+      client: 'mainline',
+      settings: {},
+    }),
+  );
+
+/** A random small swarm; `flash` = everyone joins at 0 and stays (the setting of the Kumar–Ross bound). */
+const swarmArb = (flash: boolean) =>
+  fc
+    .record({
+      seeds: fc.integer({ min: 1, max: 2 }),
+      leechers: fc.integer({ min: 1, max: 6 }),
+      pieceBlocks: fc.constantFrom(1, 2, 4),
+      pieces: fc.integer({ min: 1, max: 10 }),
+      tail: fc.integer({ min: 1, max: 65536 }),
+      seed: fc.integer({ min: 0, max: 0xffffffff }),
+      stopAt: flash ? fc.constant(null) : fc.option(fc.integer({ min: 5 * S, max: 120 * S }), { nil: null }),
+    })
+    .chain((s) =>
+      fc
+        .tuple(
+          fc.tuple(...Array.from({ length: s.seeds }, (_, i) => peerArb(`S-${i + 1}`, true, flash))),
+          fc.tuple(...Array.from({ length: s.leechers }, (_, i) => peerArb(`L-${i + 1}`, false, flash))),
+        )
+        .map(([seeds, leechers]): SimConfig => {
+          const pieceLength = s.pieceBlocks * 16 * KiB;
+          const size = (s.pieces - 1) * pieceLength + Math.min(pieceLength, s.tail);
+          return {
+            name: 'random swarm',
+            seed: s.seed,
+            torrent: { pieceLength, pieces: s.pieces, size, files: null },
+            stopAt: s.stopAt ?? (flash ? null : 300 * S),
+            peers: [...seeds, ...leechers],
+            events: [],
+          };
+        }),
+    );
+
+function run(cfg: SimConfig): Sim {
+  const sim = new Sim(cfg, { checkpointEvery: 0 });
+  sim.run();
+  return sim;
+}
+
+const RUNS = { numRuns: 150 };
+
+describe('invariants over random small swarms', () => {
+  it('conserves bytes: Σ uploaded = Σ downloaded + lost, and every piece sent is received, lost or still in flight', () => {
+    fc.assert(
+      fc.property(swarmArb(false), (cfg) => {
+        const sim = run(cfg);
+        const r = sim.result();
+        const up = r.peers.reduce((a, p) => a + p.uploadedBytes, 0);
+        const down = r.peers.reduce((a, p) => a + p.downloadedBytes, 0);
+        expect(up).toBe(down + r.lostBytes);
+        let sent = 0;
+        let received = 0;
+        let lost = 0;
+        for (const rec of records(sim.trace)) {
+          if (rec.kind === T.PIECE) sent += rec.y;
+          else if (rec.kind === T.RECEIVED) received += rec.y;
+          else if (rec.kind === T.LOST) lost += rec.y;
+        }
+        expect(received).toBe(down);
+        expect(lost).toBe(r.lostBytes);
+        expect(sent).toBe(received + lost + r.inFlightBytes);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never sends faster than a peer\'s upload nor receives faster than its download', () => {
+    fc.assert(
+      fc.property(swarmArb(false), (cfg) => {
+        const sim = run(cfg);
+        const sendFreeAt = new Map<number, number>();
+        const recvLast = new Map<number, number>();
+        for (const rec of records(sim.trace)) {
+          if (rec.kind === T.PIECE) {
+            const upload = cfg.peers[rec.from]!.upload;
+            expect(upload).toBeGreaterThan(0);
+            // One block at a time: a send starts only when the previous one has had its full time.
+            expect(rec.time).toBeGreaterThanOrEqual(sendFreeAt.get(rec.from) ?? 0);
+            sendFreeAt.set(rec.from, rec.time + Math.ceil((rec.y * 1e6) / upload));
+          } else if (rec.kind === T.RECEIVED) {
+            const download = cfg.peers[rec.to]!.download;
+            if (download === null) continue;
+            const last = recvLast.get(rec.to);
+            if (last !== undefined) expect(rec.time - last).toBeGreaterThanOrEqual(Math.ceil((rec.y * 1e6) / download));
+            recvLast.set(rec.to, rec.time);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('sends a have only for a piece whose every block arrived and whose hash was checked', () => {
+    fc.assert(
+      fc.property(swarmArb(false), (cfg) => {
+        const sim = run(cfg);
+        const g = sim.geometry;
+        const got = cfg.peers.map(() => new Map<number, Set<number>>());
+        const verified = cfg.peers.map(() => new Set<number>());
+        for (const rec of records(sim.trace)) {
+          if (rec.kind === T.RECEIVED) {
+            const piece = pieceOf(g, rec.x);
+            const m = got[rec.to]!;
+            if (!m.has(piece)) m.set(piece, new Set());
+            m.get(piece)!.add(rec.x);
+          } else if (rec.kind === T.VERIFIED) {
+            expect(got[rec.from]!.get(rec.x)?.size).toBe(blocksInPiece(g, rec.x));
+            verified[rec.from]!.add(rec.x);
+          } else if (rec.kind === T.HAVE) {
+            expect(rec.to).toBe(BROADCAST);
+            expect(verified[rec.from]!.has(rec.x)).toBe(true);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('completes a peer if and only if it holds every piece', () => {
+    fc.assert(
+      fc.property(swarmArb(false), (cfg) => {
+        const sim = run(cfg);
+        const r = sim.result();
+        const completedRecords = new Set<number>();
+        for (const rec of records(sim.trace)) if (rec.kind === T.COMPLETED) completedRecords.add(rec.from);
+        r.peers.forEach((p, i) => {
+          const joined = p.joinedAt !== null;
+          expect(joined && p.piecesHave === cfg.torrent.pieces).toBe(p.completedAt !== null);
+          if (!cfg.peers[i]!.seed) expect(completedRecords.has(i)).toBe(p.completedAt !== null);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('never completes a peer before joinAt + size / download', () => {
+    fc.assert(
+      fc.property(swarmArb(false), (cfg) => {
+        const r = run(cfg).result();
+        r.peers.forEach((p, i) => {
+          const spec = cfg.peers[i]!;
+          if (spec.seed || p.completedAt === null || spec.download === null) return;
+          expect(p.completedAt).toBeGreaterThanOrEqual(p.joinedAt! + (cfg.torrent.size * 1e6) / spec.download);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('never finishes a flash crowd before the Kumar–Ross minimum distribution time', () => {
+    fc.assert(
+      fc.property(swarmArb(true), (cfg) => {
+        const r = run(cfg).result();
+        const F = cfg.torrent.size;
+        const seeds = cfg.peers.filter((p) => p.seed);
+        const leechers = cfg.peers.filter((p) => !p.seed);
+        const us = seeds.reduce((a, p) => a + p.upload, 0);
+        const ul = leechers.reduce((a, p) => a + p.upload, 0);
+        const dmin = Math.min(...leechers.map((p) => p.download ?? Infinity));
+        const tmin = Math.max(F / us, F / dmin, (leechers.length * F) / (us + ul)) * 1e6;
+        const done = r.peers.filter((p) => !p.seed).map((p) => p.completedAt);
+        if (done.every((t) => t !== null)) expect(Math.max(...(done as number[]))).toBeGreaterThanOrEqual(tmin);
+        // Nobody can finish before the seeds have sent one whole copy.
+        for (const t of done) if (t !== null) expect(t).toBeGreaterThanOrEqual((F / us) * 1e6);
+      }),
+      RUNS,
+    );
+  });
+});
