@@ -6,7 +6,7 @@
 // Ties are broken by the peer's own random permutation of the pieces (seeded per peer), so each peer
 // breaks ties its own way and the choice is the same on every run.
 // The picker only chooses; the engine records the request.
-import { BLOCK_RECEIVED, type Half, type Peer } from './state';
+import { AVAIL, BLOCK_RECEIVED, HAVE, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece, type Geometry } from './torrent';
 
 function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
@@ -16,15 +16,29 @@ function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
   return -1;
 }
 
+/**
+ * What the picker knows of one connection: its half, and where the bits of the pieces its remote has
+ * start in the shared bit pool (SimState.bits).
+ */
+export interface Remote {
+  half: Half;
+  bits: Uint32Array;
+  base: number;
+}
+
+function has(r: Remote, p: number): boolean {
+  return (r.bits[r.base + (p >>> 5)]! & (1 << (p & 31))) !== 0;
+}
+
 /** A started piece the remote has with an unrequested block, rarest first; -1 if none. */
-export function pickStarted(peer: Peer, half: Half, g: Geometry): number {
+export function pickStarted(peer: Peer, r: Remote, g: Geometry): number {
   let best = -1;
   let bestAvail = Infinity;
   const partial = peer.partial;
   for (let i = 0; i < partial.length; i++) {
     const p = partial[i]!;
-    if (half.remoteHas[p] === 1 && peer.pieceReq[p]! < blocksInPiece(g, p)) {
-      const a = peer.avail[p]!;
+    if (has(r, p) && peer.pieceReq[p]! < blocksInPiece(g, p)) {
+      const a = peer.pieces[p]! & AVAIL;
       if (a < bestAvail) {
         best = p;
         bestAvail = a;
@@ -40,31 +54,32 @@ export function pickStarted(peer: Peer, half: Half, g: Geometry): number {
  * dead entries as it goes. A failed scan stays failed until the remote announces a piece we lack
  * (half.mayHaveNew), since pieces only ever leave the candidate list.
  */
-export function pickNewPiece(peer: Peer, half: Half, randomFirst: number): number {
+export function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
+  const half = r.half;
   if (!half.mayHaveNew) return -1;
   const cand = peer.cand;
-  const have = peer.have;
-  const started = peer.started;
-  const remoteHas = half.remoteHas;
+  const pieces = peer.pieces;
+  const bits = r.bits;
+  const base = r.base;
   const n = peer.candLength;
   if (peer.haveCount < randomFirst) {
     for (let k = 0; k < n; k++) {
       const p = cand[k]!;
-      if (remoteHas[p] === 1 && have[p] === 0 && started[p] === 0) return p;
+      if ((bits[base + (p >>> 5)]! & (1 << (p & 31))) !== 0 && (pieces[p]! & (HAVE | STARTED)) === 0) return p;
     }
     half.mayHaveNew = false;
     return -1;
   }
-  const avail = peer.avail;
   let best = -1;
   let bestAvail = 0x10000;
   let write = 0;
   for (let k = 0; k < n; k++) {
     const p = cand[k]!;
-    if (have[p] === 1 || started[p] === 1) continue;
+    const ps = pieces[p]!;
+    if ((ps & (HAVE | STARTED)) !== 0) continue;
     cand[write++] = p;
-    if (remoteHas[p] === 1) {
-      const a = avail[p]!;
+    if ((bits[base + (p >>> 5)]! & (1 << (p & 31))) !== 0) {
+      const a = ps & AVAIL;
       if (a < bestAvail) {
         best = p;
         bestAvail = a;
@@ -83,11 +98,12 @@ export function pickNewPiece(peer: Peer, half: Half, randomFirst: number): numbe
 }
 
 /** Endgame: a block requested from someone else, not yet received, that this remote has. */
-export function pickEndgame(peer: Peer, half: Half, g: Geometry): number {
+export function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
+  const half = r.half;
   const partial = peer.partial;
   for (let i = 0; i < partial.length; i++) {
     const p = partial[i]!;
-    if (half.remoteHas[p] !== 1) continue;
+    if (!has(r, p)) continue;
     const base = p * g.blocksPerPiece;
     const n = blocksInPiece(g, p);
     for (let b = 0; b < n; b++) {
@@ -99,11 +115,11 @@ export function pickEndgame(peer: Peer, half: Half, g: Geometry): number {
 }
 
 /** The next block to request from `half`'s remote, or -1. A block of a piece not yet started starts it. */
-export function pickBlock(peer: Peer, half: Half, g: Geometry, randomFirst: number): number {
-  const started = pickStarted(peer, half, g);
+export function pickBlock(peer: Peer, r: Remote, g: Geometry, randomFirst: number): number {
+  const started = pickStarted(peer, r, g);
   if (started >= 0) return firstBlockInState0(peer, g, started);
-  const piece = pickNewPiece(peer, half, randomFirst);
+  const piece = pickNewPiece(peer, r, randomFirst);
   if (piece >= 0) return piece * g.blocksPerPiece;
-  if (peer.unrequested === 0) return pickEndgame(peer, half, g);
+  if (peer.unrequested === 0) return pickEndgame(peer, r, g);
   return -1;
 }

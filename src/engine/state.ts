@@ -22,8 +22,12 @@ export interface Peer {
   download: number | null;
   latency: number;
   leaveAfterComplete: number | null;
-  /** 1 = verified. */
-  have: Uint8Array;
+  /**
+   * Per piece, packed so that the hot loops touch one array: the number of copies in this peer's peer
+   * set as it knows them (AVAIL bits), whether it holds the verified piece (HAVE), and whether it has
+   * started it (STARTED: some block requested, not yet verified).
+   */
+  pieces: Int32Array;
   /** Trace index of each piece's VERIFIED record (-1 for pieces held from the start). */
   verifiedAt: Float64Array;
   haveCount: number;
@@ -32,14 +36,10 @@ export interface Peer {
   pieceDone: Uint16Array;
   /** Blocks requested or received, per piece. */
   pieceReq: Uint16Array;
-  /** 1 = started (some block requested) and not yet verified. */
-  started: Uint8Array;
   /** Started, unverified pieces in the order started. */
   partial: number[];
   /** Blocks of missing pieces that are neither requested nor received; 0 → endgame. */
   unrequested: number;
-  /** Copies of each piece in this peer's peer set, as it knows them. */
-  avail: Uint16Array;
   /**
    * Pieces neither held nor started, in a random order fixed when the peer is created: the tie-break
    * for random first and rarest first. Dead entries are dropped lazily; candLength is the live prefix.
@@ -48,6 +48,10 @@ export interface Peer {
   candLength: number;
   /** Open connection halves (ids into SimState.halves), in the order they opened. */
   conns: number[];
+  /** Parallel to conns, for the have fan-out: the remote's half, the latency, the trace index at open. */
+  connMirror: number[];
+  connLatency: number[];
+  connOpenIndex: number[];
   outgoing: number;
   pendingOut: number;
   sending: boolean;
@@ -93,7 +97,6 @@ export interface Half {
   amInterested: boolean;
   peerChoking: boolean;
   peerInterested: boolean;
-  remoteHas: Uint8Array;
   /** Pieces remote has (as far as we know) that we lack: interested iff > 0. */
   interesting: number;
   /** false once the picker found nothing new to start here, until remote announces a piece we lack. */
@@ -131,6 +134,13 @@ export interface SimState {
   halves: Half[];
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
   pairs: Map<number, number>;
+  /**
+   * What each connection's owner knows its remote has (its bitfield and the haves that reached it),
+   * one bit a piece, `words` 32-bit words per half starting at half id × words. Only pieces the owner
+   * lacked when it learned of them are recorded: the rest never matter to interest or picking.
+   */
+  bits: Uint32Array;
+  words: number;
   /** Peers the tracker knows, in announce order. */
   tracker: number[];
   present: number;
@@ -139,4 +149,18 @@ export interface SimState {
   lostBytes: number;
   /** Wire messages sent, by trace kind (a have broadcast counts once per recipient). */
   msgCount: Float64Array;
+}
+
+export const AVAIL = 0xffff;
+export const HAVE = 1 << 16;
+export const STARTED = 1 << 17;
+
+/** Does peer hold the verified piece? */
+export function holds(peer: Peer, piece: number): boolean {
+  return (peer.pieces[piece]! & HAVE) !== 0;
+}
+
+/** Does the remote of half `hid` have `piece`, as far as the half's owner knows? */
+export function knows(st: SimState, hid: number, piece: number): boolean {
+  return (st.bits[hid * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
 }

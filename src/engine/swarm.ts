@@ -11,9 +11,12 @@ import { samplePeers } from './tracker';
 import { resolveProfile } from './profiles';
 import {
   BLOCK_RECEIVED,
+  HAVE,
+  knows,
   PEER_ACTIVE,
   PEER_LEFT,
   PEER_WAITING,
+  STARTED,
   type Half,
   type Peer,
   type SimState,
@@ -58,8 +61,6 @@ function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   shuffle(pickRng, perm);
-  const have = new Uint8Array(n);
-  if (spec.seed) have.fill(1);
   return {
     id,
     profile: resolveProfile(spec.client, spec.settings),
@@ -69,19 +70,20 @@ function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
     download: spec.download,
     latency: spec.latency,
     leaveAfterComplete: spec.leaveAfterComplete,
-    have,
+    pieces: new Int32Array(n).fill(spec.seed ? HAVE : 0),
     verifiedAt: new Float64Array(n).fill(-1),
     haveCount: spec.seed ? n : 0,
     blocks: new Uint8Array(g.blockIds).fill(spec.seed ? BLOCK_RECEIVED : 0),
     pieceDone: new Uint16Array(n),
     pieceReq: new Uint16Array(n),
-    started: new Uint8Array(n),
     partial: [],
     unrequested: spec.seed ? 0 : g.totalBlocks,
-    avail: new Uint16Array(n),
     cand: perm,
     candLength: spec.seed ? 0 : n,
     conns: [],
+    connMirror: [],
+    connLatency: [],
+    connOpenIndex: [],
     outgoing: 0,
     pendingOut: 0,
     sending: false,
@@ -116,6 +118,8 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     peers: [],
     halves: [],
     pairs: new Map(),
+    bits: new Uint32Array(0),
+    words: (g.pieces + 31) >>> 5,
     tracker: [],
     present: 0,
     presentComplete: 0,
@@ -187,8 +191,8 @@ function pipelineLength(w: World, h: Half, peer: Peer): number {
 
 function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
   const piece = Math.floor(block / w.g.blocksPerPiece);
-  if (peer.started[piece] === 0) {
-    peer.started[piece] = 1;
+  if ((peer.pieces[piece]! & STARTED) === 0) {
+    peer.pieces[piece] = peer.pieces[piece]! | STARTED;
     peer.partial.push(piece);
   }
   const s = peer.blocks[block]!;
@@ -206,8 +210,10 @@ function fillRequests(w: World, h: Half): void {
   if (!h.amInterested || h.peerChoking || !h.open) return;
   const peer = w.st.peers[h.peer]!;
   const limit = pipelineLength(w, h, peer);
+  if (h.outstanding.length >= limit) return;
+  const remote = { half: h, bits: w.st.bits, base: h.id * w.st.words };
   while (h.outstanding.length < limit) {
-    const block = pickBlock(peer, h, w.g, peer.profile.randomFirst);
+    const block = pickBlock(peer, remote, w.g, peer.profile.randomFirst);
     if (block < 0) return;
     requestBlock(w, peer, h, block);
   }
@@ -403,16 +409,16 @@ function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void 
 /** The piece's hash checked out: only now is it announced with have (BEP 3). */
 function verify(w: World, peer: Peer, piece: number): void {
   const st = w.st;
-  peer.have[piece] = 1;
+  peer.pieces[piece] = (peer.pieces[piece]! | HAVE) & ~STARTED;
   peer.verifiedAt[piece] = w.tr.length;
   append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
   peer.haveCount++;
-  peer.started[piece] = 0;
   peer.partial.splice(peer.partial.indexOf(piece), 1);
   broadcastHave(w, peer, piece);
   for (const id of peer.conns) {
+    if (!knows(st, id, piece)) continue;
     const h = st.halves[id]!;
-    if (h.remoteHas[piece] === 1 && --h.interesting === 0) updateInterest(w, h);
+    if (--h.interesting === 0) updateInterest(w, h);
   }
   if (peer.haveCount === w.g.pieces) {
     peer.completedAt = st.now;
@@ -445,29 +451,36 @@ function broadcastHave(w: World, peer: Peer, piece: number): void {
   }
 }
 
-/** The remote of `h` has `piece`: count it in our availability and our interest. */
-function remoteGot(peer: Peer, h: Half, piece: number): boolean {
-  if (h.remoteHas[piece] === 1) return false;
-  h.remoteHas[piece] = 1;
-  peer.avail[piece]!++;
-  if (peer.have[piece] === 0) {
-    h.interesting++;
-    if (peer.started[piece] === 0) h.mayHaveNew = true;
-    return true;
-  }
-  return false;
+/**
+ * The remote of `h` has `piece`: count it in our availability and our interest. Pieces we already
+ * hold are not recorded: they can never make us interested, and rarest first only ranks pieces we lack.
+ */
+function remoteGot(st: SimState, peer: Peer, h: Half, piece: number): boolean {
+  const ps = peer.pieces[piece]!;
+  if ((ps & HAVE) !== 0) return false;
+  const word = h.id * st.words + (piece >>> 5);
+  const bit = 1 << (piece & 31);
+  const bits = st.bits;
+  if ((bits[word]! & bit) !== 0) return false;
+  bits[word] = bits[word]! | bit;
+  peer.pieces[piece] = ps + 1;
+  h.interesting++;
+  if ((ps & STARTED) === 0) h.mayHaveNew = true;
+  return true;
 }
 
 function onHave(w: World, sender: number, piece: number, idx: number, lat: number): void {
   const st = w.st;
   const s = st.peers[sender]!;
-  for (const id of s.conns) {
-    const h = st.halves[id]!;
+  const mirrors = s.connMirror;
+  const lats = s.connLatency;
+  const opened = s.connOpenIndex;
+  for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
-    if (h.latency !== lat || h.openIndex > idx) continue;
-    const r = st.halves[h.mirror]!;
+    if (lats[i] !== lat || opened[i]! > idx) continue;
+    const r = st.halves[mirrors[i]!]!;
     if (!r.open) continue;
-    if (remoteGot(st.peers[r.peer]!, r, piece)) {
+    if (remoteGot(st, st.peers[r.peer]!, r, piece)) {
       if (!r.amInterested) updateInterest(w, r);
       else fillRequests(w, r);
     }
@@ -510,7 +523,7 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
     case T.BITFIELD: {
       const sender = st.peers[r.remote]!;
       for (let p = 0; p < w.g.pieces; p++) {
-        if (sender.have[p] === 1 && sender.verifiedAt[p]! < arg) remoteGot(peer, r, p);
+        if ((sender.pieces[p]! & HAVE) !== 0 && sender.verifiedAt[p]! < arg) remoteGot(st, peer, r, p);
       }
       updateInterest(w, r);
       return;
@@ -634,7 +647,6 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     amInterested: false,
     peerChoking: true,
     peerInterested: false,
-    remoteHas: new Uint8Array(w.g.pieces),
     interesting: 0,
     mayHaveNew: true,
     pipeline: 0,
@@ -651,6 +663,13 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     bytesSinceUnchoke: 0,
   };
   w.st.halves.push(h);
+  const st = w.st;
+  const need = st.halves.length * st.words;
+  if (need > st.bits.length) {
+    const bits = new Uint32Array(Math.max(need, st.bits.length * 2, 1024));
+    bits.set(st.bits);
+    st.bits = bits;
+  }
   return h;
 }
 
@@ -659,7 +678,11 @@ function openHalf(w: World, h: Half): void {
   h.openIndex = w.tr.length;
   h.openedAt = w.st.now;
   h.lastBlockAt = w.st.now;
-  w.st.peers[h.peer]!.conns.push(h.id);
+  const peer = w.st.peers[h.peer]!;
+  peer.conns.push(h.id);
+  peer.connMirror.push(h.mirror);
+  peer.connLatency.push(h.latency);
+  peer.connOpenIndex.push(h.openIndex);
 }
 
 function onHandshake(w: World, acceptor: number, initiator: number): void {
@@ -711,8 +734,13 @@ function closeHalf(w: World, h: Half): void {
   const st = w.st;
   const peer = st.peers[h.peer]!;
   const i = peer.conns.indexOf(h.id);
-  if (i >= 0) peer.conns.splice(i, 1);
-  for (let p = 0; p < w.g.pieces; p++) if (h.remoteHas[p] === 1) peer.avail[p]!--;
+  if (i >= 0) {
+    peer.conns.splice(i, 1);
+    peer.connMirror.splice(i, 1);
+    peer.connLatency.splice(i, 1);
+    peer.connOpenIndex.splice(i, 1);
+  }
+  for (let p = 0; p < w.g.pieces; p++) if (knows(st, h.id, p)) peer.pieces[p] = peer.pieces[p]! - 1;
   releaseRequests(w, h);
   h.incoming.length = 0;
   h.incomingHead = 0;
