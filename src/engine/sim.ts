@@ -4,7 +4,8 @@
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
 import { PEER_ACTIVE, type SimState } from './state';
-import { createWorld, dispatch, E, type World } from './swarm';
+import { dispatch } from './swarm';
+import { createWorld, E, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
 import { createTrace, T, traceHash, truncate, type Hasher, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';

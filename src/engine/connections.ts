@@ -1,0 +1,209 @@
+// Joining and leaving, the tracker, and connections: handshakes (a connection opens once both have
+// been exchanged), the bitfield that follows, and closing both ends when a peer leaves.
+import { createMeasure } from './bandwidth';
+import { push } from './heap';
+import { samplePeers } from './tracker';
+import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
+import { append, auxReserve, T } from './trace';
+import { E, sendBitfield, type World } from './world';
+import { releaseRequests } from './requests';
+import { rechokePeer } from './slots';
+
+export function pairKey(a: number, b: number): number {
+  return a < b ? a * 65536 + b : b * 65536 + a;
+}
+
+export function announce(w: World, peer: Peer): void {
+  const st = w.st;
+  const list = samplePeers(peer.trackerRng, st.tracker, peer.id, peer.profile.trackerPeers);
+  const off = auxReserve(w.tr, list.length);
+  list.forEach((q, i) => (w.tr.aux[off + i] = q));
+  append(w.tr, st.now, T.ANNOUNCE, peer.id, 0, off, list.length);
+  for (const q of list) {
+    if (peer.outgoing + peer.pendingOut >= peer.profile.maxInitiate) break;
+    if (peer.conns.length + peer.pendingOut >= peer.profile.maxAccept) break;
+    const key = pairKey(peer.id, q);
+    if (st.pairs.has(key)) continue;
+    st.pairs.set(key, 1);
+    peer.pendingOut++;
+    const other = st.peers[q]!;
+    append(w.tr, st.now, T.HANDSHAKE, peer.id, q, 0, 0);
+    st.msgCount[T.HANDSHAKE]!++;
+    push(st.queue, st.now + peer.latency + other.latency, E.HANDSHAKE, q, peer.id, 0, 0);
+  }
+}
+
+export function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
+  const h: Half = {
+    id: w.st.halves.length,
+    peer,
+    remote,
+    mirror: -1,
+    latency,
+    initiator,
+    open: false,
+    openIndex: 0,
+    openedAt: 0,
+    amChoking: true,
+    amInterested: false,
+    peerChoking: true,
+    peerInterested: false,
+    interesting: 0,
+    mayHaveNew: true,
+    pipeline: 0,
+    pipelineAt: -Infinity,
+    outstanding: [],
+    incoming: [],
+    incomingHead: 0,
+    acceptFrom: Infinity,
+    queued: false,
+    down: createMeasure(w.st.now),
+    up: createMeasure(w.st.now),
+    lastBlockAt: 0,
+    unchokedAt: -1,
+    bytesSinceUnchoke: 0,
+  };
+  w.st.halves.push(h);
+  const st = w.st;
+  const need = st.halves.length * st.words;
+  if (need > st.bits.length) {
+    const bits = new Uint32Array(Math.max(need, st.bits.length * 2, 1024));
+    bits.set(st.bits);
+    st.bits = bits;
+  }
+  return h;
+}
+
+export function openHalf(w: World, h: Half): void {
+  h.open = true;
+  h.openIndex = w.tr.length;
+  h.openedAt = w.st.now;
+  h.lastBlockAt = w.st.now;
+  const peer = w.st.peers[h.peer]!;
+  peer.conns.push(h.id);
+  peer.connMirror.push(h.mirror);
+  peer.connLatency.push(h.latency);
+  peer.connOpenIndex.push(h.openIndex);
+}
+
+export function onHandshake(w: World, acceptor: number, initiator: number): void {
+  const st = w.st;
+  const b = st.peers[acceptor]!;
+  const a = st.peers[initiator]!;
+  const key = pairKey(acceptor, initiator);
+  if (a.status !== PEER_ACTIVE || b.status !== PEER_ACTIVE) {
+    st.pairs.delete(key);
+    if (a.status === PEER_ACTIVE) a.pendingOut--;
+    return;
+  }
+  if (b.conns.length >= b.profile.maxAccept) {
+    append(w.tr, st.now, T.REFUSED, acceptor, initiator, 0, 0);
+    st.pairs.delete(key);
+    a.pendingOut--;
+    return;
+  }
+  const lat = a.latency + b.latency;
+  const ha = newHalf(w, initiator, acceptor, lat, true);
+  const hb = newHalf(w, acceptor, initiator, lat, false);
+  ha.mirror = hb.id;
+  hb.mirror = ha.id;
+  openHalf(w, hb);
+  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, 0, 0);
+  st.msgCount[T.HANDSHAKE]!++;
+  push(st.queue, st.now + lat, E.REPLY, ha.id, 0, 0, 0);
+  sendBitfield(w, hb);
+}
+
+/** The acceptor's handshake reached the initiator: the connection is open at both ends. */
+export function onReply(w: World, hid: number): void {
+  const st = w.st;
+  const ha = st.halves[hid]!;
+  const a = st.peers[ha.peer]!;
+  const hb = st.halves[ha.mirror]!;
+  if (a.status !== PEER_ACTIVE || !hb.open) {
+    if (hb.open) closeConnection(w, hb);
+    else st.pairs.delete(pairKey(ha.peer, ha.remote));
+    return;
+  }
+  a.pendingOut--;
+  a.outgoing++;
+  openHalf(w, ha);
+  sendBitfield(w, ha);
+}
+
+export function closeHalf(w: World, h: Half): void {
+  const st = w.st;
+  const peer = st.peers[h.peer]!;
+  const i = peer.conns.indexOf(h.id);
+  if (i >= 0) {
+    peer.conns.splice(i, 1);
+    peer.connMirror.splice(i, 1);
+    peer.connLatency.splice(i, 1);
+    peer.connOpenIndex.splice(i, 1);
+  }
+  for (let p = 0; p < w.g.pieces; p++) if (knows(st, h.id, p)) peer.pieces[p] = peer.pieces[p]! - 1;
+  releaseRequests(w, h);
+  h.incoming.length = 0;
+  h.incomingHead = 0;
+  h.open = false;
+  if (h.peerInterested) {
+    if (h.amChoking) peer.waiting--;
+    else peer.unchokedInterested--;
+  }
+  if (peer.optimistic === h.id) peer.optimistic = -1;
+  if (h.initiator) peer.outgoing--;
+}
+
+/** Close both ends of a connection; the remaining end's peer refills a freed upload slot. */
+export function closeConnection(w: World, h: Half): void {
+  const st = w.st;
+  const m = st.halves[h.mirror]!;
+  const wasServing: Half[] = [];
+  for (const x of [h, m]) {
+    if (!x.open) continue;
+    if (!x.amChoking && x.peerInterested && st.peers[x.peer]!.waiting > 0) wasServing.push(x);
+    closeHalf(w, x);
+  }
+  st.pairs.delete(pairKey(h.peer, h.remote));
+  for (const x of wasServing) {
+    const peer = st.peers[x.peer]!;
+    if (peer.status === PEER_ACTIVE) rechokePeer(w, peer, false);
+  }
+}
+
+export function onJoin(w: World, peer: Peer): void {
+  if (peer.status !== PEER_WAITING) return;
+  const st = w.st;
+  peer.status = PEER_ACTIVE;
+  peer.joinedAt = st.now;
+  peer.lastOptimisticAt = st.now;
+  st.present++;
+  st.pendingJoins--;
+  if (peer.seed) {
+    peer.completedAt = st.now;
+    st.presentComplete++;
+  }
+  append(w.tr, st.now, T.JOIN, peer.id, 0, 0, 0);
+  st.tracker.push(peer.id);
+  announce(w, peer);
+  push(st.queue, st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
+  push(st.queue, st.now + peer.profile.announceInterval, E.ANNOUNCE, peer.id, 0, 0, 0);
+}
+
+export function onLeave(w: World, peer: Peer, reason: number): void {
+  const st = w.st;
+  if (peer.status === PEER_WAITING) {
+    // Told to leave before it joined: it never joins.
+    peer.status = PEER_LEFT;
+    st.pendingJoins--;
+    return;
+  }
+  if (peer.status !== PEER_ACTIVE) return;
+  append(w.tr, st.now, T.LEAVE, peer.id, 0, reason, 0);
+  peer.status = PEER_LEFT;
+  peer.leftAt = st.now;
+  st.present--;
+  if (peer.completedAt !== null) st.presentComplete--;
+  st.tracker.splice(st.tracker.indexOf(peer.id), 1);
+  for (const id of peer.conns.slice()) closeConnection(w, st.halves[id]!);
+}

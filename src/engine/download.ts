@@ -1,0 +1,135 @@
+// Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
+import { updateRate } from './bandwidth';
+import { push } from './heap';
+import { BLOCK_RECEIVED, HAVE, knows, STARTED, type Half, type Peer, type SimState } from './state';
+import { blockLength, blocksInPiece } from './torrent';
+import { append, BROADCAST, LEAVE_REASON, T } from './trace';
+import { E, type World } from './world';
+import { fillRequests, sendCancel, updateInterest } from './requests';
+import { lose } from './upload';
+
+export function onArrive(w: World, rid: number, block: number): void {
+  const st = w.st;
+  const r = st.halves[rid]!;
+  const len = blockLength(w.g, block);
+  if (!r.open) {
+    lose(w, r.remote, r.peer, block, len);
+    return;
+  }
+  const peer = st.peers[r.peer]!;
+  const sender = st.peers[r.remote]!;
+  append(w.tr, st.now, T.RECEIVED, r.remote, r.peer, block, len);
+  sender.uploadedBytes += len;
+  peer.downloadedBytes += len;
+  updateRate(r.down, st.now, len, peer.profile.rateWindow);
+  r.lastBlockAt = st.now;
+  const i = r.outstanding.indexOf(block);
+  if (i >= 0) r.outstanding.splice(i, 1);
+  let s = peer.blocks[block]!;
+  if (s !== BLOCK_RECEIVED) {
+    const piece = Math.floor(block / w.g.blocksPerPiece);
+    if (i >= 0) s--;
+    else if (s === 0) {
+      peer.pieceReq[piece]!++;
+      peer.unrequested--;
+    }
+    if (s > 0) cancelElsewhere(w, peer, r, block);
+    peer.blocks[block] = BLOCK_RECEIVED;
+    peer.pieceDone[piece]!++;
+    if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) verify(w, peer, piece);
+  }
+  fillRequests(w, r);
+}
+
+/** Endgame (mainline): a block arrived; cancel the duplicate requests for it on other connections. */
+export function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void {
+  for (const id of peer.conns) {
+    const h = w.st.halves[id]!;
+    if (h === from) continue;
+    const j = h.outstanding.indexOf(block);
+    if (j < 0) continue;
+    h.outstanding.splice(j, 1);
+    sendCancel(w, h, block);
+  }
+}
+
+/** The piece's hash checked out: only now is it announced with have (BEP 3). */
+export function verify(w: World, peer: Peer, piece: number): void {
+  const st = w.st;
+  peer.pieces[piece] = (peer.pieces[piece]! | HAVE) & ~STARTED;
+  peer.verifiedAt[piece] = w.tr.length;
+  append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
+  peer.haveCount++;
+  peer.partial.splice(peer.partial.indexOf(piece), 1);
+  broadcastHave(w, peer, piece);
+  for (const id of peer.conns) {
+    if (!knows(st, id, piece)) continue;
+    const h = st.halves[id]!;
+    if (--h.interesting === 0) updateInterest(w, h);
+  }
+  if (peer.haveCount === w.g.pieces) {
+    peer.completedAt = st.now;
+    append(w.tr, st.now, T.COMPLETED, peer.id, 0, 0, 0);
+    st.presentComplete++;
+    if (peer.leaveAfterComplete !== null) {
+      push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
+    }
+  }
+}
+
+/**
+ * One have to every open connection. The trace keeps one record (to = BROADCAST, y = recipients) and
+ * the queue one event per distinct latency: a 1,000-peer run sends tens of millions of haves.
+ */
+export function broadcastHave(w: World, peer: Peer, piece: number): void {
+  const n = peer.conns.length;
+  if (n === 0) return;
+  const st = w.st;
+  const idx = w.tr.length;
+  append(w.tr, st.now, T.HAVE, peer.id, BROADCAST, piece, n);
+  st.msgCount[T.HAVE]! += n;
+  const lats: number[] = [];
+  for (const id of peer.conns) {
+    const lat = st.halves[id]!.latency;
+    if (!lats.includes(lat)) {
+      lats.push(lat);
+      push(st.queue, st.now + lat, E.HAVE, peer.id, piece, idx, lat);
+    }
+  }
+}
+
+/**
+ * The remote of `h` has `piece`: count it in our availability and our interest. Pieces we already
+ * hold are not recorded: they can never make us interested, and rarest first only ranks pieces we lack.
+ */
+export function remoteGot(st: SimState, peer: Peer, h: Half, piece: number): boolean {
+  const ps = peer.pieces[piece]!;
+  if ((ps & HAVE) !== 0) return false;
+  const word = h.id * st.words + (piece >>> 5);
+  const bit = 1 << (piece & 31);
+  const bits = st.bits;
+  if ((bits[word]! & bit) !== 0) return false;
+  bits[word] = bits[word]! | bit;
+  peer.pieces[piece] = ps + 1;
+  h.interesting++;
+  if ((ps & STARTED) === 0) h.mayHaveNew = true;
+  return true;
+}
+
+export function onHave(w: World, sender: number, piece: number, idx: number, lat: number): void {
+  const st = w.st;
+  const s = st.peers[sender]!;
+  const mirrors = s.connMirror;
+  const lats = s.connLatency;
+  const opened = s.connOpenIndex;
+  for (let i = 0; i < mirrors.length; i++) {
+    // Only connections that were open when the have was sent, and only this latency's batch.
+    if (lats[i] !== lat || opened[i]! > idx) continue;
+    const r = st.halves[mirrors[i]!]!;
+    if (!r.open) continue;
+    if (remoteGot(st, st.peers[r.peer]!, r, piece)) {
+      if (!r.amInterested) updateInterest(w, r);
+      else fillRequests(w, r);
+    }
+  }
+}

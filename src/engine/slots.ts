@@ -1,0 +1,79 @@
+// Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
+// rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
+import { fillSlots, isSnubbed, rechoke } from './choker';
+import { push } from './heap';
+import { PEER_ACTIVE, type Peer } from './state';
+import { append, auxReserve, T } from './trace';
+import { E, send, type World } from './world';
+import { fillRequests, releaseRequests, sendCancel } from './requests';
+
+/** The timer's full rechoke (periodic) or filling free slots between rechokes. */
+export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
+  const st = w.st;
+  const conns = peer.conns.map((id) => st.halves[id]!);
+  const ctx = {
+    now: st.now,
+    profile: peer.profile,
+    pieceLength: w.g.pieceLength,
+    round: peer.rechokes,
+    optimistic: peer.optimistic,
+    lastOptimisticAt: peer.lastOptimisticAt,
+    rng: peer.chokeRng,
+  };
+  const isSeed = peer.haveCount === w.g.pieces;
+  const plan = periodic ? rechoke(conns, isSeed, ctx) : fillSlots(conns, isSeed, ctx);
+  if (!periodic && plan.rows.length === 0) return;
+  peer.optimistic = plan.optimistic;
+  if (plan.rotated) peer.lastOptimisticAt = st.now;
+  const off = auxReserve(w.tr, plan.rows.length * 4);
+  const aux = w.tr.aux;
+  plan.rows.forEach((row, i) => {
+    aux[off + 4 * i] = row.half.remote;
+    aux[off + 4 * i + 1] = row.rate;
+    aux[off + 4 * i + 2] = row.slot;
+    aux[off + 4 * i + 3] = row.why;
+  });
+  append(w.tr, st.now, T.RECHOKE, peer.id, 0, off, plan.rows.length);
+  for (const row of plan.rows) {
+    const h = row.half;
+    if (row.unchoke && h.amChoking) {
+      h.amChoking = false;
+      if (h.peerInterested) {
+        peer.waiting--;
+        peer.unchokedInterested++;
+      }
+      h.unchokedAt = st.now;
+      h.acceptFrom = st.now;
+      h.bytesSinceUnchoke = 0;
+      send(w, h, T.UNCHOKE, 0);
+    } else if (!row.unchoke && !h.amChoking) {
+      h.amChoking = true;
+      if (h.peerInterested) {
+        peer.waiting++;
+        peer.unchokedInterested--;
+      }
+      // Choking drops the pending requests of that connection (BEP 3).
+      h.acceptFrom = Infinity;
+      h.incoming.length = 0;
+      h.incomingHead = 0;
+      send(w, h, T.CHOKE, 0);
+    }
+  }
+}
+
+export function onRechokeTimer(w: World, peer: Peer): void {
+  if (peer.status !== PEER_ACTIVE) return;
+  // Anti-snubbing: requests to a peer that has sent nothing for snubTimeout are cancelled so that the
+  // blocks can be fetched elsewhere (libtorrent re-requests timed-out blocks the same way).
+  for (const id of peer.conns.slice()) {
+    const h = w.st.halves[id]!;
+    if (h.outstanding.length > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
+      for (const block of h.outstanding) sendCancel(w, h, block);
+      releaseRequests(w, h);
+      fillRequests(w, h);
+    }
+  }
+  rechokePeer(w, peer, true);
+  peer.rechokes++;
+  push(w.st.queue, w.st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
+}

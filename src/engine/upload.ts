@@ -1,0 +1,92 @@
+// The uploading side: one block at a time at the peer's upload rate, round robin over the connections
+// with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
+import { arrival, transferTime, updateRate } from './bandwidth';
+import { push } from './heap';
+import { PEER_ACTIVE, type Peer } from './state';
+import { blockLength } from './torrent';
+import { append, T } from './trace';
+import { E, type World } from './world';
+
+/** Make sure an idle uploader looks at its queue again at time `at`. */
+export function wakeAt(w: World, peer: Peer, at: number): void {
+  if (peer.wakeAt >= w.st.now && peer.wakeAt <= at) return;
+  peer.wakeAt = at;
+  push(w.st.queue, at, E.WAKE, peer.id, 0, 0, 0);
+}
+
+/**
+ * Start sending the next block. Connections with queued requests wait in a FIFO (peer.serving); each
+ * sends one block and goes to the back if it has more: round robin, so the upload is shared among the
+ * connections being served. A request that arrived while we choked the peer is dropped (mainline).
+ */
+export function startSend(w: World, peer: Peer): void {
+  if (peer.sending || peer.upload === 0 || peer.status !== PEER_ACTIVE) return;
+  const now = w.st.now;
+  const halves = w.st.halves;
+  const serving = peer.serving;
+  let nextArrival = Infinity;
+  for (let k = serving.length - peer.servingHead; k > 0; k--) {
+    const id = serving[peer.servingHead++]!;
+    const h = halves[id]!;
+    h.queued = false;
+    if (!h.open) continue;
+    const q = h.incoming;
+    let i = h.incomingHead;
+    // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
+    while (i < q.length && q[i + 1]! <= now && (q[i + 1]! < h.acceptFrom || q[i + 2]! <= now)) i += 3;
+    h.incomingHead = i;
+    if (i >= q.length) {
+      q.length = 0;
+      h.incomingHead = 0;
+      continue;
+    }
+    serving.push(id);
+    h.queued = true;
+    if (q[i + 1]! > now) {
+      nextArrival = Math.min(nextArrival, q[i + 1]!);
+      continue;
+    }
+    const block = q[i]!;
+    h.incomingHead = i + 3;
+    if (h.incomingHead > 96 && h.incomingHead * 2 > q.length) {
+      q.splice(0, h.incomingHead);
+      h.incomingHead = 0;
+    }
+    if (peer.servingHead > 64 && peer.servingHead * 2 > serving.length) {
+      serving.splice(0, peer.servingHead);
+      peer.servingHead = 0;
+    }
+    peer.sending = true;
+    const len = blockLength(w.g, block);
+    append(w.tr, now, T.PIECE, peer.id, h.remote, block, len);
+    w.st.msgCount[T.PIECE]!++;
+    push(w.st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, 0);
+    return;
+  }
+  if (nextArrival < Infinity) wakeAt(w, peer, nextArrival);
+}
+
+export function lose(w: World, sender: number, receiver: number, block: number, len: number): void {
+  append(w.tr, w.st.now, T.LOST, sender, receiver, block, len);
+  w.st.peers[sender]!.uploadedBytes += len;
+  w.st.lostBytes += len;
+}
+
+export function onSendDone(w: World, sender: number, hid: number, block: number): void {
+  const peer = w.st.peers[sender]!;
+  peer.sending = false;
+  const h = w.st.halves[hid]!;
+  const len = blockLength(w.g, block);
+  if (!h.open) {
+    lose(w, sender, h.remote, block, len);
+  } else {
+    updateRate(h.up, w.st.now, len, peer.profile.rateWindow);
+    h.bytesSinceUnchoke += len;
+    const r = w.st.peers[h.remote]!;
+    const startedAt = w.st.now - transferTime(len, peer.upload);
+    const at = arrival(startedAt, w.st.now, h.latency, len, r.download, r.downloadFreeAt);
+    if (r.download !== null) r.downloadFreeAt = at;
+    push(w.st.queue, at, E.ARRIVE, h.mirror, hid, block, 0);
+  }
+  startSend(w, peer);
+}

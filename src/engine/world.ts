@@ -1,0 +1,142 @@
+// The world the event handlers share: the immutable config and geometry, the mutable state and the
+// trace, plus the one way a control message goes out (traced now, delivered one latency later).
+import { createQueue, push } from './heap';
+import { shuffle, stream } from './prng';
+import { resolveProfile } from './profiles';
+import { BLOCK_RECEIVED, HAVE, PEER_WAITING, type Half, type Peer, type SimState } from './state';
+import { geometry, type Geometry } from './torrent';
+import { append, LEAVE_REASON, T, type Trace } from './trace';
+import type { SimConfig } from './types';
+
+/** Scheduled event kinds. */
+export const E = {
+  JOIN: 1,
+  LEAVE: 2,
+  ANNOUNCE: 3,
+  RECHOKE: 4,
+  /** a = acceptor, b = initiator */
+  HANDSHAKE: 5,
+  /** a = the initiator's half */
+  REPLY: 6,
+  /** a = receiving half, b = trace kind, c = argument */
+  MSG: 7,
+  /** a = sender, b = piece, c = trace index of the HAVE record, d = latency of the connections it is for */
+  HAVE: 8,
+  /** a = sender, b = sender's half, c = block */
+  SEND_DONE: 9,
+  /** a = receiver's half, b = sender's half, c = block */
+  ARRIVE: 10,
+  /** a = an idle uploader whose earliest queued request arrives now */
+  WAKE: 11,
+} as const;
+
+export interface World {
+  cfg: SimConfig;
+  g: Geometry;
+  st: SimState;
+  tr: Trace;
+}
+
+export function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
+  const spec = cfg.peers[id]!;
+  const n = g.pieces;
+  const pickRng = stream(cfg.seed, `peer/${spec.name}/picker`);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  shuffle(pickRng, perm);
+  return {
+    id,
+    profile: resolveProfile(spec.client, spec.settings),
+    status: PEER_WAITING,
+    seed: spec.seed,
+    upload: spec.upload,
+    download: spec.download,
+    latency: spec.latency,
+    leaveAfterComplete: spec.leaveAfterComplete,
+    pieces: new Int32Array(n).fill(spec.seed ? HAVE : 0),
+    verifiedAt: new Float64Array(n).fill(-1),
+    haveCount: spec.seed ? n : 0,
+    blocks: new Uint8Array(g.blockIds).fill(spec.seed ? BLOCK_RECEIVED : 0),
+    pieceDone: new Uint16Array(n),
+    pieceReq: new Uint16Array(n),
+    partial: [],
+    unrequested: spec.seed ? 0 : g.totalBlocks,
+    cand: perm,
+    candLength: spec.seed ? 0 : n,
+    conns: [],
+    connMirror: [],
+    connLatency: [],
+    connOpenIndex: [],
+    outgoing: 0,
+    pendingOut: 0,
+    sending: false,
+    serving: [],
+    wakeAt: -1,
+    unchokedInterested: 0,
+    waiting: 0,
+    servingHead: 0,
+    downloadFreeAt: 0,
+    uploadedBytes: 0,
+    downloadedBytes: 0,
+    joinedAt: null,
+    leftAt: null,
+    completedAt: null,
+    rechokes: 0,
+    optimistic: -1,
+    lastOptimisticAt: 0,
+    pickRng,
+    chokeRng: stream(cfg.seed, `peer/${spec.name}/choker`),
+    trackerRng: stream(cfg.seed, `tracker/${spec.name}`),
+  };
+}
+
+export function createWorld(cfg: SimConfig, tr: Trace): World {
+  const g = geometry(cfg.torrent);
+  const st: SimState = {
+    now: 0,
+    eventCount: 0,
+    done: false,
+    endReason: null,
+    queue: createQueue(),
+    peers: [],
+    halves: [],
+    pairs: new Map(),
+    bits: new Uint32Array(0),
+    words: (g.pieces + 31) >>> 5,
+    tracker: [],
+    present: 0,
+    presentComplete: 0,
+    pendingJoins: cfg.peers.length,
+    lostBytes: 0,
+    msgCount: new Float64Array(64),
+  };
+  for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, i));
+  const q = st.queue;
+  cfg.peers.forEach((p, i) => push(q, p.joinAt, E.JOIN, i, 0, 0, 0));
+  cfg.peers.forEach((p, i) => {
+    if (p.leaveAt !== null) push(q, p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED, 0, 0);
+  });
+  for (const ev of cfg.events) {
+    if (ev.action === 'join') push(q, ev.at, E.JOIN, ev.peer, 0, 0, 0);
+    else push(q, ev.at, E.LEAVE, ev.peer, LEAVE_REASON.SCRIPTED, 0, 0);
+  }
+  return { cfg, g, st, tr };
+}
+
+/** Send a message on `h` (the sender's half): trace it now, deliver it one latency later. */
+export function send(w: World, h: Half, kind: number, arg: number): void {
+  const st = w.st;
+  append(w.tr, st.now, kind, h.peer, h.remote, arg, 0);
+  st.msgCount[kind]!++;
+  push(st.queue, st.now + h.latency, E.MSG, h.mirror, kind, arg, 0);
+}
+
+export function sendBitfield(w: World, h: Half): void {
+  const p = w.st.peers[h.peer]!;
+  // BEP 3: the bitfield may be omitted when the peer has no piece.
+  if (p.haveCount === 0) return;
+  const idx = w.tr.length;
+  append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, p.haveCount, 0);
+  w.st.msgCount[T.BITFIELD]!++;
+  push(w.st.queue, w.st.now + h.latency, E.MSG, h.mirror, T.BITFIELD, idx, 0);
+}
