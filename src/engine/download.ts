@@ -88,13 +88,10 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
   const idx = w.tr.length;
   append(w.tr, st.now, T.HAVE, peer.id, BROADCAST, piece, n);
   st.msgCount[T.HAVE]! += n;
-  const lats: number[] = [];
-  for (const id of peer.conns) {
-    const lat = st.halves[id]!.latency;
-    if (!lats.includes(lat)) {
-      lats.push(lat);
-      push(st.queue, st.now + lat, E.HAVE, peer.id, piece, idx, lat);
-    }
+  const lats = peer.connLatency;
+  for (let i = 0; i < n; i++) {
+    const lat = lats[i]!;
+    if (lats.indexOf(lat) === i) push(st.queue, st.now + lat, E.HAVE, peer.id, piece, idx, lat);
   }
 }
 
