@@ -4,7 +4,7 @@ import { createMeasure } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
 import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
-import { append, auxReserve, T } from './trace';
+import { append, auxReserve, LEAVE_REASON, T } from './trace';
 import { E, sendBitfield, type World } from './world';
 import { releaseRequests } from './requests';
 import { rechokePeer } from './slots';
@@ -96,7 +96,8 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
     if (a.status === PEER_ACTIVE) a.pendingOut--;
     return;
   }
-  if (b.conns.length >= b.profile.maxAccept) {
+  // The peer set limit counts the handshakes this peer has in progress too.
+  if (b.conns.length + b.pendingOut >= b.profile.maxAccept) {
     append(w.tr, st.now, T.REFUSED, acceptor, initiator, 0, 0);
     st.pairs.delete(key);
     a.pendingOut--;
@@ -182,6 +183,10 @@ export function onJoin(w: World, peer: Peer): void {
   if (peer.seed) {
     peer.completedAt = st.now;
     st.presentComplete++;
+    // A seed is complete from the start: its seeding time runs from now.
+    if (peer.leaveAfterComplete !== null) {
+      push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
+    }
   }
   append(w.tr, st.now, T.JOIN, peer.id, 0, 0, 0);
   st.tracker.push(peer.id);

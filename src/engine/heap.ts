@@ -39,35 +39,25 @@ export function createQueue(capacity = 1024): EventQueue {
   return q;
 }
 
+function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a);
+  return b;
+}
+
 function grow(q: EventQueue): void {
   const old = q.order.length;
   const cap = old * 2;
-  const order = new Int32Array(cap);
-  order.set(q.order);
-  q.order = order;
-  const time = new Float64Array(cap);
-  time.set(q.time);
-  q.time = time;
-  const seq = new Float64Array(cap);
-  seq.set(q.seq);
-  q.seq = seq;
-  const kind = new Uint8Array(cap);
-  kind.set(q.kind);
-  q.kind = kind;
-  const a = new Int32Array(cap);
-  a.set(q.a);
-  q.a = a;
-  const b = new Int32Array(cap);
-  b.set(q.b);
-  q.b = b;
-  const c = new Float64Array(cap);
-  c.set(q.c);
-  q.c = c;
-  const d = new Int32Array(cap);
-  d.set(q.d);
-  q.d = d;
-  const free = new Int32Array(cap);
+  q.order = grown(q.order, cap);
+  q.time = grown(q.time, cap);
+  q.seq = grown(q.seq, cap);
+  q.kind = grown(q.kind, cap);
+  q.a = grown(q.a, cap);
+  q.b = grown(q.b, cap);
+  q.c = grown(q.c, cap);
+  q.d = grown(q.d, cap);
   // Every old slot is in use (that is why we grow); the new ones are free.
+  const free = new Int32Array(cap);
   for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
   q.free = free;
   q.freeTop = cap - old;

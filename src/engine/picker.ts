@@ -3,8 +3,10 @@
 // 2. random first: until `randomFirst` pieces are complete, a random piece the remote has;
 // 3. rarest first: the piece the remote has with the fewest copies in our peer set;
 // 4. endgame: once no block is left unrequested, ask for blocks already requested elsewhere.
-// Ties are broken by the peer's own random permutation of the pieces (seeded per peer), so each peer
-// breaks ties its own way and the choice is the same on every run.
+// Among new pieces, ties are broken by the peer's own random order of the pieces (seeded per peer, fixed
+// when it joins), so each peer breaks ties its own way and the choice is the same on every run; random
+// first takes the first piece in that order that the remote has. Among started pieces, ties go to the
+// one started first.
 // The picker only chooses; the engine records the request.
 import { AVAIL, BLOCK_RECEIVED, HAVE, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece, type Geometry } from './torrent';

@@ -5,9 +5,10 @@
 import { peek, pop } from './heap';
 import { PEER_ACTIVE, type SimState } from './state';
 import { dispatch } from './swarm';
+import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
-import { createTrace, T, traceHash, truncate, type Hasher, type Trace } from './trace';
+import { createTrace, traceHash, truncate, type Hasher, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
 
 export const ENGINE_VERSION = '1';
@@ -24,18 +25,6 @@ interface Checkpoint {
   auxLength: number;
 }
 
-const KIND_OF: Record<MessageName, number> = {
-  handshake: T.HANDSHAKE,
-  bitfield: T.BITFIELD,
-  have: T.HAVE,
-  interested: T.INTERESTED,
-  not_interested: T.NOT_INTERESTED,
-  choke: T.CHOKE,
-  unchoke: T.UNCHOKE,
-  request: T.REQUEST,
-  piece: T.PIECE,
-  cancel: T.CANCEL,
-};
 
 export class Sim {
   readonly config: SimConfig;
@@ -195,7 +184,7 @@ export class Sim {
   result(): SimResult {
     const st = this.w.st;
     const messages = {} as Record<MessageName, number>;
-    for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[KIND_OF[name]]!;
+    for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[messageKind(name)]!;
     let inFlightBytes = 0;
     const q = st.queue;
     for (let i = 0; i < q.size; i++) {

@@ -60,7 +60,6 @@ export const WHY = {
   RECENTLY_UNCHOKED: 5,
   ROUND_ROBIN: 6,
   RANDOM: 7,
-  UPLOADS_NOTHING: 8,
 } as const;
 
 export const CHUNK_BITS = 16;

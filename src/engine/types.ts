@@ -102,7 +102,7 @@ export interface PeerResult {
   joinedAt: number | null;
   leftAt: number | null;
   completedAt: number | null;
-  /** Piece payload bytes whose transmission this peer finished (delivered or lost in flight). */
+  /** Piece payload bytes this peer sent that arrived or were lost (counted at arrival; blocks still in flight at the end are in neither total). */
   uploadedBytes: number;
   /** Piece payload bytes that arrived at this peer, duplicates included. */
   downloadedBytes: number;

@@ -3,6 +3,7 @@
 // and download capacity (the rest is under 0.1 % of the traffic); sizes are here for the trace, the
 // message log and the pcap export.
 import { T } from './trace';
+import type { MessageName } from './types';
 
 export const HANDSHAKE_BYTES = 68;
 
@@ -30,30 +31,25 @@ export function wireSize(kind: number, pieces: number, payload: number): number 
   }
 }
 
+const NAMES: Record<number, MessageName> = {
+  [T.CHOKE]: 'choke',
+  [T.UNCHOKE]: 'unchoke',
+  [T.INTERESTED]: 'interested',
+  [T.NOT_INTERESTED]: 'not_interested',
+  [T.HAVE]: 'have',
+  [T.BITFIELD]: 'bitfield',
+  [T.REQUEST]: 'request',
+  [T.PIECE]: 'piece',
+  [T.CANCEL]: 'cancel',
+  [T.HANDSHAKE]: 'handshake',
+};
+
 /** Trace kind → the message name used in results (`not_interested`, …), or null for decisions. */
-export function messageName(kind: number): string | null {
-  switch (kind) {
-    case T.CHOKE:
-      return 'choke';
-    case T.UNCHOKE:
-      return 'unchoke';
-    case T.INTERESTED:
-      return 'interested';
-    case T.NOT_INTERESTED:
-      return 'not_interested';
-    case T.HAVE:
-      return 'have';
-    case T.BITFIELD:
-      return 'bitfield';
-    case T.REQUEST:
-      return 'request';
-    case T.PIECE:
-      return 'piece';
-    case T.CANCEL:
-      return 'cancel';
-    case T.HANDSHAKE:
-      return 'handshake';
-    default:
-      return null;
-  }
+export function messageName(kind: number): MessageName | null {
+  return NAMES[kind] ?? null;
+}
+
+/** Message name → trace kind. */
+export function messageKind(name: MessageName): number {
+  return Number(Object.keys(NAMES).find((k) => NAMES[Number(k)] === name));
 }

@@ -1,4 +1,4 @@
-// The result file (`swarmscope sim --out`, and the app's "download result"): a run's outcome as JSON.
+// The result file (`npm run -s sim -- <scenario> --out FILE`): a run's outcome as JSON.
 // The key names are a contract read by outside tools: add fields, never rename them. Times are in
 // seconds (the engine's µs / 1e6) or null; `download` is null when unlimited.
 import type { MessageName, SimConfig, SimResult } from '../engine/types';
