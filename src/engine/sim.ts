@@ -3,7 +3,7 @@
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
-import { PEER_ACTIVE, type SimState } from './state';
+import type { SimState } from './state';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
@@ -216,10 +216,5 @@ export class Sim {
       messages,
       traceEvents: this.trace.length,
     };
-  }
-
-  /** Peers present now. */
-  presentPeers(): number[] {
-    return this.w.st.peers.filter((p) => p.status === PEER_ACTIVE).map((p) => p.id);
   }
 }

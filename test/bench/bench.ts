@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
 import { T } from '../../src/engine/trace';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
+import { KiB, peer, swarm } from '../engine/helpers';
 
-const KiB = 1024;
 const MiB = 1024 * KiB;
 
 export const SIZES: Record<string, { peers: number; pieces: number }> = {
@@ -18,26 +18,9 @@ export const SIZES: Record<string, { peers: number; pieces: number }> = {
 };
 
 function benchConfig(peers: number, pieces: number): SimConfig {
-  const base: Omit<PeerSpec, 'name' | 'group' | 'seed' | 'upload'> = {
-    subject: false,
-    download: 4 * MiB,
-    latency: 25_000,
-    joinAt: 0,
-    leaveAt: null,
-    leaveAfterComplete: null,
-    client: 'mainline',
-    settings: {},
-  };
-  const list: PeerSpec[] = [{ ...base, name: 'seed', group: 'seed', seed: true, upload: 4 * MiB, download: null }];
-  for (let i = 1; i < peers; i++) list.push({ ...base, name: `L-${i}`, group: 'L', seed: false, upload: 1 * MiB });
-  return {
-    name: `bench ${peers}x${pieces}`,
-    seed: 1,
-    torrent: { pieceLength: 256 * KiB, pieces, size: pieces * 256 * KiB, files: null },
-    stopAt: null,
-    peers: list,
-    events: [],
-  };
+  const list: PeerSpec[] = [peer('seed', { seed: true, upload: 4 * MiB, download: null })];
+  for (let i = 1; i < peers; i++) list.push(peer(`L-${i}`, { group: 'L', upload: 1 * MiB, download: 4 * MiB }));
+  return swarm(list, { pieces, pieceLength: 256 * KiB });
 }
 
 function runOne(key: string): void {
