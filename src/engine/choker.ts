@@ -199,12 +199,15 @@ export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePl
   const exhausted = (h: Half) =>
     ctx.now - h.unchokedAt > p.roundRobinTime && h.bytesSinceUnchoke >= p.roundRobinPieces * ctx.pieceLength;
   const keep = interested.filter((h) => !h.amChoking && !exhausted(h));
+  const turnOver = interested.filter((h) => !h.amChoking && exhausted(h));
   const waiting = interested
-    .filter((h) => !keep.includes(h))
+    .filter((h) => h.amChoking)
     .map((h, i) => ({ h, i }))
     // Longest wait first: never unchoked (-1) before anyone, then the earliest last unchoke.
     .sort((a, b) => a.h.unchokedAt - b.h.unchokedAt || a.i - b.i)
-    .map((e) => e.h);
+    .map((e) => e.h)
+    // A peer whose turn is over goes to the back, behind every waiting peer.
+    .concat(turnOver);
   const slotted = new Map<number, { slot: number; why: number }>();
   for (const h of keep.concat(waiting).slice(0, p.uploadSlots)) {
     slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.ROUND_ROBIN });

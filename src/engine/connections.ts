@@ -121,12 +121,17 @@ export function onReply(w: World, hid: number): void {
   const ha = st.halves[hid]!;
   const a = st.peers[ha.peer]!;
   const hb = st.halves[ha.mirror]!;
-  if (a.status !== PEER_ACTIVE || !hb.open) {
+  if (a.status !== PEER_ACTIVE) {
+    // The initiator left while its handshake was answered: the acceptor's end closes now.
     if (hb.open) closeConnection(w, hb);
-    else st.pairs.delete(pairKey(ha.peer, ha.remote));
     return;
   }
   a.pendingOut--;
+  if (!hb.open) {
+    // The acceptor left before its answer arrived: the handshake's slot is free again.
+    st.pairs.delete(pairKey(ha.peer, ha.remote));
+    return;
+  }
   a.outgoing++;
   openHalf(w, ha);
   sendBitfield(w, ha);
