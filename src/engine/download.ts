@@ -5,7 +5,7 @@ import { BLOCK_RECEIVED, HAVE, knows, STARTED, type Half, type Peer, type SimSta
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, LEAVE_REASON, T } from './trace';
 import { E, type World } from './world';
-import { fillRequests, sendCancel, updateInterest } from './requests';
+import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose } from './upload';
 
 export function onArrive(w: World, rid: number, block: number): void {
@@ -29,10 +29,7 @@ export function onArrive(w: World, rid: number, block: number): void {
   if (s !== BLOCK_RECEIVED) {
     const piece = Math.floor(block / w.g.blocksPerPiece);
     if (i >= 0) s--;
-    else if (s === 0) {
-      peer.pieceReq[piece]!++;
-      peer.unrequested--;
-    }
+    else if (s === 0) takeBlock(w, peer, piece);
     if (s > 0) cancelElsewhere(w, peer, r, block);
     peer.blocks[block] = BLOCK_RECEIVED;
     peer.pieceDone[piece]!++;

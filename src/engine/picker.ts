@@ -6,7 +6,7 @@
 // Among new pieces, ties are broken by the peer's own random order of the pieces (seeded per peer, fixed
 // when it joins), so each peer breaks ties its own way and the choice is the same on every run; random
 // first takes the first piece in that order that the remote has. Among started pieces, ties go to the
-// one started first.
+// one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
 import { AVAIL, BLOCK_RECEIVED, HAVE, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece, type Geometry } from './torrent';
@@ -33,13 +33,13 @@ function has(r: Remote, p: number): boolean {
 }
 
 /** A started piece the remote has with an unrequested block, rarest first; -1 if none. */
-export function pickStarted(peer: Peer, r: Remote, g: Geometry): number {
+export function pickStarted(peer: Peer, r: Remote): number {
   let best = -1;
   let bestAvail = Infinity;
-  const partial = peer.partial;
-  for (let i = 0; i < partial.length; i++) {
-    const p = partial[i]!;
-    if (has(r, p) && peer.pieceReq[p]! < blocksInPiece(g, p)) {
+  const open = peer.open;
+  for (let i = 0; i < open.length; i++) {
+    const p = open[i]!;
+    if (has(r, p)) {
       const a = peer.pieces[p]! & AVAIL;
       if (a < bestAvail) {
         best = p;
@@ -118,7 +118,7 @@ export function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
 
 /** The next block to request from `half`'s remote, or -1. A block of a piece not yet started starts it. */
 export function pickBlock(peer: Peer, r: Remote, g: Geometry, randomFirst: number): number {
-  const started = pickStarted(peer, r, g);
+  const started = pickStarted(peer, r);
   if (started >= 0) return firstBlockInState0(peer, g, started);
   const piece = pickNewPiece(peer, r, randomFirst);
   if (piece >= 0) return piece * g.blocksPerPiece;

@@ -4,6 +4,7 @@ import { rateNow } from './bandwidth';
 import { isSnubbed } from './choker';
 import { pickBlock } from './picker';
 import { BLOCK_RECEIVED, STARTED, type Half, type Peer } from './state';
+import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { send, type World } from './world';
 import { wakeAt } from './upload';
@@ -33,17 +34,27 @@ export function pipelineLength(w: World, h: Half, peer: Peer): number {
   return h.pipeline;
 }
 
+/** A block of `piece` leaves the unrequested pool (requested, or arrived unasked). */
+export function takeBlock(w: World, peer: Peer, piece: number): void {
+  peer.unrequested--;
+  if (++peer.pieceReq[piece]! === blocksInPiece(w.g, piece)) peer.open.splice(peer.open.indexOf(piece), 1);
+}
+
+/** A requested block of `piece` goes back to the unrequested pool (its request was dropped). */
+function returnBlock(w: World, peer: Peer, piece: number): void {
+  peer.unrequested++;
+  if (peer.pieceReq[piece]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
+}
+
 export function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
   const piece = Math.floor(block / w.g.blocksPerPiece);
   if ((peer.pieces[piece]! & STARTED) === 0) {
     peer.pieces[piece] = peer.pieces[piece]! | STARTED;
     peer.partial.push(piece);
+    peer.open.push(piece);
   }
   const s = peer.blocks[block]!;
-  if (s === 0) {
-    peer.pieceReq[piece]!++;
-    peer.unrequested--;
-  }
+  if (s === 0) takeBlock(w, peer, piece);
   peer.blocks[block] = s + 1;
   h.outstanding.push(block);
   sendRequest(w, h, block);
@@ -70,10 +81,7 @@ export function releaseRequests(w: World, h: Half): void {
     const s = peer.blocks[block]!;
     if (s === BLOCK_RECEIVED || s === 0) continue;
     peer.blocks[block] = s - 1;
-    if (s === 1) {
-      peer.pieceReq[Math.floor(block / w.g.blocksPerPiece)]!--;
-      peer.unrequested++;
-    }
+    if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
   }
   h.outstanding.length = 0;
 }

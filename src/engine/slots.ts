@@ -65,13 +65,18 @@ export function onRechokeTimer(w: World, peer: Peer): void {
   if (peer.status !== PEER_ACTIVE) return;
   // Anti-snubbing: requests to a peer that has sent nothing for snubTimeout are cancelled so that the
   // blocks can be fetched elsewhere (libtorrent re-requests timed-out blocks the same way).
-  for (const id of peer.conns.slice()) {
+  const snubbing: number[] = [];
+  for (const id of peer.conns) {
     const h = w.st.halves[id]!;
     if (h.outstanding.length > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
       for (const block of h.outstanding) sendCancel(w, h, block);
       releaseRequests(w, h);
-      fillRequests(w, h);
+      snubbing.push(id);
     }
+  }
+  // Ask the other connections first; the snubbing one gets its single request when it next can.
+  if (snubbing.length > 0) {
+    for (const id of peer.conns) if (!snubbing.includes(id)) fillRequests(w, w.st.halves[id]!);
   }
   rechokePeer(w, peer, true);
   peer.rechokes++;

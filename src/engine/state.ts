@@ -38,6 +38,8 @@ export interface Peer {
   pieceReq: Uint16Array;
   /** Started, unverified pieces in the order started. */
   partial: number[];
+  /** The started pieces that still have an unrequested block (what strict priority picks from). */
+  open: number[];
   /** Blocks of missing pieces that are neither requested nor received; 0 → endgame. */
   unrequested: number;
   /**

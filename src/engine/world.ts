@@ -60,6 +60,7 @@ export function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
     pieceDone: new Uint16Array(n),
     pieceReq: new Uint16Array(n),
     partial: [],
+    open: [],
     unrequested: spec.seed ? 0 : g.totalBlocks,
     cand: perm,
     candLength: spec.seed ? 0 : n,
