@@ -6,6 +6,7 @@ const END_REASONS: Record<ResultFile['endReason'], string> = {
   complete: 'every peer complete',
   cap: 'hit the 24 h limit',
   idle: 'nothing left to happen',
+  running: 'still running',
 };
 
 const secondsText = (s: number | null): string => (s === null ? '–' : `${s.toFixed(3).replace(/\.?0+$/, '')} s`);

@@ -26,7 +26,7 @@ export interface ChokeRow {
 
 export interface ChokePlan {
   rows: ChokeRow[];
-  /** The optimistic unchoke after this plan (half id or -1), and whether it moved. */
+  /** The optimistic unchoke after this plan (half id or -1), and whether its period starts now. */
   optimistic: number;
   rotated: boolean;
 }
@@ -99,7 +99,9 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
     const candidates = conns.filter((h, i) => h.peerInterested && isRegular[i] === 0);
     const pick = weightedPick(ctx.rng, candidates, (h) => (ctx.now - h.openedAt < p.optimisticInterval ? p.newPeerWeight : 1));
     optimistic = pick ? pick.id : -1;
-    rotated = due;
+    // A new optimistic unchoke gets its full period, whether it replaced one that lost interest or
+    // one whose time was up.
+    rotated = optimistic !== ctx.optimistic || due;
   } else if (p.optimisticSlots === 0) {
     optimistic = -1;
   }
@@ -197,7 +199,7 @@ export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePl
   const p = ctx.profile;
   const interested = conns.filter((h) => h.peerInterested);
   const exhausted = (h: Half) =>
-    ctx.now - h.unchokedAt > p.roundRobinTime && h.bytesSinceUnchoke >= p.roundRobinPieces * ctx.pieceLength;
+    ctx.now - h.unchokedAt > p.roundRobinTime && h.bytesSinceUnchoke > p.roundRobinPieces * ctx.pieceLength;
   const keep = interested.filter((h) => !h.amChoking && !exhausted(h));
   const turnOver = interested.filter((h) => !h.amChoking && exhausted(h));
   const waiting = interested

@@ -82,6 +82,7 @@ export function openHalf(w: World, h: Half): void {
   const peer = w.st.peers[h.peer]!;
   peer.conns.push(h.id);
   peer.connMirror.push(h.mirror);
+  peer.connRemote.push(h.remote);
   peer.connLatency.push(h.latency);
   peer.connOpenIndex.push(h.openIndex);
 }
@@ -144,6 +145,7 @@ export function closeHalf(w: World, h: Half): void {
   if (i >= 0) {
     peer.conns.splice(i, 1);
     peer.connMirror.splice(i, 1);
+    peer.connRemote.splice(i, 1);
     peer.connLatency.splice(i, 1);
     peer.connOpenIndex.splice(i, 1);
   }

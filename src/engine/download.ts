@@ -114,16 +114,28 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
   const st = w.st;
   const s = st.peers[sender]!;
   const mirrors = s.connMirror;
+  const remotes = s.connRemote;
   const lats = s.connLatency;
   const opened = s.connOpenIndex;
+  const bits = st.bits;
+  const bit = 1 << (piece & 31);
   for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
     if (lats[i] !== lat || opened[i]! > idx) continue;
-    const r = st.halves[mirrors[i]!]!;
+    // remoteGot, with the cheap tests first: most recipients of a have already hold the piece.
+    const peer = st.peers[remotes[i]!]!;
+    const ps = peer.pieces[piece]!;
+    if ((ps & HAVE) !== 0) continue;
+    const hid = mirrors[i]!;
+    const word = hid * st.words + (piece >>> 5);
+    if ((bits[word]! & bit) !== 0) continue;
+    const r = st.halves[hid]!;
     if (!r.open) continue;
-    if (remoteGot(st, st.peers[r.peer]!, r, piece)) {
-      if (!r.amInterested) updateInterest(w, r);
-      else fillRequests(w, r);
-    }
+    bits[word] = bits[word]! | bit;
+    peer.pieces[piece] = ps + 1;
+    r.interesting++;
+    if ((ps & STARTED) === 0) r.mayHaveNew = true;
+    if (!r.amInterested) updateInterest(w, r);
+    else fillRequests(w, r);
   }
 }

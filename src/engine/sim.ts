@@ -194,7 +194,7 @@ export class Sim {
     }
     return {
       endTime: st.now,
-      endReason: st.endReason ?? 'stopAt',
+      endReason: st.endReason ?? 'running',
       peers: st.peers.map((p, i) => {
         const spec = this.config.peers[i]!;
         return {

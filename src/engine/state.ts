@@ -50,8 +50,9 @@ export interface Peer {
   candLength: number;
   /** Open connection halves (ids into SimState.halves), in the order they opened. */
   conns: number[];
-  /** Parallel to conns, for the have fan-out: the remote's half, the latency, the trace index at open. */
+  /** Parallel to conns, for the have fan-out: the remote's half, the remote, the latency, the trace index at open. */
   connMirror: number[];
+  connRemote: number[];
   connLatency: number[];
   connOpenIndex: number[];
   outgoing: number;

@@ -26,6 +26,8 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
       return;
     case T.UNCHOKE:
       r.peerChoking = false;
+      // The anti-snubbing clock runs only while the peer could be sending to us.
+      r.lastBlockAt = w.st.now;
       fillRequests(w, r);
       return;
     case T.INTERESTED:

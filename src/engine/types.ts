@@ -113,8 +113,8 @@ export interface PeerResult {
 export interface SimResult {
   /** µs */
   endTime: number;
-  /** Why the run ended. */
-  endReason: 'stopAt' | 'complete' | 'cap' | 'idle';
+  /** Why the run ended ('running' while it has not). */
+  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'running';
   peers: PeerResult[];
   /** Payload bytes of blocks that were sent but never arrived because a side left first. */
   lostBytes: number;

@@ -9,7 +9,8 @@ import { E, type World } from './world';
 
 /** Make sure an idle uploader looks at its queue again at time `at`. */
 export function wakeAt(w: World, peer: Peer, at: number): void {
-  if (peer.wakeAt >= w.st.now && peer.wakeAt <= at) return;
+  // A wake still to come (strictly later than now: one firing now has already been taken) will do.
+  if (peer.wakeAt > w.st.now && peer.wakeAt <= at) return;
   peer.wakeAt = at;
   push(w.st.queue, at, E.WAKE, peer.id, 0, 0, 0);
 }

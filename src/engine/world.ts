@@ -66,6 +66,7 @@ export function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
     candLength: spec.seed ? 0 : n,
     conns: [],
     connMirror: [],
+    connRemote: [],
     connLatency: [],
     connOpenIndex: [],
     outgoing: 0,

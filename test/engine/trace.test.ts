@@ -1,0 +1,177 @@
+// The trace's hash (trace.ts: SHA-256 of a canonical columnar form) and the seeded randomness behind
+// it (prng.ts): the same config and seed give the same trace byte for byte, anything else another hash.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { nextU32, randInt, shuffle, stream } from '../../src/engine/prng';
+import { append, auxReserve, CHUNK, createTrace, records, traceHash, truncate, type Trace } from '../../src/engine/trace';
+import { mixedSwarm, run } from './rules';
+
+/** The canonical form as trace.ts documents it, built record by record, independently of the engine's arrays. */
+function canonicalBytes(tr: Trace): Uint8Array {
+  const recs = [...records(tr)];
+  const parts: Uint8Array[] = [];
+  for (let start = 0; start < recs.length; start += 65536) {
+    const run = recs.slice(start, start + 65536);
+    const col = (width: number, put: (v: DataView, off: number, r: (typeof run)[number]) => void) => {
+      const buf = new Uint8Array(run.length * width);
+      const view = new DataView(buf.buffer);
+      run.forEach((r, i) => put(view, i * width, r));
+      parts.push(buf);
+    };
+    col(8, (v, o, r) => v.setFloat64(o, r.time, true));
+    col(1, (v, o, r) => v.setUint8(o, r.kind));
+    col(2, (v, o, r) => v.setUint16(o, r.from, true));
+    col(2, (v, o, r) => v.setUint16(o, r.to, true));
+    col(4, (v, o, r) => v.setUint32(o, r.x, true));
+    col(4, (v, o, r) => v.setUint32(o, r.y, true));
+  }
+  const aux = new Uint8Array(tr.auxLength * 8);
+  const view = new DataView(aux.buffer);
+  for (let i = 0; i < tr.auxLength; i++) view.setFloat64(i * 8, tr.aux[i]!, true);
+  parts.push(aux);
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+}
+
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** A synthetic trace of n records with some aux values. */
+function synthetic(n: number): Trace {
+  const tr = createTrace();
+  for (let i = 0; i < n; i++) append(tr, i * 1000 + (i % 7), i % 41, i % 300, (i * 7) % 300, i * 13, i % 5);
+  const off = auxReserve(tr, 9);
+  for (let i = 0; i < 9; i++) tr.aux[off + i] = i * 1.5;
+  return tr;
+}
+
+describe('trace hash', () => {
+  it('the same config and seed give the same trace, record for record, and the same hash', () => {
+    const a = run(mixedSwarm(5));
+    const b = run(mixedSwarm(5));
+    expect(a.trace.length).toBe(b.trace.length);
+    expect([...records(a.trace)]).toEqual([...records(b.trace)]);
+    expect(a.traceHash()).toBe(b.traceHash());
+    expect(a.result()).toEqual(b.result());
+  });
+
+  it('another seed gives another trace hash', () => {
+    const hashes = new Set([5, 6, 7, 8].map((s) => run(mixedSwarm(s)).traceHash()));
+    expect(hashes.size).toBe(4);
+  });
+
+  it('traceHash is the SHA-256 of the documented canonical form (columns per run of 65,536 records, then aux)', () => {
+    const sim = run(mixedSwarm(1));
+    expect(sim.traceHash()).toBe(hex(canonicalBytes(sim.trace)));
+    const big = synthetic(CHUNK + 1234);
+    expect(traceHash(big)).toBe(hex(canonicalBytes(big)));
+    // node:crypto's hasher gives the same hash (trace.ts: same bytes, same hash).
+    expect(traceHash(big, createHash('sha256'))).toBe(traceHash(big));
+  });
+
+  it('the hash depends on every field of every record, and on every aux value', () => {
+    const sim = run(mixedSwarm(1));
+    const tr = sim.trace;
+    const base = traceHash(tr);
+    const n = tr.length;
+    const picks = [0, 1, Math.floor(n / 3), Math.floor(n / 2), n - 2, n - 1];
+    const columns = ['time', 'kind', 'from', 'to', 'x', 'y'] as const;
+    for (const i of picks) {
+      const c = tr.chunks[Math.floor(i / CHUNK)]!;
+      const j = i % CHUNK;
+      for (const col of columns) {
+        const arr = c[col];
+        const old = arr[j]!;
+        arr[j] = old + 1;
+        expect(traceHash(tr), `record ${i}, ${col}`).not.toBe(base);
+        arr[j] = old;
+      }
+    }
+    for (const i of [0, Math.floor(tr.auxLength / 2), tr.auxLength - 1]) {
+      const old = tr.aux[i]!;
+      tr.aux[i] = old + 1;
+      expect(traceHash(tr), `aux ${i}`).not.toBe(base);
+      tr.aux[i] = old;
+    }
+    expect(traceHash(tr)).toBe(base);
+  });
+
+  it('the hash depends on the order of records, and on records past the first chunk of 65,536', () => {
+    const tr = synthetic(CHUNK + 10);
+    const base = traceHash(tr);
+    // Swap two records' x.
+    const c0 = tr.chunks[0]!;
+    [c0.x[3], c0.x[4]] = [c0.x[4]!, c0.x[3]!];
+    expect(traceHash(tr)).not.toBe(base);
+    [c0.x[3], c0.x[4]] = [c0.x[4]!, c0.x[3]!];
+    const c1 = tr.chunks[1]!;
+    c1.y[9] = c1.y[9]! + 1;
+    expect(traceHash(tr)).not.toBe(base);
+    c1.y[9] = c1.y[9]! - 1;
+    expect(traceHash(tr)).toBe(base);
+  });
+
+  it('records and aux values past the end (after a truncate) do not count', () => {
+    const tr = synthetic(1000);
+    const auxLength = tr.auxLength;
+    const base = traceHash(tr);
+    append(tr, 5e9, 7, 1, 2, 3, 4);
+    const off = auxReserve(tr, 3);
+    tr.aux[off] = 42;
+    expect(traceHash(tr)).not.toBe(base);
+    truncate(tr, 1000, auxLength);
+    expect(traceHash(tr)).toBe(base);
+  });
+});
+
+describe('seeded randomness', () => {
+  const take = (r: ReturnType<typeof stream>, n: number) => Array.from({ length: n }, () => nextU32(r));
+
+  it('a stream is fixed by (run seed, name): the same pair gives the same numbers, another seed or name others', () => {
+    expect(take(stream(1, 'peer/a/picker'), 50)).toEqual(take(stream(1, 'peer/a/picker'), 50));
+    const variants = [stream(1, 'peer/a/picker'), stream(2, 'peer/a/picker'), stream(1, 'peer/b/picker'), stream(1, 'peer/a/choker'), stream(0xffffffff, 'peer/a/picker')];
+    const firsts = variants.map((r) => take(r, 4).join(','));
+    expect(new Set(firsts).size).toBe(variants.length);
+    // Drawing from one stream does not move another.
+    const a = stream(3, 'x');
+    const b = stream(3, 'y');
+    const bAlone = take(stream(3, 'y'), 10);
+    take(a, 1000);
+    expect(take(b, 10)).toEqual(bAlone);
+  });
+
+  it('nextU32 gives 32-bit unsigned integers and randInt(n) whole numbers in [0, n), evenly spread', () => {
+    const r = stream(11, 'test/uniform');
+    const us = Array.from({ length: 1000 }, () => nextU32(r));
+    expect(us.filter((u) => !(Number.isInteger(u) && u >= 0 && u < 2 ** 32))).toEqual([]);
+    expect(us.some((u) => u >= 2 ** 31)).toBe(true);
+    const n = 10;
+    const counts = new Array<number>(n).fill(0);
+    const draws = 100_000;
+    let outside = 0;
+    for (let i = 0; i < draws; i++) {
+      const v = randInt(r, n);
+      if (!(Number.isInteger(v) && v >= 0 && v < n)) outside++;
+      else counts[v]!++;
+    }
+    expect(outside).toBe(0);
+    // χ² with 9 degrees of freedom: 27.9 is the 0.1 % tail.
+    const chi2 = counts.reduce((a, c) => a + (c - draws / n) ** 2 / (draws / n), 0);
+    expect(chi2).toBeLessThan(27.9);
+    expect(randInt(r, 1)).toBe(0);
+  });
+
+  it('shuffle permutes in place, every order about equally often', () => {
+    const r = stream(5, 'test/shuffle');
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 6000; i++) {
+      const a = shuffle(r, [0, 1, 2]);
+      expect([...a].sort()).toEqual([0, 1, 2]);
+      seen.set(a.join(''), (seen.get(a.join('')) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(6);
+    for (const c of seen.values()) expect(Math.abs(c - 1000)).toBeLessThan(150);
+    const typed = shuffle(stream(1, 'typed'), Int32Array.from({ length: 50 }, (_, i) => i));
+    expect([...typed].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
