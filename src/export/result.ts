@@ -1,26 +1,11 @@
 // The result file (`npm run -s sim -- <scenario> --out FILE`): a run's outcome as JSON.
 // The key names are a contract read by outside tools: add fields, never rename them. Times are in
 // seconds (the engine's µs / 1e6) or null; `download` is null when unlimited.
-import type { MessageName, SimConfig, SimResult } from '../engine/types';
+import type { MessageName, PeerResult, SimConfig, SimResult } from '../engine/types';
 import { MESSAGE_NAMES } from '../engine/types';
 
-export interface ResultPeer {
-  name: string;
-  /** Added: the scenario entry this peer came from. */
-  group: string;
-  seed: boolean;
-  /** Added. */
-  subject: boolean;
-  upload: number;
-  download: number | null;
-  joinedAt: number | null;
-  leftAt: number | null;
-  completedAt: number | null;
-  uploadedBytes: number;
-  downloadedBytes: number;
-  /** Added: pieces verified at the end. */
-  piecesHave: number;
-}
+/** A peer in the result file: the engine's PeerResult with times in seconds, plus its scenario entry (`group`, added). */
+export type ResultPeer = PeerResult & { group: string };
 
 export interface ResultFile {
   swarmscope: string;
