@@ -35,28 +35,25 @@ export function arrival(
 /**
  * Mainline's rate measure (BitTorrent 3.x CurrentRateMeasure): a running average over at most the
  * last `period` µs, updated as bytes arrive:
- *   rate = (rate·(last − since) + amount) / (now − since); since = max(since, now − period)
- * `since` starts 1 s before the connection opened (mainline's fudge), so the first bytes do not
- * look infinitely fast. Plain IEEE arithmetic, the same in every JavaScript engine.
+ *   rate = (rate·(last − since) + amount) / (now − since); last = now; since = max(since, now − period)
+ * A connection keeps one for each direction as three plain numbers (Half.downRate/downLast/downSince
+ * and up…), so the per-block update touches no other object. `since` starts 1 s before the connection
+ * opened (mainline's fudge), so the first bytes do not look infinitely fast. Plain IEEE arithmetic, the
+ * same in every JavaScript engine.
  */
-export interface RateMeasure {
-  /** bytes/s */
-  rate: number;
-  last: number;
-  since: number;
+export const RATE_FUDGE = 1_000_000;
+
+/** The new rate after `amount` bytes at `now`. */
+export function measuredRate(rate: number, last: number, since: number, now: number, amount: number): number {
+  return (rate * (last - since) + amount * 1_000_000) / (now - since);
 }
 
-export function createMeasure(now: number): RateMeasure {
-  return { rate: 0, last: now - 1_000_000, since: now - 1_000_000 };
+/** The new start of the window after an update at `now`. */
+export function measureSince(since: number, now: number, period: number): number {
+  return since < now - period ? now - period : since;
 }
 
-export function updateRate(m: RateMeasure, now: number, amount: number, period: number): void {
-  m.rate = (m.rate * (m.last - m.since) + amount * 1_000_000) / (now - m.since);
-  m.last = now;
-  if (m.since < now - period) m.since = now - period;
-}
-
-/** The rate as mainline's get_rate() would report it now, without changing the measure. */
-export function rateNow(m: RateMeasure, now: number): number {
-  return now > m.since ? (m.rate * (m.last - m.since)) / (now - m.since) : m.rate;
+/** The rate as mainline's get_rate() would report it at `now`, without changing the measure. */
+export function rateAt(rate: number, last: number, since: number, now: number): number {
+  return now > since ? (rate * (last - since)) / (now - since) : rate;
 }

@@ -9,7 +9,7 @@
 // Seed side: mainline (Legout et al. 2006: "seed kept unchoked" — peers unchoked within the keep
 // window first, most recent first, then by upload rate — plus "seed random unchoked" slots: 1 in two
 // periods out of three, 2 in the third), libtorrent round robin, libtorrent fastest upload.
-import { rateNow } from './bandwidth';
+import { rateAt } from './bandwidth';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
 import type { Half } from './state';
@@ -48,12 +48,12 @@ export function isSnubbed(h: Half, now: number, snubTimeout: number): boolean {
 
 /** Download rate from this peer (bytes/s, mainline's 20 s measure): what a leecher ranks by. */
 function downRate(h: Half, ctx: ChokeContext): number {
-  return rateNow(h.down, ctx.now);
+  return rateAt(h.downRate, h.downLast, h.downSince, ctx.now);
 }
 
 /** Upload rate to this peer: what a seed ranks by. */
 function upRate(h: Half, ctx: ChokeContext): number {
-  return rateNow(h.up, ctx.now);
+  return rateAt(h.upRate, h.upLast, h.upSince, ctx.now);
 }
 
 /** Stable sort by a key, highest first; ties keep connection order. */

@@ -1,6 +1,6 @@
 // Joining and leaving, the tracker, and connections: handshakes (a connection opens once both have
 // been exchanged), the bitfield that follows, and closing both ends when a peer leaves.
-import { createMeasure } from './bandwidth';
+import { RATE_FUDGE } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
 import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
@@ -57,8 +57,12 @@ export function newHalf(w: World, peer: number, remote: number, latency: number,
     incomingHead: 0,
     acceptFrom: Infinity,
     queued: false,
-    down: createMeasure(w.st.now),
-    up: createMeasure(w.st.now),
+    downRate: 0,
+    downLast: w.st.now - RATE_FUDGE,
+    downSince: w.st.now - RATE_FUDGE,
+    upRate: 0,
+    upLast: w.st.now - RATE_FUDGE,
+    upSince: w.st.now - RATE_FUDGE,
     lastBlockAt: 0,
     unchokedAt: -1,
     bytesSinceUnchoke: 0,

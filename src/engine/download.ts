@@ -1,5 +1,5 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
-import { updateRate } from './bandwidth';
+import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
 import { BLOCK_RECEIVED, HAVE, knows, STARTED, type Half, type Peer, type SimState } from './state';
 import { blockLength, blocksInPiece } from './torrent';
@@ -21,7 +21,9 @@ export function onArrive(w: World, rid: number, block: number): void {
   append(w.tr, st.now, T.RECEIVED, r.remote, r.peer, block, len);
   sender.uploadedBytes += len;
   peer.downloadedBytes += len;
-  updateRate(r.down, st.now, len, peer.profile.rateWindow);
+  r.downRate = measuredRate(r.downRate, r.downLast, r.downSince, st.now, len);
+  r.downLast = st.now;
+  r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
   r.lastBlockAt = st.now;
   const i = r.outstanding.indexOf(block);
   if (i >= 0) r.outstanding.splice(i, 1);
@@ -119,12 +121,15 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
   const opened = s.connOpenIndex;
   const bits = st.bits;
   const bit = 1 << (piece & 31);
+  const pieceState = st.pieceState;
+  const pieces = w.g.pieces;
   for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
     if (lats[i] !== lat || opened[i]! > idx) continue;
     // remoteGot, with the cheap tests first: most recipients of a have already hold the piece.
-    const peer = st.peers[remotes[i]!]!;
-    const ps = peer.pieces[piece]!;
+    const remote = remotes[i]!;
+    const at = remote * pieces + piece;
+    const ps = pieceState[at]!;
     if ((ps & HAVE) !== 0) continue;
     const hid = mirrors[i]!;
     const word = hid * st.words + (piece >>> 5);
@@ -132,7 +137,7 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
     const r = st.halves[hid]!;
     if (!r.open) continue;
     bits[word] = bits[word]! | bit;
-    peer.pieces[piece] = ps + 1;
+    pieceState[at] = ps + 1;
     r.interesting++;
     if ((ps & STARTED) === 0) r.mayHaveNew = true;
     if (!r.amInterested) updateInterest(w, r);

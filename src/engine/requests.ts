@@ -1,6 +1,6 @@
 // The downloading side of a connection: interest (always accurate, BEP 3), the request pipeline
 // (mainline's backlog), and requests and cancels, which wait at the uploader's end with their arrival time.
-import { rateNow } from './bandwidth';
+import { rateAt } from './bandwidth';
 import { isSnubbed } from './choker';
 import { pickBlock } from './picker';
 import { BLOCK_RECEIVED, STARTED, type Half, type Peer } from './state';
@@ -28,7 +28,7 @@ export function pipelineLength(w: World, h: Half, peer: Peer): number {
   // A snubbed peer gets one request at a time (libtorrent); mainline's backlog is 2 + 4·rate/16 KiB.
   if (isSnubbed(h, now, p.snubTimeout)) h.pipeline = 1;
   else {
-    const rate = rateNow(h.down, now);
+    const rate = rateAt(h.downRate, h.downLast, h.downSince, now);
     h.pipeline = Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384));
   }
   return h.pipeline;

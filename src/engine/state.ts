@@ -3,7 +3,6 @@
 // does lives here except the trace (append-only, truncated on a seek back) and the immutable config.
 import type { EventQueue } from './heap';
 import type { Rng } from './prng';
-import type { RateMeasure } from './bandwidth';
 import type { ClientProfile } from './profiles';
 
 export const PEER_WAITING = 0;
@@ -23,7 +22,7 @@ export interface Peer {
   latency: number;
   leaveAfterComplete: number | null;
   /**
-   * Per piece, packed so that the hot loops touch one array: the number of copies in this peer's peer
+   * A view of this peer's row of SimState.pieceState. Per piece, packed so that the hot loops touch one array: the number of copies in this peer's peer
    * set as it knows them (AVAIL bits), whether it holds the verified piece (HAVE), and whether it has
    * started it (STARTED: some block requested, not yet verified).
    */
@@ -116,10 +115,14 @@ export interface Half {
   acceptFrom: number;
   /** In the owner's serving FIFO. */
   queued: boolean;
-  /** Download rate from remote. */
-  down: RateMeasure;
-  /** Upload rate to remote. */
-  up: RateMeasure;
+  /** Download rate from remote (mainline's measure, bandwidth.ts): bytes/s, last update, window start. */
+  downRate: number;
+  downLast: number;
+  downSince: number;
+  /** Upload rate to remote, the same way. */
+  upRate: number;
+  upLast: number;
+  upSince: number;
   /** Last block from remote, or when we became interested: the anti-snubbing clock. */
   lastBlockAt: number;
   /** When we last unchoked remote (-1 never). */
@@ -137,6 +140,8 @@ export interface SimState {
   halves: Half[];
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
   pairs: Map<number, number>;
+  /** Every peer's packed piece state (Peer.pieces), peer after peer: pieces entries each. */
+  pieceState: Int32Array;
   /**
    * What each connection's owner knows its remote has (its bitfield and the haves that reached it),
    * one bit a piece, `words` 32-bit words per half starting at half id × words. Only pieces the owner

@@ -1,6 +1,6 @@
 // The uploading side: one block at a time at the peer's upload rate, round robin over the connections
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
-import { arrival, transferTime, updateRate } from './bandwidth';
+import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
 import { push } from './heap';
 import { PEER_ACTIVE, type Peer } from './state';
 import { blockLength } from './torrent';
@@ -81,7 +81,10 @@ export function onSendDone(w: World, sender: number, hid: number, block: number)
   if (!h.open) {
     lose(w, sender, h.remote, block, len);
   } else {
-    updateRate(h.up, w.st.now, len, peer.profile.rateWindow);
+    const now = w.st.now;
+    h.upRate = measuredRate(h.upRate, h.upLast, h.upSince, now, len);
+    h.upLast = now;
+    h.upSince = measureSince(h.upSince, now, peer.profile.rateWindow);
     h.bytesSinceUnchoke += len;
     const r = w.st.peers[h.remote]!;
     const startedAt = w.st.now - transferTime(len, peer.upload);

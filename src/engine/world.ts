@@ -37,7 +37,7 @@ export interface World {
   tr: Trace;
 }
 
-export function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
+function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer {
   const spec = cfg.peers[id]!;
   const n = g.pieces;
   const pickRng = stream(cfg.seed, `peer/${spec.name}/picker`);
@@ -53,7 +53,7 @@ export function createPeer(cfg: SimConfig, g: Geometry, id: number): Peer {
     download: spec.download,
     latency: spec.latency,
     leaveAfterComplete: spec.leaveAfterComplete,
-    pieces: new Int32Array(n).fill(spec.seed ? HAVE : 0),
+    pieces: st.pieceState.subarray(id * n, (id + 1) * n).fill(spec.seed ? HAVE : 0),
     verifiedAt: new Float64Array(n).fill(-1),
     haveCount: spec.seed ? n : 0,
     blocks: new Uint8Array(g.blockIds).fill(spec.seed ? BLOCK_RECEIVED : 0),
@@ -103,6 +103,7 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     peers: [],
     halves: [],
     pairs: new Map(),
+    pieceState: new Int32Array(cfg.peers.length * g.pieces),
     bits: new Uint32Array(0),
     words: (g.pieces + 31) >>> 5,
     tracker: [],
@@ -112,7 +113,7 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     lostBytes: 0,
     msgCount: new Float64Array(64),
   };
-  for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, i));
+  for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, st, i));
   const q = st.queue;
   cfg.peers.forEach((p, i) => push(q, p.joinAt, E.JOIN, i, 0, 0, 0));
   cfg.peers.forEach((p, i) => {

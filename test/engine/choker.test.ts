@@ -2,7 +2,6 @@
 // rechoke timer in a run. Connections are built by a local factory typed against the engine's Half, so
 // a change of its shape shows up here as a type error rather than as a silent pass.
 import { describe, expect, it } from 'vitest';
-import type { RateMeasure } from '../../src/engine/bandwidth';
 import { fillSlots, isSnubbed, rechoke, rechokeLeecher, type ChokeContext, type ChokePlan } from '../../src/engine/choker';
 import { PROFILES, resolveProfile, type ClientProfile } from '../../src/engine/profiles';
 import { randInt, stream } from '../../src/engine/prng';
@@ -16,10 +15,6 @@ const mainline = PROFILES.mainline!;
 const NOW = 1000 * S;
 const PIECE = 256 * KiB;
 
-/** A measure that reads `rate` bytes/s at NOW (bandwidth.ts: rate·(last − since)/(now − since)). */
-function measure(rate: number): RateMeasure {
-  return { rate, last: NOW, since: NOW - S };
-}
 
 interface HalfSpec {
   id: number;
@@ -61,8 +56,13 @@ function half(s: HalfSpec): Half {
     incomingHead: 0,
     acceptFrom: Infinity,
     queued: false,
-    down: measure(s.down ?? 0),
-    up: measure(s.up ?? 0),
+    // Measures that read exactly their rate at NOW (bandwidth.ts: rate·(last − since)/(now − since)).
+    downRate: s.down ?? 0,
+    downLast: NOW,
+    downSince: NOW - S,
+    upRate: s.up ?? 0,
+    upLast: NOW,
+    upSince: NOW - S,
     lastBlockAt: s.snubbed ? NOW - mainline.snubTimeout - S : NOW - S,
     unchokedAt: s.unchokedAgo === undefined || s.unchokedAgo === null ? -1 : NOW - s.unchokedAgo,
     bytesSinceUnchoke: s.bytesSinceUnchoke ?? 0,
