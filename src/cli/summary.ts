@@ -6,6 +6,7 @@ const END_REASONS: Record<ResultFile['endReason'], string> = {
   complete: 'every peer complete',
   cap: 'hit the 24 h limit',
   idle: 'nothing left to happen',
+  stalled: 'stalled: no present peer can get a piece it lacks',
   running: 'still running',
 };
 

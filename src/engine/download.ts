@@ -19,6 +19,7 @@ export function onArrive(w: World, rid: number, block: number): void {
   const peer = st.peers[r.peer]!;
   const sender = st.peers[r.remote]!;
   append(w.tr, st.now, T.RECEIVED, r.remote, r.peer, block, len);
+  st.lastArrivalAt = st.now;
   sender.uploadedBytes += len;
   peer.downloadedBytes += len;
   r.downRate = measuredRate(r.downRate, r.downLast, r.downSince, st.now, len);

@@ -3,7 +3,7 @@
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
-import type { SimState } from './state';
+import { canProgress, type SimState } from './state';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
@@ -12,6 +12,9 @@ import { createTrace, traceHash, truncate, type Hasher, type Trace } from './tra
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
 
 export const ENGINE_VERSION = '1';
+
+/** Simulated time without any block arriving after which a run without stopAt checks for a stall. */
+export const STALL_AFTER = 60_000_000;
 
 export interface SimOptions {
   /** Simulated µs between checkpoints for seeking back; 0 = none (seeking back replays from the start). Default 10 s. */
@@ -103,6 +106,13 @@ export class Sim {
     if (this.config.stopAt === null && st.pendingJoins === 0) {
       if (st.present === 0) return this.finish('idle', st.now);
       if (st.presentComplete === st.present) return this.finish('complete', st.now);
+      // A swarm that can never complete (the last copy of a piece left) would otherwise rechoke
+      // until the 24 h cap: once no block has arrived for STALL_AFTER, check whether any present
+      // peer can still get anything, and end the run if none can.
+      if (st.now - st.lastArrivalAt >= STALL_AFTER && st.now >= st.nextStallCheck) {
+        st.nextStallCheck = st.now + STALL_AFTER;
+        if (!canProgress(st, this.w.g.pieces)) return this.finish('stalled', st.now);
+      }
     }
     return true;
   }

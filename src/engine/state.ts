@@ -134,7 +134,7 @@ export interface SimState {
   now: number;
   eventCount: number;
   done: boolean;
-  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | null;
+  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'stalled' | null;
   queue: EventQueue;
   peers: Peer[];
   halves: Half[];
@@ -155,6 +155,9 @@ export interface SimState {
   presentComplete: number;
   pendingJoins: number;
   lostBytes: number;
+  /** When the last block arrived anywhere, and when a run without stopAt next checks for a stall. */
+  lastArrivalAt: number;
+  nextStallCheck: number;
   /** Wire messages sent, by trace kind (a have broadcast counts once per recipient). */
   msgCount: Float64Array;
 }
@@ -171,4 +174,22 @@ export function holds(peer: Peer, piece: number): boolean {
 /** Does the remote of half `hid` have `piece`, as far as the half's owner knows? */
 export function knows(st: SimState, hid: number, piece: number): boolean {
   return (st.bits[hid * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
+}
+
+/**
+ * Can any present peer still get a piece it lacks? True when some present peer that uploads holds
+ * a piece that another present peer is missing. (Whether choking lets it through is another matter:
+ * this only says whether progress is possible at all.)
+ */
+export function canProgress(st: SimState, pieces: number): boolean {
+  const held = new Uint8Array(pieces);
+  for (const p of st.peers) {
+    if (p.status !== PEER_ACTIVE || p.upload === 0) continue;
+    for (let i = 0; i < pieces; i++) if ((p.pieces[i]! & HAVE) !== 0) held[i] = 1;
+  }
+  for (const p of st.peers) {
+    if (p.status !== PEER_ACTIVE || p.haveCount === pieces) continue;
+    for (let i = 0; i < pieces; i++) if (held[i] === 1 && (p.pieces[i]! & HAVE) === 0) return true;
+  }
+  return false;
 }

@@ -113,8 +113,12 @@ export interface PeerResult {
 export interface SimResult {
   /** µs */
   endTime: number;
-  /** Why the run ended ('running' while it has not). */
-  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'running';
+  /**
+   * Why the run ended: stopAt reached; every present peer complete; the 24 h cap; nothing left to
+   * happen (everyone left); stalled (no stopAt, no block for 60 s and no present peer can get any
+   * piece it lacks); 'running' while it has not ended.
+   */
+  endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'stalled' | 'running';
   peers: PeerResult[];
   /** Payload bytes of blocks that were sent but never arrived because a side left first. */
   lostBytes: number;

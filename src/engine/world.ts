@@ -111,6 +111,8 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     presentComplete: 0,
     pendingJoins: cfg.peers.length,
     lostBytes: 0,
+    lastArrivalAt: 0,
+    nextStallCheck: 0,
     msgCount: new Float64Array(64),
   };
   for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, st, i));

@@ -24,6 +24,7 @@ class Measure {
   }
 }
 import { PROFILES } from '../../src/engine/profiles';
+import { STALL_AFTER } from '../../src/engine/sim';
 import { LEAVE_REASON, records, T } from '../../src/engine/trace';
 import { MAX_SIM_TIME, type SimConfig } from '../../src/engine/types';
 import { KiB, leechers, peer, S, swarm } from './helpers';
@@ -350,9 +351,12 @@ describe('joining and leaving', () => {
     const dry = swarm([peer('seed', { seed: true, upload: 32 * KiB, leaveAt: 2 * S }), ...leechers('L', 4)], { pieces: 16, pieceLength: 32 * KiB });
     const r = run(dry).result();
     expect(r.peers.slice(1).map((p) => p.completedAt)).toEqual([null, null, null, null]);
-    // Without stopAt a run stops when every present peer completed, else at the 24 h cap (types.ts).
-    expect(r.endReason).toBe('cap');
-    expect(r.endTime).toBe(MAX_SIM_TIME);
+    // Without stopAt the run ends as stalled, 60 s after the last block arrived, instead of idling to the 24 h cap.
+    expect(r.endReason).toBe('stalled');
+    const lastArrival = Math.max(...all(run(dry)).filter((x) => x.kind === T.RECEIVED).map((x) => x.time));
+    expect(r.endTime).toBeGreaterThanOrEqual(lastArrival + STALL_AFTER);
+    expect(r.endTime).toBeLessThan(lastArrival + STALL_AFTER + 11 * S);
+    expect(r.endTime).toBeLessThan(MAX_SIM_TIME);
     const stopped = run({ ...dry, stopAt: 100 * S }).result();
     expect(stopped.endReason).toBe('stopAt');
     expect(stopped.endTime).toBe(100 * S);
