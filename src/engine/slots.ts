@@ -53,7 +53,7 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
         peer.unchokedInterested--;
       }
       // Choking drops the pending requests of that connection (BEP 3).
-      h.acceptFrom = Infinity;
+      h.acceptFrom = -1;
       h.incoming.length = 0;
       h.incomingHead = 0;
       send(w, h, T.CHOKE, 0);

@@ -111,7 +111,7 @@ export interface Half {
   /** Remote's requests to us not yet served, FIFO from incomingHead: (block, arrival, cancel arrival) triples. */
   incoming: number[];
   incomingHead: number;
-  /** Requests arriving from this time on are accepted: the last unchoke, or Infinity while choked. */
+  /** Requests arriving from this time on are accepted: the last unchoke, or -1 while choked (small integers keep V8 from boxing the field). */
   acceptFrom: number;
   /** In the owner's serving FIFO. */
   queued: boolean;

@@ -34,7 +34,8 @@ export function startSend(w: World, peer: Peer): void {
     const q = h.incoming;
     let i = h.incomingHead;
     // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
-    while (i < q.length && q[i + 1]! <= now && (q[i + 1]! < h.acceptFrom || q[i + 2]! <= now)) i += 3;
+    const from = h.acceptFrom;
+    while (i < q.length && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
     h.incomingHead = i;
     if (i >= q.length) {
       q.length = 0;
