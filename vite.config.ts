@@ -5,6 +5,7 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true },
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },
