@@ -360,13 +360,7 @@ describe('the rechoke timer in a run', () => {
       const rows = rechokeRows(sim, r);
       const tick = r.time > p.joinAt && (r.time - p.joinAt) % period === 0;
       if (tick) {
-        let lo = 0;
-        let hi = 0;
-        for (const c of facts.connectionsOf(r.from)) {
-          const open = facts.endOpen(c, r.from, r.time, r.index);
-          if (open === 'yes') lo++;
-          if (open !== 'no') hi++;
-        }
+        const { lo, hi } = facts.openCount(r.from, r.time, r.index);
         expect(rows.length).toBeGreaterThanOrEqual(lo);
         expect(rows.length).toBeLessThanOrEqual(hi);
         expect(rows.filter((row) => row.slot !== SLOT.CHOKED).length).toBeLessThanOrEqual(mainline.uploadSlots);

@@ -355,6 +355,18 @@ export class Facts {
     return o.time < t ? 'yes' : o.time === t ? 'maybe' : 'no';
   }
 
+  /** How many of `peer`'s connections are surely open (lo) and possibly open (hi) at record `index` (time t). */
+  openCount(peer: number, t: number, index: number): { lo: number; hi: number } {
+    let lo = 0;
+    let hi = 0;
+    for (const c of this.connectionsOf(peer)) {
+      const open = this.endOpen(c, peer, t, index);
+      if (open === 'yes') lo++;
+      if (open !== 'no') hi++;
+    }
+    return { lo, hi };
+  }
+
   /** The connection between a and b whose record range covers `index` (the latest accepted before it). */
   connection(a: number, b: number, index: number): Connection | undefined {
     const list = this.byPair.get(pairKey(a, b));

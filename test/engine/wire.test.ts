@@ -171,13 +171,7 @@ describe('wire rules in a mixed swarm', () => {
       const bad: string[] = [];
       for (const r of recs) {
         if (r.kind !== T.HAVE) continue;
-        let lo = 0;
-        let hi = 0;
-        for (const c of facts.connectionsOf(r.from)) {
-          const open = facts.endOpen(c, r.from, r.time, r.index);
-          if (open === 'yes') lo++;
-          if (open !== 'no') hi++;
-        }
+        const { lo, hi } = facts.openCount(r.from, r.time, r.index);
         if (r.y < lo || r.y > hi) bad.push(`${show(r)} went to ${r.y} peers; ${lo}..${hi} connections were open`);
       }
       expect(bad.slice(0, 5)).toEqual([]);
