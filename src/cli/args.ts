@@ -8,7 +8,14 @@ export interface CliOptions {
   /** Seconds > 0; overrides the scenario's stopAt. */
   until: number | undefined;
   out: string | undefined;
+  /** `--report json`: print the subject report instead of the summary. */
+  report: ReportFormat | undefined;
 }
+
+/** Report formats `--report` takes; the others named in REPORT_PLANNED are refused as not built yet. */
+export type ReportFormat = 'json';
+const REPORT_FORMATS: readonly string[] = ['json'];
+const REPORT_PLANNED: readonly string[] = ['md', 'csv', 'html'];
 
 export type ParsedArgs =
   | { kind: 'run'; options: CliOptions }
@@ -16,7 +23,7 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json]
+export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json]
 
 Runs a scenario without the browser and prints a summary.
 
@@ -24,10 +31,11 @@ options:
   --seed N          use this seed (0 to 4294967295) instead of the scenario's
   --until SECONDS   stop at this simulated time instead of the scenario's stopAt
   --out FILE        also write the result as JSON to FILE
+  --report json     print the subject report as JSON instead of the summary
   -h, --help        show this help
   --version         print the version`;
 
-const VALUE_FLAGS = ['--seed', '--until', '--out'] as const;
+const VALUE_FLAGS = ['--seed', '--until', '--out', '--report'] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
 const MAX_SECONDS = 1e9;
 
@@ -92,5 +100,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return { kind: 'error', message: `--until: expected a number of seconds > 0, got "${text}"` };
     }
   }
-  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'] } };
+  let report: ReportFormat | undefined;
+  if (values['--report'] !== undefined) {
+    const text = values['--report'];
+    if (REPORT_PLANNED.includes(text)) return { kind: 'error', message: `--report ${text} is not available yet; use json` };
+    if (!REPORT_FORMATS.includes(text)) return { kind: 'error', message: `--report: expected json, got "${text}"` };
+    report = text as ReportFormat;
+  }
+  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'], report } };
 }

@@ -1,10 +1,12 @@
-// The Node shell: read the scenario, run the engine, print a summary, write the result file.
-// Exit codes: 0 ran; 2 bad arguments, unreadable or invalid scenario, unwritable --out; 1 internal error.
+// The Node shell: read the scenario, run the engine, print a summary (or the subject report with
+// --report json), write the result file. Exit codes: 0 ran; 2 bad arguments, unreadable or invalid
+// scenario, unwritable --out, --report for a scenario without a subject; 1 internal error.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ENGINE_VERSION, Sim } from '../engine/sim';
 import { MAX_SIM_TIME, type SimConfig } from '../engine/types';
+import { subjectReport } from '../analysis/report';
 import { buildResultFile, stringifyResultFile } from '../export/result';
 import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText, toMicros } from '../scenario';
 import { parseArgs, USAGE, type CliOptions } from './args';
@@ -171,12 +173,18 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     }
   }
 
+  if (options.report !== undefined && !parsed.config.peers.some((p) => p.subject)) {
+    io.stderr(`${PROGRAM}: --report ${options.report}: ${file} has no subject (mark one peer with "subject": true)\n`);
+    return 2;
+  }
+
   const config = applyOverrides(parsed.config, options);
   let output: string;
   let summary: string;
   try {
     const sim = new Sim(config, { checkpointEvery: 0 });
     run(sim, io);
+    const subject = options.out !== undefined || options.report !== undefined ? subjectReport(sim) : null;
     const resultFile = buildResultFile({
       version: packageVersion(),
       engineVersion: ENGINE_VERSION,
@@ -184,9 +192,10 @@ export function runCli(argv: readonly string[], io: CliIO): number {
       config,
       result: sim.result(),
       traceHash: sim.traceHash(nodeSha256()),
+      subject,
     });
     output = stringifyResultFile(resultFile);
-    summary = formatSummary(resultFile);
+    summary = options.report === 'json' ? JSON.stringify(subject, null, 2) : formatSummary(resultFile);
   } catch (e) {
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');
     const message = e instanceof Error ? e.message : String(e);

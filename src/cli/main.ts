@@ -1,4 +1,4 @@
-// Entry point: `npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json]`.
+// Entry point: `npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json]`.
 import { runCli } from './cli';
 
 process.exitCode = runCli(process.argv.slice(2), {

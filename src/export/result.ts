@@ -3,6 +3,7 @@
 // seconds (the engine's µs / 1e6) or null; `download` is null when unlimited.
 import type { MessageName, PeerResult, SimConfig, SimResult } from '../engine/types';
 import { MESSAGE_NAMES } from '../engine/types';
+import type { SubjectReport } from '../analysis/report';
 
 /** A peer in the result file: the engine's PeerResult with times in seconds, plus its scenario entry (`group`, added). */
 export type ResultPeer = PeerResult & { group: string };
@@ -27,6 +28,8 @@ export interface ResultFile {
   messages: Record<MessageName, number>;
   /** Added: number of events in the trace. */
   traceEvents: number;
+  /** Added, only when the scenario has a subject: the subject report (src/analysis/report.ts). */
+  subject?: SubjectReport;
 }
 
 export interface ResultInput {
@@ -39,6 +42,8 @@ export interface ResultInput {
   config: SimConfig;
   result: SimResult;
   traceHash: string;
+  /** The subject report, or null / absent when the scenario has no subject. */
+  subject?: SubjectReport | null;
 }
 
 /** µs → seconds, keeping null. */
@@ -81,6 +86,7 @@ export function buildResultFile(input: ResultInput): ResultFile {
     inFlightBytes: result.inFlightBytes,
     messages,
     traceEvents: result.traceEvents,
+    ...(input.subject ? { subject: input.subject } : {}),
   };
 }
 

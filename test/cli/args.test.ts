@@ -54,4 +54,12 @@ describe('parseArgs', () => {
     expect(error()).toBe('no scenario file given');
     expect(error('a.json', 'b.json')).toBe('expected one scenario file, got 2: a.json, b.json');
   });
+
+  it('--report takes json; md, csv and html are refused as not built yet', () => {
+    expect(run('a.json', '--report', 'json').report).toBe('json');
+    expect(run('a.json').report).toBeUndefined();
+    for (const later of ['md', 'csv', 'html']) expect(error('a.json', `--report=${later}`)).toBe(`--report ${later} is not available yet; use json`);
+    expect(error('a.json', '--report', 'xml')).toBe('--report: expected json, got "xml"');
+    expect(error('a.json', '--report')).toBe('--report needs a value');
+  });
 });

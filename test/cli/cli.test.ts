@@ -209,3 +209,47 @@ describe('a run', () => {
     expect(json.stopAt).toBe(0.5);
   });
 });
+
+describe('--report and the subject in the result file', () => {
+  it('--report json prints the subject report instead of the summary', () => {
+    const r = sim(scenarioFile('report.json', small), '--report', 'json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report).slice(0, 9)).toEqual([
+      'name', 'advertised', 'uploaded', 'recipients', 'completedThirdParties',
+      'completeCopyFromSubjectAlone', 'contributedToCompleteCopy', 'ratio', 'downstreamOnly',
+    ]);
+    expect(report.name).toBe('me');
+    expect(Object.keys(report.advertised).slice(0, 4)).toEqual(['bitfields', 'haves', 'peersInformed', 'firstAt']);
+    expect(Object.keys(report.uploaded).slice(0, 6)).toEqual([
+      'bytes', 'blocks', 'wholePieces', 'recipients', 'bytesWhileDownloading', 'bytesAfterComplete',
+    ]);
+    expect(r.stdout).not.toMatch(/^traceHash/m);
+  });
+
+  it('--report md (not built yet): exit 2 with a clear message', () => {
+    const r = sim(scenarioFile('report-md.json', small), '--report', 'md');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^swarmscope: --report md is not available yet; use json\n/);
+  });
+
+  it('--report for a scenario without a subject: exit 2 before the run', () => {
+    const file = scenarioFile('nosubject.json', { ...small, peers: small.peers.slice(0, 2) });
+    const r = sim(file, '--report', 'json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no subject/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--out holds the report under "subject" when there is a subject, and no "subject" key otherwise', () => {
+    const withOut = join(tmp, 'with-subject.json');
+    const withoutOut = join(tmp, 'without-subject.json');
+    expect(sim(scenarioFile('ws.json', small), '--out', withOut).code).toBe(0);
+    expect(sim(scenarioFile('wos.json', { ...small, peers: small.peers.slice(0, 2) }), '--out', withoutOut).code).toBe(0);
+    const a = JSON.parse(readFileSync(withOut, 'utf8'));
+    expect(a.subject.name).toBe('me');
+    const me = a.peers.find((p: { name: string }) => p.name === 'me');
+    expect(a.subject.uploaded.bytes + a.subject.uploaded.lostBytes).toBe(me.uploadedBytes);
+    expect('subject' in JSON.parse(readFileSync(withoutOut, 'utf8'))).toBe(false);
+  });
+});

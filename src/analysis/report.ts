@@ -1,0 +1,232 @@
+// The subject report: what the designated peer made available (bitfields, haves) next to what it
+// actually sent (blocks that arrived), to whom, and how much of each other peer's copy came from it,
+// directly or through others. Facts about the simulated swarm only. Key names are a contract read by
+// outside tools (the result file's "subject", `--report json`): add fields, never rename them.
+import type { Sim } from '../engine/sim';
+import { blocksInPiece } from '../engine/torrent';
+import type { Trace } from '../engine/trace';
+import type { SimConfig, SimResult } from '../engine/types';
+import { delivered, openAtSubject } from './connections';
+import { consume, copyBytes, createLedger, type Ledger } from './ledger';
+
+export interface RecipientReport {
+  name: string;
+  /** Payload bytes from the subject that arrived at this peer (endgame duplicates included). */
+  bytes: number;
+  /** Blocks from the subject that arrived at this peer (duplicates included). */
+  blocks: number;
+  /** Pieces every block of which this peer received from the subject. */
+  wholePieces: number;
+  /** Of the pieces this peer received at least one block of from the subject, how many it verified (by the report's time). */
+  verifiedPieces: number;
+  /** Seconds of the first and last block from the subject that arrived. */
+  firstAt: number;
+  lastAt: number;
+  /** The peer held every piece by the report's time. */
+  completed: boolean;
+  /** Bytes of its copy whose sender was the subject, as a fraction of the file size (0–1). */
+  directShare: number;
+  /** Bytes of its copy that descend from the subject through other peers (sender not the subject), as a fraction of the file size (0–1). */
+  downstreamShare: number;
+}
+
+export interface SubjectReport {
+  name: string;
+  advertised: {
+    /** BITFIELD messages the subject sent. */
+    bitfields: number;
+    /** Have messages the subject sent: Σ recipients of its HAVE records. */
+    haves: number;
+    /** Distinct peers at which a bitfield or a have from the subject arrived. */
+    peersInformed: number;
+    /** Seconds of the first bitfield or have the subject sent, or null. */
+    firstAt: number | null;
+    /** Added: Σ over its HAVE records of |recipients the trace states − open connections rebuilt from it|; 0 when the rebuild is exact. */
+    haveRecipientsMismatch: number;
+  };
+  uploaded: {
+    /** Payload bytes the subject sent that arrived (duplicates included; lost blocks not). */
+    bytes: number;
+    /** Blocks the subject sent that arrived. */
+    blocks: number;
+    /** Distinct pieces that some one recipient received entirely from the subject. */
+    wholePieces: number;
+    /** Distinct peers that received at least one block from the subject. */
+    recipients: number;
+    /** Delivered bytes whose sending started before the subject completed (all of them if it never did). */
+    bytesWhileDownloading: number;
+    /** Delivered bytes whose sending started once the subject was complete (an initial seed is complete from its join). */
+    bytesAfterComplete: number;
+    /** Added: payload bytes the subject sent that never arrived because one side left. */
+    lostBytes: number;
+  };
+  /** One entry per peer that received at least one block from the subject, in scenario order. */
+  recipients: RecipientReport[];
+  /** Peers other than the subject and the initial seeds that completed. */
+  completedThirdParties: number;
+  /** Some peer's copy came entirely, block for block, directly from the subject. */
+  completeCopyFromSubjectAlone: boolean;
+  /** Some completed third party holds a verified piece with at least one block whose sender was the subject. */
+  contributedToCompleteCopy: boolean;
+  /** uploaded.bytes / downloadedBytes, or null when the subject downloaded nothing. */
+  ratio: number | null;
+  /**
+   * Added: peers that received nothing from the subject directly yet hold bytes descending from it
+   * (through other peers), in scenario order.
+   */
+  downstreamOnly: { name: string; downstreamShare: number; completed: boolean }[];
+  /** Added: payload bytes that arrived at the subject (duplicates included). */
+  downloadedBytes: number;
+  /** Added: seconds; the report covers the trace up to here (the run's end once the whole trace is read). */
+  asOf: number;
+}
+
+export interface ReportSource {
+  config: SimConfig;
+  trace: Trace;
+  result: SimResult | (() => SimResult);
+}
+
+const sec = (us: number): number => us / 1e6;
+
+/**
+ * The report on the scenario's subject, or null if it has none. Without a ledger, one is built from the
+ * whole trace; with one, the report covers what that ledger has consumed.
+ */
+export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): SubjectReport | null {
+  const l = ledger ?? createLedger(src.config);
+  if (ledger === undefined) consume(l, src.trace);
+  const s = l.subject;
+  if (s < 0) return null;
+  const result = typeof src.result === 'function' ? src.result() : src.result;
+  const asOf = l.next >= src.trace.length ? result.endTime : l.lastTime;
+  const { g, config } = l;
+  const n = config.peers.length;
+  const B = g.blockIds;
+  const size = g.size;
+
+  const wholeUnion = new Uint8Array(g.pieces);
+  const recipients: RecipientReport[] = [];
+  for (let p = 0; p < n; p++) {
+    const sent = l.sentTo.get(p);
+    if (sent === undefined) continue;
+    let wholePieces = 0;
+    let verifiedPieces = 0;
+    for (let piece = 0; piece < g.pieces; piece++) {
+      const k = blocksInPiece(g, piece);
+      let got = 0;
+      for (let b = piece * g.blocksPerPiece; b < piece * g.blocksPerPiece + k; b++) got += l.gotFromSubject[p * B + b]!;
+      if (got === k) {
+        wholePieces++;
+        wholeUnion[piece] = 1;
+      }
+      if (got > 0 && l.verified[p * g.pieces + piece] === 1) verifiedPieces++;
+    }
+    recipients.push({
+      name: config.peers[p]!.name,
+      bytes: sent.bytes,
+      blocks: sent.blocks,
+      wholePieces,
+      verifiedPieces,
+      firstAt: sec(sent.firstAt),
+      lastAt: sec(sent.lastAt),
+      completed: l.completedAt[p] !== null,
+      directShare: shares(l, p).direct,
+      downstreamShare: shares(l, p).downstream,
+    });
+  }
+
+  const downstreamOnly: SubjectReport['downstreamOnly'] = [];
+  for (let p = 0; p < n; p++) {
+    if (p === s || l.sentTo.has(p)) continue;
+    const { downstream } = shares(l, p);
+    if (downstream > 0) downstreamOnly.push({ name: config.peers[p]!.name, downstreamShare: downstream, completed: l.completedAt[p] !== null });
+  }
+
+  let completedThirdParties = 0;
+  let completeCopyFromSubjectAlone = false;
+  let contributedToCompleteCopy = false;
+  for (let p = 0; p < n; p++) {
+    if (p === s) continue;
+    if (!config.peers[p]!.seed && l.completedAt[p] !== null) {
+      completedThirdParties++;
+      if (!contributedToCompleteCopy && holdsVerifiedBlockFrom(l, p, s)) contributedToCompleteCopy = true;
+    }
+    if (!completeCopyFromSubjectAlone && l.sentTo.has(p) && copyBytes(l, p, (source) => source === s) === size) {
+      completeCopyFromSubjectAlone = true;
+    }
+  }
+
+  const uploadedBytes = recipients.reduce((a, r) => a + r.bytes, 0);
+  const downloadedBytes = l.downloadedBytes[s]!;
+  const reach = informed(l, asOf);
+  return {
+    name: config.peers[s]!.name,
+    advertised: {
+      bitfields: l.bitfields,
+      haves: l.haves,
+      peersInformed: reach.peersInformed,
+      firstAt: l.firstAdvertisedAt === null ? null : sec(l.firstAdvertisedAt),
+      haveRecipientsMismatch: reach.haveRecipientsMismatch,
+    },
+    uploaded: {
+      bytes: uploadedBytes,
+      blocks: recipients.reduce((a, r) => a + r.blocks, 0),
+      wholePieces: wholeUnion.reduce((a, x) => a + x, 0),
+      recipients: recipients.length,
+      bytesWhileDownloading: l.bytesWhileDownloading,
+      bytesAfterComplete: l.bytesAfterComplete,
+      lostBytes: l.lostBytes,
+    },
+    recipients,
+    completedThirdParties,
+    completeCopyFromSubjectAlone,
+    contributedToCompleteCopy,
+    ratio: downloadedBytes === 0 ? null : uploadedBytes / downloadedBytes,
+    downstreamOnly,
+    downloadedBytes,
+    asOf: sec(asOf),
+  };
+}
+
+/** Fractions of the file held by peer p whose copy came directly from the subject, or from it through others. */
+export function shares(l: Ledger, p: number): { direct: number; downstream: number } {
+  const s = l.subject;
+  return {
+    direct: copyBytes(l, p, (source) => source === s) / l.g.size,
+    downstream: copyBytes(l, p, (source, lineage) => lineage === 1 && source !== s) / l.g.size,
+  };
+}
+
+function holdsVerifiedBlockFrom(l: Ledger, p: number, s: number): boolean {
+  const { g } = l;
+  for (let piece = 0; piece < g.pieces; piece++) {
+    if (l.verified[p * g.pieces + piece] !== 1) continue;
+    const first = piece * g.blocksPerPiece;
+    for (let b = first; b < first + blocksInPiece(g, piece); b++) if (l.source[p * g.blockIds + b] === s) return true;
+  }
+  return false;
+}
+
+/** Peers informed by a bitfield or a have, and how far the rebuilt connections disagree with the HAVE records. */
+function informed(l: Ledger, asOf: number): { peersInformed: number; haveRecipientsMismatch: number } {
+  const c = l.connections;
+  /** By remote: time (µs) of the first bitfield or have the subject sent on that connection. */
+  const firstSent = new Map<number, number>();
+  for (const link of c.links.values()) if (link.bitfieldIndex >= 0) firstSent.set(link.remote, link.bitfieldTime);
+  let mismatch = 0;
+  for (const h of l.haveRecords) {
+    let reached = 0;
+    for (const link of c.links.values()) {
+      if (!openAtSubject(link, h.index, h.time)) continue;
+      reached++;
+      const t = firstSent.get(link.remote);
+      if (t === undefined || h.time < t) firstSent.set(link.remote, h.time);
+    }
+    mismatch += Math.abs(h.recipients - reached);
+  }
+  let peersInformed = 0;
+  // A pair gets one connection at most, so if the first message on it did not arrive, no later one did.
+  for (const [remote, t] of firstSent) if (delivered(c, c.links.get(remote)!, t, asOf)) peersInformed++;
+  return { peersInformed, haveRecipientsMismatch: mismatch };
+}
