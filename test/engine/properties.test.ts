@@ -6,65 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Sim } from '../../src/engine/sim';
 import { blocksInPiece, pieceOf } from '../../src/engine/torrent';
 import { BROADCAST, records, T } from '../../src/engine/trace';
-import type { PeerSpec, SimConfig } from '../../src/engine/types';
-import { KiB, S } from './helpers';
-
-const peerArb = (name: string, seed: boolean, flash: boolean) =>
-  fc.record({
-    upload: fc.oneof(fc.constant(0), fc.integer({ min: 8 * KiB, max: 512 * KiB })),
-    download: fc.option(fc.integer({ min: 16 * KiB, max: 1024 * KiB }), { nil: null }),
-    latency: fc.integer({ min: 0, max: 100_000 }),
-    joinAt: flash ? fc.constant(0) : fc.integer({ min: 0, max: 20 * S }),
-    leaveAt: flash ? fc.constant(null) : fc.option(fc.integer({ min: 1 * S, max: 60 * S }), { nil: null }),
-    leaveAfterComplete: flash ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: 20 * S }), { nil: null }),
-  }).map(
-    (r): PeerSpec => ({
-      name,
-      group: name,
-      seed,
-      subject: false,
-      upload: seed && r.upload === 0 ? 64 * KiB : r.upload,
-      download: r.download,
-      latency: r.latency,
-      joinAt: r.joinAt,
-      leaveAt: r.leaveAt !== null && r.leaveAt <= r.joinAt ? r.joinAt + 1 * S : r.leaveAt,
-      leaveAfterComplete: r.leaveAfterComplete,
-      client: 'mainline',
-      settings: {},
-    }),
-  );
-
-/** A random small swarm; `flash` = everyone joins at 0 and stays (the setting of the Kumar–Ross bound). */
-const swarmArb = (flash: boolean) =>
-  fc
-    .record({
-      seeds: fc.integer({ min: 1, max: 2 }),
-      leechers: fc.integer({ min: 1, max: 6 }),
-      pieceBlocks: fc.constantFrom(1, 2, 4),
-      pieces: fc.integer({ min: 1, max: 10 }),
-      tail: fc.integer({ min: 1, max: 65536 }),
-      seed: fc.integer({ min: 0, max: 0xffffffff }),
-      stopAt: flash ? fc.constant(null) : fc.option(fc.integer({ min: 5 * S, max: 120 * S }), { nil: null }),
-    })
-    .chain((s) =>
-      fc
-        .tuple(
-          fc.tuple(...Array.from({ length: s.seeds }, (_, i) => peerArb(`S-${i + 1}`, true, flash))),
-          fc.tuple(...Array.from({ length: s.leechers }, (_, i) => peerArb(`L-${i + 1}`, false, flash))),
-        )
-        .map(([seeds, leechers]): SimConfig => {
-          const pieceLength = s.pieceBlocks * 16 * KiB;
-          const size = (s.pieces - 1) * pieceLength + Math.min(pieceLength, s.tail);
-          return {
-            name: 'random swarm',
-            seed: s.seed,
-            torrent: { pieceLength, pieces: s.pieces, size, files: null },
-            stopAt: s.stopAt ?? (flash ? null : 300 * S),
-            peers: [...seeds, ...leechers],
-            events: [],
-          };
-        }),
-    );
+import type { SimConfig } from '../../src/engine/types';
+import { randomSwarm } from './arbitraries';
 
 function run(cfg: SimConfig): Sim {
   const sim = new Sim(cfg, { checkpointEvery: 0 });
@@ -77,7 +20,7 @@ const RUNS = { numRuns: 150 };
 describe('invariants over random small swarms', () => {
   it('conserves bytes: Σ uploaded = Σ downloaded + lost, and every piece sent is received, lost or still in flight', () => {
     fc.assert(
-      fc.property(swarmArb(false), (cfg) => {
+      fc.property(randomSwarm(false), (cfg) => {
         const sim = run(cfg);
         const r = sim.result();
         const up = r.peers.reduce((a, p) => a + p.uploadedBytes, 0);
@@ -101,7 +44,7 @@ describe('invariants over random small swarms', () => {
 
   it('never sends faster than a peer\'s upload nor receives faster than its download', () => {
     fc.assert(
-      fc.property(swarmArb(false), (cfg) => {
+      fc.property(randomSwarm(false), (cfg) => {
         const sim = run(cfg);
         const sendFreeAt = new Map<number, number>();
         const recvLast = new Map<number, number>();
@@ -127,7 +70,7 @@ describe('invariants over random small swarms', () => {
 
   it('sends a have only for a piece whose every block arrived and whose hash was checked', () => {
     fc.assert(
-      fc.property(swarmArb(false), (cfg) => {
+      fc.property(randomSwarm(false), (cfg) => {
         const sim = run(cfg);
         const g = sim.geometry;
         const got = cfg.peers.map(() => new Map<number, Set<number>>());
@@ -153,7 +96,7 @@ describe('invariants over random small swarms', () => {
 
   it('completes a peer if and only if it holds every piece', () => {
     fc.assert(
-      fc.property(swarmArb(false), (cfg) => {
+      fc.property(randomSwarm(false), (cfg) => {
         const sim = run(cfg);
         const r = sim.result();
         const completedRecords = new Set<number>();
@@ -170,7 +113,7 @@ describe('invariants over random small swarms', () => {
 
   it('never completes a peer before joinAt + size / download', () => {
     fc.assert(
-      fc.property(swarmArb(false), (cfg) => {
+      fc.property(randomSwarm(false), (cfg) => {
         const r = run(cfg).result();
         r.peers.forEach((p, i) => {
           const spec = cfg.peers[i]!;
@@ -184,7 +127,7 @@ describe('invariants over random small swarms', () => {
 
   it('never finishes a flash crowd before the Kumar–Ross minimum distribution time', () => {
     fc.assert(
-      fc.property(swarmArb(true), (cfg) => {
+      fc.property(randomSwarm(true), (cfg) => {
         const r = run(cfg).result();
         const F = cfg.torrent.size;
         const seeds = cfg.peers.filter((p) => p.seed);
