@@ -55,6 +55,10 @@ export interface Ledger {
   sentTo: Map<number, SentTo>;
   /** peers × blockIds: 1 if the peer received that block from the subject at least once. */
   gotFromSubject: Uint8Array;
+  /** By block id: RECEIVED records from the subject (duplicates included), for the per-file figures. */
+  sentPerBlock: Uint32Array;
+  /** By block id: RECEIVED records at the subject (duplicates included). */
+  receivedPerBlock: Uint32Array;
   lostBytes: number;
   bytesWhileDownloading: number;
   bytesAfterComplete: number;
@@ -97,6 +101,8 @@ export function createLedger(config: SimConfig, g: Geometry = geometryOf(config.
     downloadedBytes: new Float64Array(n),
     sentTo: new Map(),
     gotFromSubject: new Uint8Array(subject < 0 ? 0 : n * g.blockIds),
+    sentPerBlock: new Uint32Array(subject < 0 ? 0 : g.blockIds),
+    receivedPerBlock: new Uint32Array(subject < 0 ? 0 : g.blockIds),
     lostBytes: 0,
     bytesWhileDownloading: 0,
     bytesAfterComplete: 0,
@@ -129,7 +135,9 @@ function onReceived(l: Ledger, time: number, from: number, to: number, block: nu
     // A sender's copy never changes once held, so its flag now is its flag when it sent.
     l.lineage[at] = from === s || l.lineage[from * B + block] === 1 ? 1 : 0;
   }
+  if (to === s) l.receivedPerBlock[block] = l.receivedPerBlock[block]! + 1;
   if (from !== s) return;
+  l.sentPerBlock[block] = l.sentPerBlock[block]! + 1;
   const sent = takeSend(l, to, block);
   const done = l.completedIndex[s]!;
   if (done >= 0 && done < sent) l.bytesAfterComplete += bytes;

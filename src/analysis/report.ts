@@ -7,6 +7,7 @@ import { blocksInPiece } from '../engine/torrent';
 import type { Trace } from '../engine/trace';
 import type { SimConfig, SimResult } from '../engine/types';
 import { delivered, openAtSubject } from './connections';
+import { fileReports, type FileReport } from './files';
 import { consume, copyBytes, createLedger, type Ledger } from './ledger';
 
 export interface RecipientReport {
@@ -79,6 +80,8 @@ export interface SubjectReport {
   downloadedBytes: number;
   /** Added: seconds; the report covers the trace up to here (the run's end once the whole trace is read). */
   asOf: number;
+  /** Added: per file of the torrent, in order (one entry for a single-file torrent); see src/analysis/files.ts. */
+  files: FileReport[];
 }
 
 export interface ReportSource {
@@ -186,6 +189,7 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
     downstreamOnly,
     downloadedBytes,
     asOf: sec(asOf),
+    files: fileReports(l),
   };
 }
 

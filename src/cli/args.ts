@@ -8,14 +8,15 @@ export interface CliOptions {
   /** Seconds > 0; overrides the scenario's stopAt. */
   until: number | undefined;
   out: string | undefined;
-  /** `--report json`: print the subject report instead of the summary. */
+  /** `--report FORMAT`: print the subject report instead of the summary. */
   report: ReportFormat | undefined;
+  /** `--report-out FILE`: write the report there instead (the summary then goes to stdout). */
+  reportOut: string | undefined;
 }
 
-/** Report formats `--report` takes; the others named in REPORT_PLANNED are refused as not built yet. */
-export type ReportFormat = 'json';
-const REPORT_FORMATS: readonly string[] = ['json'];
-const REPORT_PLANNED: readonly string[] = ['md', 'csv', 'html'];
+/** Report formats `--report` takes. */
+export type ReportFormat = 'json' | 'md' | 'html' | 'csv';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html', 'csv'];
 
 export type ParsedArgs =
   | { kind: 'run'; options: CliOptions }
@@ -23,7 +24,7 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json]
+export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]]
 
 Runs a scenario without the browser and prints a summary.
 
@@ -31,11 +32,12 @@ options:
   --seed N          use this seed (0 to 4294967295) instead of the scenario's
   --until SECONDS   stop at this simulated time instead of the scenario's stopAt
   --out FILE        also write the result as JSON to FILE
-  --report json     print the subject report as JSON instead of the summary
+  --report FORMAT   print the subject report (json, md, html or csv) instead of the summary
+  --report-out FILE write the report to FILE instead; the summary goes to stdout
   -h, --help        show this help
   --version         print the version`;
 
-const VALUE_FLAGS = ['--seed', '--until', '--out', '--report'] as const;
+const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out'] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
 const MAX_SECONDS = 1e9;
 
@@ -103,9 +105,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let report: ReportFormat | undefined;
   if (values['--report'] !== undefined) {
     const text = values['--report'];
-    if (REPORT_PLANNED.includes(text)) return { kind: 'error', message: `--report ${text} is not available yet; use json` };
-    if (!REPORT_FORMATS.includes(text)) return { kind: 'error', message: `--report: expected json, got "${text}"` };
+    if (!(REPORT_FORMATS as readonly string[]).includes(text)) {
+      return { kind: 'error', message: `--report: expected json, md, html or csv, got "${text}"` };
+    }
     report = text as ReportFormat;
   }
-  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'], report } };
+  const reportOut = values['--report-out'];
+  if (reportOut !== undefined && report === undefined) return { kind: 'error', message: '--report-out needs --report (json, md, html or csv)' };
+  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'], report, reportOut } };
 }

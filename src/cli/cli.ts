@@ -1,15 +1,20 @@
 // The Node shell: read the scenario, run the engine, print a summary (or the subject report with
-// --report json), write the result file. Exit codes: 0 ran; 2 bad arguments, unreadable or invalid
-// scenario, unwritable --out, --report for a scenario without a subject; 1 internal error.
+// --report json|md|html|csv, on stdout or into --report-out), write the result file. Exit codes: 0 ran;
+// 2 bad arguments, unreadable or invalid scenario, unwritable --out or --report-out, --report for a
+// scenario without a subject; 1 internal error.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ENGINE_VERSION, Sim } from '../engine/sim';
 import { MAX_SIM_TIME, type SimConfig } from '../engine/types';
 import { subjectReport } from '../analysis/report';
+import { subjectReportCsv } from '../export/report-csv';
+import { reproducibilityOf } from '../export/report-doc';
+import { subjectReportHtml } from '../export/report-html';
+import { subjectReportMarkdown } from '../export/report-md';
 import { buildResultFile, stringifyResultFile } from '../export/result';
 import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText, toMicros } from '../scenario';
-import { parseArgs, USAGE, type CliOptions } from './args';
+import { parseArgs, USAGE, type CliOptions, type ReportFormat } from './args';
 import { formatSummary } from './summary';
 
 export interface CliIO {
@@ -82,19 +87,25 @@ function readScenarioFile(file: string): { bytes: Buffer } | { error: string } {
   }
 }
 
-/** Fail before a long run, not after it, if the result file cannot be written there. */
-function checkOutPath(out: string, scenarioFile: string): string | undefined {
+/** Fail before a long run, not after it, if a file (--out, --report-out) cannot be written there. */
+function checkOutPath(flag: string, out: string, scenarioFile: string): string | undefined {
   const target = resolve(out);
-  if (target === resolve(scenarioFile)) return `--out "${out}" would overwrite the scenario file`;
+  if (target === resolve(scenarioFile)) return `${flag} "${out}" would overwrite the scenario file`;
   try {
-    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return `--out "${out}" is a directory`;
-    if (!statSync(dirname(target)).isDirectory()) return `--out "${out}": ${dirname(out)} is not a directory`;
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return `${flag} "${out}" is a directory`;
+    if (!statSync(dirname(target)).isDirectory()) return `${flag} "${out}": ${dirname(out)} is not a directory`;
   } catch (e) {
-    if (errorCode(e) === 'ENOENT') return `--out "${out}": the folder ${dirname(out)} does not exist`;
-    return `--out "${out}": cannot write there (${describeIOError(e)})`;
+    if (errorCode(e) === 'ENOENT') return `${flag} "${out}": the folder ${dirname(out)} does not exist`;
+    return `${flag} "${out}": cannot write there (${describeIOError(e)})`;
   }
   return undefined;
 }
+
+const REPORT_WRITERS: Record<Exclude<ReportFormat, 'json'>, typeof subjectReportMarkdown> = {
+  md: subjectReportMarkdown,
+  html: subjectReportHtml,
+  csv: subjectReportCsv,
+};
 
 function applyOverrides(config: SimConfig, options: CliOptions): SimConfig {
   return {
@@ -165,12 +176,15 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     io.stderr(lines.map((line) => `${PROGRAM}: ${file}: ${line}\n`).join(''));
     return 2;
   }
-  if (options.out !== undefined) {
-    const problem = checkOutPath(options.out, file);
-    if (problem) {
-      io.stderr(`${PROGRAM}: ${problem}\n`);
-      return 2;
-    }
+  const problem =
+    (options.out === undefined ? undefined : checkOutPath('--out', options.out, file)) ??
+    (options.reportOut === undefined ? undefined : checkOutPath('--report-out', options.reportOut, file)) ??
+    (options.out !== undefined && options.reportOut !== undefined && resolve(options.out) === resolve(options.reportOut)
+      ? `--report-out "${options.reportOut}" is the same file as --out`
+      : undefined);
+  if (problem) {
+    io.stderr(`${PROGRAM}: ${problem}\n`);
+    return 2;
   }
 
   if (options.report !== undefined && !parsed.config.peers.some((p) => p.subject)) {
@@ -181,6 +195,7 @@ export function runCli(argv: readonly string[], io: CliIO): number {
   const config = applyOverrides(parsed.config, options);
   let output: string;
   let summary: string;
+  let reportText: string | undefined;
   try {
     const sim = new Sim(config, { checkpointEvery: 0 });
     run(sim, io);
@@ -195,7 +210,13 @@ export function runCli(argv: readonly string[], io: CliIO): number {
       subject,
     });
     output = stringifyResultFile(resultFile);
-    summary = options.report === 'json' ? JSON.stringify(subject, null, 2) : formatSummary(resultFile);
+    summary = formatSummary(resultFile);
+    if (options.report !== undefined && subject !== null) {
+      reportText =
+        options.report === 'json'
+          ? `${JSON.stringify(subject, null, 2)}\n`
+          : REPORT_WRITERS[options.report](subject, reproducibilityOf(resultFile, file, options.until));
+    }
   } catch (e) {
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');
     const message = e instanceof Error ? e.message : String(e);
@@ -207,12 +228,17 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     return 1;
   }
 
-  io.stdout(`${summary}\n`);
-  if (options.out !== undefined) {
+  io.stdout(reportText !== undefined && options.reportOut === undefined ? reportText : `${summary}\n`);
+  const writes: [string | undefined, string | undefined][] = [
+    [options.out, output],
+    [options.reportOut, reportText],
+  ];
+  for (const [target, text] of writes) {
+    if (target === undefined || text === undefined) continue;
     try {
-      writeFileSync(options.out, output);
+      writeFileSync(target, text);
     } catch (e) {
-      io.stderr(`${PROGRAM}: cannot write "${options.out}": ${describeIOError(e)}\n`);
+      io.stderr(`${PROGRAM}: cannot write "${target}": ${describeIOError(e)}\n`);
       return 2;
     }
   }

@@ -1,5 +1,8 @@
 // The human summary printed after a run, made from the result file so the two always agree.
+import { bytesText } from '../export/report-format';
 import { summarizeResult, type ResultFile } from '../export/result';
+
+export { bytesText };
 
 const END_REASONS: Record<ResultFile['endReason'], string> = {
   stopAt: 'reached stopAt',
@@ -11,19 +14,6 @@ const END_REASONS: Record<ResultFile['endReason'], string> = {
 };
 
 const secondsText = (s: number | null): string => (s === null ? '–' : `${s.toFixed(3).replace(/\.?0+$/, '')} s`);
-
-export function bytesText(bytes: number): string {
-  const grouped = bytes.toLocaleString('en-US');
-  if (bytes < 1024) return `${grouped} bytes`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${grouped} bytes (${value.toFixed(1)} ${units[unit]})`;
-}
 
 export function formatSummary(file: ResultFile): string {
   const s = summarizeResult(file);

@@ -55,11 +55,14 @@ describe('parseArgs', () => {
     expect(error('a.json', 'b.json')).toBe('expected one scenario file, got 2: a.json, b.json');
   });
 
-  it('--report takes json; md, csv and html are refused as not built yet', () => {
-    expect(run('a.json', '--report', 'json').report).toBe('json');
+  it('--report takes json, md, html or csv; --report-out needs --report', () => {
+    for (const format of ['json', 'md', 'html', 'csv']) expect(run('a.json', `--report=${format}`).report).toBe(format);
     expect(run('a.json').report).toBeUndefined();
-    for (const later of ['md', 'csv', 'html']) expect(error('a.json', `--report=${later}`)).toBe(`--report ${later} is not available yet; use json`);
-    expect(error('a.json', '--report', 'xml')).toBe('--report: expected json, got "xml"');
+    expect(error('a.json', '--report', 'xml')).toBe('--report: expected json, md, html or csv, got "xml"');
     expect(error('a.json', '--report')).toBe('--report needs a value');
+    expect(run('a.json', '--report', 'md', '--report-out', 'r.md')).toMatchObject({ report: 'md', reportOut: 'r.md' });
+    expect(error('a.json', '--report-out', 'r.md')).toBe('--report-out needs --report (json, md, html or csv)');
+    expect(error('a.json', '--report', 'md', '--report-out=')).toBe('--report-out needs a value');
+    expect(error('a.json', '--report-ou', 'r.md')).toBe('unknown option "--report-ou"; did you mean "--report-out"?');
   });
 });

@@ -227,10 +227,56 @@ describe('--report and the subject in the result file', () => {
     expect(r.stdout).not.toMatch(/^traceHash/m);
   });
 
-  it('--report md (not built yet): exit 2 with a clear message', () => {
-    const r = sim(scenarioFile('report-md.json', small), '--report', 'md');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^swarmscope: --report md is not available yet; use json\n/);
+  it('--report md, html and csv print the report on stdout, with the run\'s reproducibility values', () => {
+    const file = scenarioFile('report-formats.json', small);
+    const out = join(tmp, 'formats-result.json');
+    const md = sim(file, '--report', 'md', '--out', out);
+    expect(md.code).toBe(0);
+    expect(md.stderr).toBe('');
+    expect(md.stdout).toMatch(/^# Subject report: me\n/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    for (const value of [json.scenario.sha256, json.traceHash, `--seed ${json.seed}`, `${file} --seed 1 --report json`]) expect(md.stdout).toContain(value);
+    const html = sim(file, '--report', 'html', '--seed', '1');
+    expect(html.code).toBe(0);
+    expect(html.stdout).toMatch(/^<!DOCTYPE html>\n/);
+    expect(html.stdout).toContain(json.traceHash);
+    const csv = sim(file, '--report=csv');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'name,bytes,blocks,wholePieces,verifiedPieces,firstAt,lastAt,completed,directShare,downstreamShare,subject,scenario,scenarioSha256,seed,swarmscope,engine,traceHash,endTime',
+    );
+    expect(csv.stdout).toContain(json.traceHash);
+  });
+
+  it('--report-out writes the report to the file and the summary to stdout', () => {
+    const target = join(tmp, 'report.md');
+    const r = sim(scenarioFile('report-out.json', small), '--report', 'md', '--report-out', target);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scenario\s+Small swarm$/m);
+    expect(r.stdout).not.toContain('# Subject report');
+    expect(readFileSync(target, 'utf8')).toMatch(/^# Subject report: me\n/);
+    const jsonTarget = join(tmp, 'report.json');
+    expect(sim(scenarioFile('report-out-json.json', small), '--report', 'json', '--report-out', jsonTarget).code).toBe(0);
+    expect(JSON.parse(readFileSync(jsonTarget, 'utf8')).name).toBe('me');
+  });
+
+  it('--report-out problems: exit 2 before the run, nothing on stdout', () => {
+    const file = scenarioFile('report-out-bad.json', small);
+    const cases: [string[], RegExp][] = [
+      [['--report', 'md', '--report-out', join(tmp, 'no', 'such', 'r.md')], /^swarmscope: --report-out ".*": the folder .* does not exist\n$/],
+      [['--report', 'md', '--report-out', tmp], /^swarmscope: --report-out ".*" is a directory\n$/],
+      [['--report', 'md', '--report-out', file], /^swarmscope: --report-out ".*" would overwrite the scenario file\n$/],
+      [['--report', 'md', '--report-out', join(tmp, 'same.out'), '--out', join(tmp, 'same.out')], /^swarmscope: --report-out ".*" is the same file as --out\n$/],
+      [['--report-out', join(tmp, 'r.md')], /^swarmscope: --report-out needs --report/],
+    ];
+    for (const [args, message] of cases) {
+      const r = sim(file, ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      noStack(r.stderr);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(small, null, 2));
   });
 
   it('--report for a scenario without a subject: exit 2 before the run', () => {

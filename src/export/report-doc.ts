@@ -1,0 +1,315 @@
+// The human-readable subject report as plain data (sentences, tables, a glossary), rendered by
+// report-md.ts and report-html.ts, each with its own escaping. Every sentence states a fact read off
+// the numbers of the report; none draws a conclusion (no legal words: see FORBIDDEN_WORDS' test).
+import type { SubjectReport } from '../analysis/report';
+import type { ResultFile } from './result';
+import { bytesText, count, grouped, percentText, ratioText, secondsText } from './report-format';
+
+/** What anyone needs to rerun the numbers: `npm run -s sim -- <scenario> --seed N --report json`. */
+export interface Reproducibility {
+  scenarioName: string;
+  /** SHA-256 hex of the scenario file's raw bytes. */
+  scenarioSha256: string;
+  seed: number;
+  swarmscopeVersion: string;
+  engineVersion: string;
+  traceHash: string;
+  /** Seconds: when the run ended. */
+  endTime: number;
+  /** The scenario file as named on the command line; "<scenario.json>" in the rerun command when absent. */
+  scenarioFile?: string;
+  /** The `--until` the run used (seconds), if any: the rerun needs it too. */
+  until?: number | null;
+}
+
+export function reproducibilityOf(file: ResultFile, scenarioFile?: string, until?: number | null): Reproducibility {
+  return {
+    scenarioName: file.scenario.name,
+    scenarioSha256: file.scenario.sha256,
+    seed: file.seed,
+    swarmscopeVersion: file.swarmscope,
+    engineVersion: file.engine,
+    traceHash: file.traceHash,
+    endTime: file.endTime,
+    scenarioFile,
+    until: until ?? null,
+  };
+}
+
+/** A POSIX-shell word: as it is when plainly safe, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that reruns the report. */
+export function rerunCommand(r: Reproducibility): string {
+  const file = r.scenarioFile === undefined ? '<scenario.json>' : shellWord(r.scenarioFile);
+  const until = r.until === null || r.until === undefined ? '' : ` --until ${r.until}`;
+  return `npm run -s sim -- ${file} --seed ${r.seed}${until} --report json`;
+}
+
+export interface DocTable {
+  headers: string[];
+  /** Columns to align right (numbers). */
+  numeric: boolean[];
+  rows: string[][];
+}
+
+export interface DocSection {
+  /** A stable anchor id (ASCII). */
+  id: string;
+  title: string;
+  /** Plain sentences shown before the table. */
+  intro: string[];
+  table?: DocTable;
+  /** A definition list (term, meaning), for the glossary. */
+  terms?: [string, string][];
+  /** A command line shown as code. */
+  code?: string;
+}
+
+export interface ReportDoc {
+  title: string;
+  /** Sentences of fact, in reading order. */
+  facts: string[];
+  sections: DocSection[];
+}
+
+const quote = (name: string): string => `“${name}”`;
+
+function list(names: string[]): string {
+  const q = names.map(quote);
+  if (q.length <= 1) return q.join('');
+  return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+const keyValue = (rows: [string, string][]): DocTable => ({ headers: ['item', 'value'], numeric: [false, false], rows });
+
+export const GLOSSARY: [string, string][] = [
+  ['subject', 'The one peer this report is about, marked "subject" in the scenario.'],
+  ['initial seed', 'A peer that held every piece from the moment it joined.'],
+  ['piece', 'A fixed-size part of the torrent’s data (the last piece may be shorter). A piece is checked as a whole against its hash.'],
+  ['block', 'A 16 KiB part of a piece (the last block of the last piece may be shorter). Peers request and send data one block at a time; the byte counts here are counts of block data.'],
+  ['verified', 'A peer has every block of a piece and has checked it against its hash. Only then does it tell its peers with a have message. In the simulation no piece is ever corrupt.'],
+  ['bitfield', 'A message a peer sends once, when a connection opens, listing every piece it holds.'],
+  ['have', 'A message a peer sends to each connected peer when it has verified a new piece.'],
+  ['choke / unchoke', 'A peer unchokes a connected peer to let it request blocks, and chokes it to stop. An unchoke allows requests; it moves no data by itself.'],
+  ['made available vs sent', 'Made available: the subject announced pieces (bitfield, have) or let a peer request (unchoke); no data moved. Sent: block data left the subject and arrived at the other peer. This report counts the two separately.'],
+  ['direct share', 'Of a peer’s copy (of the whole torrent, or of one file), the bytes whose blocks it received from the subject itself, as a fraction of the whole. A peer’s copy of a block is the first copy it received.'],
+  ['downstream share', 'Of a peer’s copy, the bytes whose blocks it received from another peer whose own copy came from the subject, after any number of such steps.'],
+  ['straddling piece', 'A piece that holds bytes of two or more files.'],
+  ['ratio', 'Bytes the subject sent that arrived, divided by bytes that arrived at the subject.'],
+];
+
+function facts(r: SubjectReport, repro: Reproducibility): string[] {
+  const out: string[] = [];
+  const multi = r.files.length > 1;
+  const atEnd = r.asOf === repro.endTime;
+  out.push(
+    `This report describes one peer, ${quote(r.name)} (the subject), in a simulated BitTorrent swarm: scenario ${quote(repro.scenarioName)}, ` +
+      `seed ${repro.seed}. The figures are as of ${secondsText(r.asOf)} of simulated time${atEnd ? ', the end of the run' : ''}.`,
+  );
+
+  const a = r.advertised;
+  if (a.peersInformed > 0) {
+    out.push(
+      `The subject announced pieces (bitfield or have) to ${count(a.peersInformed, 'peer')}; ` +
+        `it sent piece data to ${count(r.uploaded.recipients, 'peer')}.`,
+    );
+  } else {
+    out.push(`No announcement of pieces (bitfield or have) from the subject reached any peer; it sent piece data to ${count(r.uploaded.recipients, 'peer')}.`);
+  }
+  out.push(
+    `It sent ${count(a.bitfields, 'bitfield message')} and ${count(a.haves, 'have message')}` +
+      (a.firstAt === null ? '.' : `, the first at ${secondsText(a.firstAt)}.`),
+  );
+
+  const u = r.uploaded;
+  const what = multi ? 'the torrent’s data' : 'the file';
+  if (u.bytes > 0) {
+    out.push(`The subject sent ${bytesText(u.bytes)} of ${what} to ${count(u.recipients, 'peer')}, in ${count(u.blocks, 'block')}.`);
+    out.push(
+      `${count(u.wholePieces, 'piece')} ${u.wholePieces === 1 ? 'was' : 'were'} received in full from the subject by at least one peer.`,
+    );
+    out.push(
+      `Of the bytes sent, ${bytesText(u.bytesWhileDownloading)} were sent while the subject was still downloading and ` +
+        `${bytesText(u.bytesAfterComplete)} after it held every piece.`,
+    );
+  } else {
+    out.push(`No piece data sent by the subject arrived at any other peer.`);
+  }
+  if (u.lostBytes > 0) out.push(`A further ${bytesText(u.lostBytes)} sent by the subject did not arrive, because one side left first.`);
+
+  out.push(`${count(r.completedThirdParties, 'peer')} other than the subject and the initial seeds ended with a complete copy.`);
+  const alone = r.recipients.filter((x) => x.directShare === 1).map((x) => x.name);
+  if (r.completeCopyFromSubjectAlone && alone.length > 0) {
+    out.push(`${list(alone)} received a complete copy from the subject alone: every block of ${alone.length === 1 ? 'its' : 'their'} copy came directly from the subject.`);
+  } else {
+    out.push('No peer other than the subject received a complete copy from the subject alone.');
+  }
+  if (r.completedThirdParties > 0) {
+    const complete = r.recipients.filter((x) => x.completed);
+    const maxDirect = Math.max(0, ...complete.map((x) => x.directShare));
+    const maxDown = Math.max(0, ...complete.map((x) => x.downstreamShare), ...r.downstreamOnly.filter((x) => x.completed).map((x) => x.downstreamShare));
+    out.push(`The largest share of any complete copy that came directly from the subject was ${percentText(maxDirect)}.`);
+    out.push(`The largest share of any complete copy that came from the subject through other peers was ${percentText(maxDown)}.`);
+    out.push(
+      r.contributedToCompleteCopy
+        ? 'At least one peer that ended with a complete copy holds a verified piece containing a block the subject sent to it.'
+        : 'No peer that ended with a complete copy holds a verified piece containing a block the subject sent to it.',
+    );
+  }
+  if (r.downstreamOnly.length > 0) {
+    out.push(
+      `${count(r.downstreamOnly.length, 'further peer')} received no block from the subject directly but ${r.downstreamOnly.length === 1 ? 'holds' : 'hold'} bytes that came from it through other peers.`,
+    );
+  }
+
+  if (r.ratio === null) {
+    out.push('No piece data arrived at the subject, so there is no ratio of bytes sent to bytes received.');
+  } else {
+    out.push(
+      `${bytesText(r.downloadedBytes)} of piece data arrived at the subject; the bytes it sent amount to ${percentText(r.ratio)} of that (ratio ${ratioText(r.ratio)}).`,
+    );
+  }
+
+  if (multi) {
+    const sentFiles = r.files.filter((f) => f.bytesSent > 0).length;
+    const straddling = new Set(r.files.flatMap((f) => f.straddlingPieces)).size;
+    out.push(`The torrent holds ${count(r.files.length, 'file')}; the subject sent bytes of ${grouped(sentFiles)} of them.`);
+    out.push(`${count(straddling, 'piece')} ${straddling === 1 ? 'holds' : 'hold'} bytes of more than one file.`);
+  }
+  return out;
+}
+
+export function buildReportDoc(r: SubjectReport, repro: Reproducibility): ReportDoc {
+  const multi = r.files.length > 1;
+  const a = r.advertised;
+  const u = r.uploaded;
+  const sections: DocSection[] = [];
+
+  sections.push({
+    id: 'advertised',
+    title: 'What the subject made available (announcements)',
+    intro: ['Messages that tell other peers which pieces the subject holds. They carry no piece data.'],
+    table: keyValue([
+      ['bitfield messages sent', grouped(a.bitfields)],
+      ['have messages sent (one per recipient)', grouped(a.haves)],
+      ['peers at which a bitfield or have arrived', grouped(a.peersInformed)],
+      ['first bitfield or have sent at', secondsText(a.firstAt)],
+    ]),
+  });
+
+  sections.push({
+    id: 'uploaded',
+    title: 'What the subject sent (piece data that arrived)',
+    intro: [],
+    table: keyValue([
+      ['bytes sent that arrived', bytesText(u.bytes)],
+      ['blocks sent that arrived', grouped(u.blocks)],
+      ['pieces some one peer received in full from the subject', grouped(u.wholePieces)],
+      ['peers that received at least one block', grouped(u.recipients)],
+      ['bytes sent while the subject was downloading', bytesText(u.bytesWhileDownloading)],
+      ['bytes sent after the subject held every piece', bytesText(u.bytesAfterComplete)],
+      ['bytes sent that did not arrive', bytesText(u.lostBytes)],
+      ['bytes that arrived at the subject', bytesText(r.downloadedBytes)],
+      ['ratio (sent ÷ received)', r.ratio === null ? '– (nothing received)' : `${ratioText(r.ratio)} (${percentText(r.ratio)})`],
+    ]),
+  });
+
+  sections.push({
+    id: 'recipients',
+    title: 'Recipients',
+    intro: r.recipients.length === 0 ? ['No peer received a block from the subject.'] : ['One row per peer that received at least one block from the subject. Times in seconds of simulated time; shares of the whole torrent.'],
+    table: {
+      headers: ['peer', 'bytes', 'blocks', 'whole pieces', 'verified pieces', 'first block at', 'last block at', 'complete', 'direct share', 'downstream share'],
+      numeric: [false, true, true, true, true, true, true, false, true, true],
+      rows: r.recipients.map((x) => [
+        x.name,
+        grouped(x.bytes),
+        grouped(x.blocks),
+        grouped(x.wholePieces),
+        grouped(x.verifiedPieces),
+        secondsText(x.firstAt),
+        secondsText(x.lastAt),
+        x.completed ? 'yes' : 'no',
+        percentText(x.directShare),
+        percentText(x.downstreamShare),
+      ]),
+    },
+  });
+
+  if (r.downstreamOnly.length > 0) {
+    sections.push({
+      id: 'downstream',
+      title: 'Peers that hold bytes from the subject only through other peers',
+      intro: [],
+      table: {
+        headers: ['peer', 'downstream share', 'complete'],
+        numeric: [false, true, false],
+        rows: r.downstreamOnly.map((x) => [x.name, percentText(x.downstreamShare), x.completed ? 'yes' : 'no']),
+      },
+    });
+  }
+
+  sections.push({
+    id: 'files',
+    title: 'Files',
+    intro: [
+      multi
+        ? 'One row per file of the torrent, in order. A block that holds the end of one file and the start of the next counts in each for its own bytes.'
+        : 'The torrent is a single file.',
+    ],
+    table: {
+      headers: ['file', 'length', 'bytes sent', 'peers sent to', 'bytes received', 'ratio', 'straddling pieces', 'peers with the whole file', 'largest direct share of a whole copy'],
+      numeric: [false, true, true, true, true, true, false, true, true],
+      rows: r.files.map((f) => [
+        f.path,
+        grouped(f.length),
+        grouped(f.bytesSent),
+        grouped(f.recipients),
+        grouped(f.bytesReceived),
+        ratioText(f.ratio),
+        f.straddlingPieces.length === 0 ? 'none' : f.straddlingPieces.map(grouped).join(', '),
+        grouped(f.recipientsWithWholeFile.length),
+        f.recipientsWithWholeFile.length === 0 ? '–' : percentText(Math.max(...f.recipientsWithWholeFile.map((x) => x.directShareOfFile))),
+      ]),
+    },
+  });
+
+  if (multi) {
+    sections.push({
+      id: 'file-copies',
+      title: 'Whole copies of each file',
+      intro: ['Peers other than the subject and the initial seeds whose copy holds every byte of the file, with the share of that file’s bytes that came from the subject.'],
+      table: {
+        headers: ['file', 'peer', 'direct share of file', 'downstream share of file'],
+        numeric: [false, false, true, true],
+        rows: r.files.flatMap((f) =>
+          f.recipientsWithWholeFile.map((x) => [f.path, x.name, percentText(x.directShareOfFile), percentText(x.downstreamShareOfFile)]),
+        ),
+      },
+    });
+  }
+
+  sections.push({
+    id: 'reproducibility',
+    title: 'Reproducibility',
+    intro: ['Anyone can rerun the simulation with the same scenario file (same SHA-256) and seed, and get the same trace hash and the same numbers:'],
+    code: rerunCommand(repro),
+    table: keyValue([
+      ['scenario', repro.scenarioName],
+      ['scenario SHA-256', repro.scenarioSha256],
+      ['seed', String(repro.seed)],
+      ...(repro.until === null || repro.until === undefined ? [] : ([['stopped at (--until)', secondsText(repro.until)]] as [string, string][])),
+      ['swarmscope version', repro.swarmscopeVersion],
+      ['engine version', repro.engineVersion],
+      ['traceHash', repro.traceHash],
+      ['end time', secondsText(repro.endTime)],
+    ]),
+  });
+
+  sections.push({ id: 'glossary', title: 'Glossary', intro: [], terms: GLOSSARY });
+
+  return { title: `Subject report: ${r.name}`, facts: facts(r, repro), sections };
+}
