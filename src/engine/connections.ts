@@ -19,18 +19,36 @@ export function announce(w: World, peer: Peer): void {
   const off = auxReserve(w.tr, list.length);
   list.forEach((q, i) => (w.tr.aux[off + i] = q));
   append(w.tr, st.now, T.ANNOUNCE, peer.id, 0, off, list.length);
+  if (peer.investigator) {
+    investigate(w, peer);
+    return;
+  }
   for (const q of list) {
     if (peer.outgoing + peer.pendingOut >= peer.profile.maxInitiate) break;
     if (peer.conns.length + peer.pendingOut >= peer.profile.maxAccept) break;
-    const key = pairKey(peer.id, q);
-    if (st.pairs.has(key)) continue;
-    st.pairs.set(key, 1);
-    peer.pendingOut++;
-    const other = st.peers[q]!;
-    append(w.tr, st.now, T.HANDSHAKE, peer.id, q, 0, 0);
-    st.msgCount[T.HANDSHAKE]!++;
-    push(st.queue, st.now + peer.latency + other.latency, E.HANDSHAKE, q, peer.id, 0, 0);
+    if (!st.pairs.has(pairKey(peer.id, q))) connect(w, peer, q);
   }
+}
+
+/** Send a handshake to q: the connection opens if q accepts it (onHandshake, onReply). */
+function connect(w: World, peer: Peer, q: number): void {
+  const st = w.st;
+  st.pairs.set(pairKey(peer.id, q), 1);
+  peer.pendingOut++;
+  append(w.tr, st.now, T.HANDSHAKE, peer.id, q, 0, 0);
+  st.msgCount[T.HANDSHAKE]!++;
+  push(st.queue, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, 0, 0);
+}
+
+/**
+ * An investigator (a monitoring client) connects to the subject whenever the subject is present and
+ * they are not connected; it asks the tracker like everyone else but connects to no one else.
+ * Called on its announces and on its rechoke timer.
+ */
+export function investigate(w: World, peer: Peer): void {
+  const s = w.subject;
+  if (s < 0 || w.st.peers[s]!.status !== PEER_ACTIVE) return;
+  if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
 }
 
 export function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
@@ -101,8 +119,9 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
     if (a.status === PEER_ACTIVE) a.pendingOut--;
     return;
   }
-  // The peer set limit counts the handshakes this peer has in progress too.
-  if (b.conns.length + b.pendingOut >= b.profile.maxAccept) {
+  // The peer set limit counts the handshakes this peer has in progress too; an investigator accepts
+  // the subject only.
+  if (b.conns.length + b.pendingOut >= b.profile.maxAccept || (b.investigator && initiator !== w.subject)) {
     append(w.tr, st.now, T.REFUSED, acceptor, initiator, 0, 0);
     st.pairs.delete(key);
     a.pendingOut--;

@@ -2,6 +2,7 @@
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
 import { fillSlots, isSnubbed, rechoke } from './choker';
 import { push } from './heap';
+import { investigate } from './connections';
 import { PEER_ACTIVE, type Peer } from './state';
 import { append, auxReserve, T } from './trace';
 import { E, send, type World } from './world';
@@ -63,6 +64,7 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
 
 export function onRechokeTimer(w: World, peer: Peer): void {
   if (peer.status !== PEER_ACTIVE) return;
+  if (peer.investigator) investigate(w, peer);
   // Anti-snubbing: requests to a peer that has sent nothing for snubTimeout are cancelled so that the
   // blocks can be fetched elsewhere (libtorrent re-requests timed-out blocks the same way).
   const snubbing: number[] = [];

@@ -17,6 +17,7 @@ export interface Peer {
   profile: ClientProfile;
   status: number;
   seed: boolean;
+  investigator: boolean;
   upload: number;
   download: number | null;
   latency: number;

@@ -24,6 +24,11 @@ export interface PeerSpec {
   group: string;
   seed: boolean;
   subject: boolean;
+  /**
+   * A monitoring client, as forensic firms run them: it connects only to the subject (whenever the
+   * subject is present and they are not connected) and accepts no connection from anyone else.
+   */
+  investigator: boolean;
   /** Upload capacity in bytes/s; 0 = sends no piece at all (still advertises). */
   upload: number;
   /** Download capacity in bytes/s; null = unlimited. */

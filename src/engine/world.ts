@@ -32,6 +32,8 @@ export const E = {
 
 export interface World {
   cfg: SimConfig;
+  /** Index of the subject peer, or -1. */
+  subject: number;
   g: Geometry;
   st: SimState;
   tr: Trace;
@@ -49,6 +51,7 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer
     profile: resolveProfile(spec.client, spec.settings),
     status: PEER_WAITING,
     seed: spec.seed,
+    investigator: spec.investigator,
     upload: spec.upload,
     download: spec.download,
     latency: spec.latency,
@@ -125,7 +128,7 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     if (ev.action === 'join') push(q, ev.at, E.JOIN, ev.peer, 0, 0, 0);
     else push(q, ev.at, E.LEAVE, ev.peer, LEAVE_REASON.SCRIPTED, 0, 0);
   }
-  return { cfg, g, st, tr };
+  return { cfg, g, st, tr, subject: cfg.peers.findIndex((p) => p.subject) };
 }
 
 /** Send a message on `h` (the sender's half): trace it now, deliver it one latency later. */

@@ -47,6 +47,7 @@ function resolvePeers(peers: ScenarioPeer[]): PeerSpec[] {
         group: p.name,
         seed: p.seed,
         subject: p.subject,
+        investigator: p.investigator,
         upload: p.upload,
         download: p.download ?? null,
         latency: toMicros(p.latency),

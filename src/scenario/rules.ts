@@ -74,6 +74,9 @@ function tooManyPieces(pieces: number, size: string, pieceLength: number): strin
 
 export function checkPeer(value: unknown, ctx: IssueSink): void {
   if (!isRecord(value)) return;
+  if (value.investigator === true && (value.seed === true || value.subject === true)) {
+    add(ctx, ['investigator'], `expected an investigator that is neither a seed nor the subject, got one with ${value.seed === true ? '"seed": true' : '"subject": true'}`);
+  }
   if (value.subject === true && isInt(value.count, 2, LIMITS.maxCount)) {
     add(ctx, ['count'], `expected no count (the subject is a single peer), got ${value.count}`);
   }
@@ -114,6 +117,14 @@ export function checkScenario(value: unknown, ctx: IssueSink): void {
       `expected at most one subject in the swarm, but peers[${subject}] (${describeValue(first.name)}) is already the subject`,
     );
   });
+
+  if (subject === undefined) {
+    peers.forEach((p, index) => {
+      if (isRecord(p) && p.investigator === true) {
+        add(ctx, ['peers', index, 'investigator'], 'expected a peer with "subject": true in the swarm for the investigator to watch, found none');
+      }
+    });
+  }
 
   const table = buildNameTable(entries.map((e) => e.entry));
   for (const clash of table.clashes) {

@@ -87,6 +87,7 @@ export const peerSchema = z
       count: countSchema.optional(),
       seed: bool.default(false),
       subject: bool.default(false),
+      investigator: bool.default(false),
       upload: integer('a whole number ≥ 0', 0).default(DEFAULTS.upload),
       download: integer('a whole number ≥ 1 (bytes per second; leave it out for unlimited)', 1).optional(),
       latency: z

@@ -242,5 +242,5 @@ describe('a mid-sized swarm (rare timings happen here)', () => {
 });
 
 function leecherSpec(name: string, latency: number, joinAt: number): PeerSpec {
-  return { name, group: name, seed: false, subject: false, upload: 96 * KiB, download: 512 * KiB, latency, joinAt, leaveAt: null, leaveAfterComplete: null, client: 'mainline', settings: {} };
+  return { name, group: name, seed: false, subject: false, investigator: false, upload: 96 * KiB, download: 512 * KiB, latency, joinAt, leaveAt: null, leaveAfterComplete: null, client: 'mainline', settings: {} };
 }

@@ -18,6 +18,7 @@ const peerArb = (name: string, seed: boolean, flash: boolean) =>
       group: name,
       seed,
       subject: false,
+      investigator: false,
       upload: seed && r.upload === 0 ? 64 * KiB : r.upload,
       download: r.download,
       latency: r.latency,

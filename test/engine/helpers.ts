@@ -10,6 +10,7 @@ export function peer(name: string, over: Partial<PeerSpec> = {}): PeerSpec {
     group: name,
     seed: false,
     subject: false,
+    investigator: false,
     upload: 64 * KiB,
     download: null,
     latency: 25_000,

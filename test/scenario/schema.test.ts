@@ -14,6 +14,7 @@ describe('top level', () => {
       group: 'L',
       seed: false,
       subject: false,
+      investigator: false,
       upload: 131072,
       download: null,
       latency: 25_000,
@@ -276,6 +277,18 @@ describe('peers', () => {
     expect(errorAt(s, 'peers[3].subject')).toBe(
       'expected at most one subject in the swarm, but peers[2] ("me") is already the subject',
     );
+  });
+
+  it('an investigator needs a subject to watch and is neither a seed nor the subject', () => {
+    const s = base();
+    s.peers.push({ name: 'inv', investigator: true, upload: 0 });
+    expect(errorAt(s, 'peers[2].investigator')).toBe(
+      'expected a peer with "subject": true in the swarm for the investigator to watch, found none',
+    );
+    s.peers.push({ name: 'me', subject: true });
+    expect(config(s).peers.filter((p) => p.investigator).map((p) => p.name)).toEqual(['inv']);
+    s.peers.push({ name: 'watcher', investigator: true, seed: true });
+    expect(errorAt(s, 'peers[4].investigator')).toBe('expected an investigator that is neither a seed nor the subject, got one with "seed": true');
   });
 
   it('a subject with count > 1 is an error (count 1 is fine)', () => {
