@@ -1,11 +1,12 @@
 // npm run bench: block deliveries per second, wall time and peak memory for three flash crowds.
 // Each size runs in a fresh child process so that one run's heap does not inflate the next one's peak.
-// Usage: npm run bench [-- --only 1000x1000]
+// Usage: npm run bench [-- --only 1000x1000] [--ledger]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
 import { T } from '../../src/engine/trace';
+import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
 import { KiB, peer, swarm } from '../engine/helpers';
 
@@ -19,23 +20,36 @@ export const SIZES: Record<string, { peers: number; pieces: number }> = {
 
 function benchConfig(peers: number, pieces: number): SimConfig {
   const list: PeerSpec[] = [peer('seed', { seed: true, upload: 4 * MiB, download: null })];
-  for (let i = 1; i < peers; i++) list.push(peer(`L-${i}`, { group: 'L', upload: 1 * MiB, download: 4 * MiB }));
+  // L-1 is the subject, so the ledger (--ledger) has a lineage to follow; the flag does not change the run.
+  for (let i = 1; i < peers; i++) list.push(peer(`L-${i}`, { group: 'L', upload: 1 * MiB, download: 4 * MiB, subject: i === 1 }));
   return swarm(list, { pieces, pieceLength: 256 * KiB });
 }
 
-function runOne(key: string): void {
+function runOne(key: string, withLedger: boolean): void {
   const [peers, pieces] = key.split('x').map(Number) as [number, number];
   const cfg = benchConfig(peers, pieces);
   let peakRss = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
   const sim = new Sim(cfg, { checkpointEvery: 0 });
+  // With --ledger, the provenance ledger follows the run as the browser would, every million events;
+  // its time is measured apart so that it can be set against the engine's.
+  const ledger = withLedger ? createLedger(cfg) : null;
+  let ledgerNs = 0n;
+  const follow = (): void => {
+    if (!ledger) return;
+    const l0 = process.hrtime.bigint();
+    consume(ledger, sim.trace);
+    ledgerNs += process.hrtime.bigint() - l0;
+  };
   let nextSample = 0;
   while (sim.step()) {
     if (sim.eventCount >= nextSample) {
       nextSample += 1_000_000;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      follow();
     }
   }
+  follow();
   const t1 = process.hrtime.bigint();
   const hash = sim.traceHash(createHash('sha256'));
   const t2 = process.hrtime.bigint();
@@ -43,7 +57,8 @@ function runOne(key: string): void {
   let blocks = 0;
   for (const c of sim.trace.chunks) for (let i = 0; i < c.kind.length; i++) if (c.kind[i] === T.RECEIVED) blocks++;
   const r = sim.result();
-  const simS = Number(t1 - t0) / 1e9;
+  const ledgerS = Number(ledgerNs) / 1e9;
+  const simS = Number(t1 - t0) / 1e9 - ledgerS;
   const hashS = Number(t2 - t1) / 1e9;
   const completed = r.peers.filter((p) => p.completedAt !== null).length;
   console.log(
@@ -52,9 +67,10 @@ function runOne(key: string): void {
       peers,
       pieces,
       blocks,
-      wallSeconds: +(simS + hashS).toFixed(2),
+      wallSeconds: +(simS + ledgerS + hashS).toFixed(2),
       simSeconds: +simS.toFixed(2),
       hashSeconds: +hashS.toFixed(2),
+      ...(ledger ? { ledgerSeconds: +ledgerS.toFixed(2), ledgerOverheadPercent: +((100 * ledgerS) / simS).toFixed(1) } : {}),
       blocksPerSecond: Math.round(blocks / simS),
       events: sim.eventCount,
       traceRecords: r.traceEvents,
@@ -70,13 +86,14 @@ function runOne(key: string): void {
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  runOne(args[1]!);
+  runOne(args[1]!, args.includes('--ledger'));
 } else {
-  const only = args[0] === '--only' ? args[1] : undefined;
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const withLedger = args.includes('--ledger');
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
-    const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', self, '--child', key], {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', self, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
