@@ -67,8 +67,17 @@ export interface Ledger {
   bitfields: number;
   haves: number;
   firstAdvertisedAt: number | null;
-  /** The subject's HAVE records (index, time), resolved to recipients at report time. */
-  haveRecords: { index: number; time: number; recipients: number }[];
+  /** The subject's HAVE records (index, time, piece), resolved to recipients at report time. */
+  haveRecords: { index: number; time: number; piece: number; recipients: number }[];
+  /** The subject's BITFIELD records: to whom, and how many of `verifyOrder` it had verified by then (an initial seed: every piece). */
+  bitfieldRecords: { index: number; time: number; to: number; held: number }[];
+  /** The pieces the subject verified, in the order of its VERIFIED records. */
+  verifyOrder: number[];
+  /**
+   * By remote, in order of the first unchoke: the intervals (µs) from each UNCHOKE the subject sent it
+   * to its next CHOKE or the close of their connection (a LEAVE of either); `to` null while still open.
+   */
+  unchoked: Map<number, { from: number; to: number | null }[]>;
   connections: SubjectConnections;
 }
 
@@ -111,6 +120,9 @@ export function createLedger(config: SimConfig, g: Geometry = geometryOf(config.
     haves: 0,
     firstAdvertisedAt: null,
     haveRecords: [],
+    bitfieldRecords: [],
+    verifyOrder: [],
+    unchoked: new Map(),
     connections: createSubjectConnections(subject),
   };
 }
@@ -187,6 +199,20 @@ export function consume(l: Ledger, trace: Trace, upToIndex: number = trace.lengt
         break;
       case T.VERIFIED:
         l.verified[from * P + c.x[j]!] = 1;
+        if (from === s) l.verifyOrder.push(c.x[j]!);
+        break;
+      case T.UNCHOKE:
+        if (from === s) {
+          const list = l.unchoked.get(to);
+          const open = list?.[list.length - 1];
+          if (open === undefined || open.to !== null) {
+            if (list === undefined) l.unchoked.set(to, [{ from: time, to: null }]);
+            else list.push({ from: time, to: null });
+          }
+        }
+        break;
+      case T.CHOKE:
+        if (from === s) closeUnchoked(l, to, time);
         break;
       case T.COMPLETED:
         l.completedAt[from] = time;
@@ -201,7 +227,11 @@ export function consume(l: Ledger, trace: Trace, upToIndex: number = trace.lengt
         break;
       case T.LEAVE:
         l.leftAt[from] = time;
-        if (s >= 0) onLeaveRecord(l.connections, i, time, from);
+        if (s >= 0) {
+          onLeaveRecord(l.connections, i, time, from);
+          if (from === s) for (const remote of l.unchoked.keys()) closeUnchoked(l, remote, time);
+          else closeUnchoked(l, from, time);
+        }
         break;
       case T.HANDSHAKE:
         if (s >= 0) onHandshakeRecord(l.connections, l.config, i, time, from, to);
@@ -213,6 +243,7 @@ export function consume(l: Ledger, trace: Trace, upToIndex: number = trace.lengt
         if (from === s) {
           l.bitfields++;
           l.firstAdvertisedAt ??= time;
+          l.bitfieldRecords.push({ index: i, time, to, held: l.config.peers[s]!.seed ? P : l.verifyOrder.length });
           onBitfieldRecord(l.connections, i, time, to);
         }
         break;
@@ -220,13 +251,20 @@ export function consume(l: Ledger, trace: Trace, upToIndex: number = trace.lengt
         if (from === s && to === BROADCAST) {
           l.haves += c.y[j]!;
           l.firstAdvertisedAt ??= time;
-          l.haveRecords.push({ index: i, time, recipients: c.y[j]! });
+          l.haveRecords.push({ index: i, time, piece: c.x[j]!, recipients: c.y[j]! });
         }
         break;
     }
     l.lastTime = time;
   }
   if (end > l.next) l.next = end;
+}
+
+/** End the subject's open unchoke interval to `remote`, if any, at `time` (µs). */
+function closeUnchoked(l: Ledger, remote: number, time: number): void {
+  const list = l.unchoked.get(remote);
+  const open = list?.[list.length - 1];
+  if (open !== undefined && open.to === null) open.to = time;
 }
 
 /** Bytes of peer p's copy whose blocks satisfy `keep(source, lineage)`. */

@@ -10,6 +10,26 @@ import { delivered, openAtSubject } from './connections';
 import { fileReports, type FileReport } from './files';
 import { consume, copyBytes, createLedger, type Ledger } from './ledger';
 
+/** One bitfield or have message the subject sent. */
+export interface AdvertisedMessage {
+  kind: 'bitfield' | 'have';
+  /** Seconds: when it was sent. */
+  at: number;
+  /** Recipients: a bitfield's one peer; for a have, the peers whose connection was open at the subject's end (scenario order). */
+  to: string[];
+  /** Pieces announced (0-based): for a bitfield every piece the subject held (verified before it; an initial seed all), for a have its one piece. */
+  pieces: number[];
+  /** The announced pieces were verified when announced (always true today; predictive piece announce would make it false). */
+  verified: boolean;
+}
+
+/** The intervals in which the subject had one peer unchoked (an offer to send, not a send). */
+export interface UnchokedPeer {
+  name: string;
+  /** [from, to] in seconds: from an UNCHOKE to the next CHOKE to that peer, the close of their connection (a LEAVE of either), or `asOf`. */
+  intervals: [number, number][];
+}
+
 export interface RecipientReport {
   name: string;
   /** Payload bytes from the subject that arrived at this peer (endgame duplicates included). */
@@ -18,6 +38,8 @@ export interface RecipientReport {
   blocks: number;
   /** Pieces every block of which this peer received from the subject. */
   wholePieces: number;
+  /** Added: pieces of which this peer received at least one block from the subject. */
+  piecesTouched: number;
   /** Of the pieces this peer received at least one block of from the subject, how many it verified (by the report's time). */
   verifiedPieces: number;
   /** Seconds of the first and last block from the subject that arrived. */
@@ -44,6 +66,10 @@ export interface SubjectReport {
     firstAt: number | null;
     /** Added: Σ over its HAVE records of |recipients the trace states − open connections rebuilt from it|; 0 when the rebuild is exact. */
     haveRecipientsMismatch: number;
+    /** Added: every bitfield and have the subject sent, in trace order (complete, however many). */
+    messages: AdvertisedMessage[];
+    /** Added: per peer the subject unchoked at least once, in scenario order. */
+    unchokedIntervals: UnchokedPeer[];
   };
   uploaded: {
     /** Payload bytes the subject sent that arrived (duplicates included; lost blocks not). */
@@ -60,6 +86,8 @@ export interface SubjectReport {
     bytesAfterComplete: number;
     /** Added: payload bytes the subject sent that never arrived because one side left. */
     lostBytes: number;
+    /** Added: distinct pieces of which some recipient received at least one block from the subject. */
+    piecesTouched: number;
   };
   /** One entry per peer that received at least one block from the subject, in scenario order. */
   recipients: RecipientReport[];
@@ -109,11 +137,13 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
   const size = g.size;
 
   const wholeUnion = new Uint8Array(g.pieces);
+  const touchedUnion = new Uint8Array(g.pieces);
   const recipients: RecipientReport[] = [];
   for (let p = 0; p < n; p++) {
     const sent = l.sentTo.get(p);
     if (sent === undefined) continue;
     let wholePieces = 0;
+    let piecesTouched = 0;
     let verifiedPieces = 0;
     for (let piece = 0; piece < g.pieces; piece++) {
       const k = blocksInPiece(g, piece);
@@ -123,7 +153,11 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
         wholePieces++;
         wholeUnion[piece] = 1;
       }
-      if (got > 0 && l.verified[p * g.pieces + piece] === 1) verifiedPieces++;
+      if (got > 0) {
+        piecesTouched++;
+        touchedUnion[piece] = 1;
+        if (l.verified[p * g.pieces + piece] === 1) verifiedPieces++;
+      }
     }
     recipients.push({
       name: config.peers[p]!.name,
@@ -136,6 +170,7 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
       completed: l.completedAt[p] !== null,
       directShare: shares(l, p).direct,
       downstreamShare: shares(l, p).downstream,
+      piecesTouched,
     });
   }
 
@@ -171,6 +206,8 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
       peersInformed: reach.peersInformed,
       firstAt: l.firstAdvertisedAt === null ? null : sec(l.firstAdvertisedAt),
       haveRecipientsMismatch: reach.haveRecipientsMismatch,
+      messages: advertisedMessages(l, reach.haveTo),
+      unchokedIntervals: unchokedIntervals(l, asOf),
     },
     uploaded: {
       bytes: uploadedBytes,
@@ -180,6 +217,7 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
       bytesWhileDownloading: l.bytesWhileDownloading,
       bytesAfterComplete: l.bytesAfterComplete,
       lostBytes: l.lostBytes,
+      piecesTouched: touchedUnion.reduce((a, x) => a + x, 0),
     },
     recipients,
     completedThirdParties,
@@ -212,25 +250,74 @@ function holdsVerifiedBlockFrom(l: Ledger, p: number, s: number): boolean {
   return false;
 }
 
-/** Peers informed by a bitfield or a have, and how far the rebuilt connections disagree with the HAVE records. */
-function informed(l: Ledger, asOf: number): { peersInformed: number; haveRecipientsMismatch: number } {
+/**
+ * Peers informed by a bitfield or a have, how far the rebuilt connections disagree with the HAVE
+ * records, and the recipients of each HAVE record (peer ids, ascending).
+ */
+function informed(l: Ledger, asOf: number): { peersInformed: number; haveRecipientsMismatch: number; haveTo: number[][] } {
   const c = l.connections;
   /** By remote: time (µs) of the first bitfield or have the subject sent on that connection. */
   const firstSent = new Map<number, number>();
   for (const link of c.links.values()) if (link.bitfieldIndex >= 0) firstSent.set(link.remote, link.bitfieldTime);
   let mismatch = 0;
+  const haveTo: number[][] = [];
   for (const h of l.haveRecords) {
     let reached = 0;
+    const to: number[] = [];
     for (const link of c.links.values()) {
       if (!openAtSubject(link, h.index, h.time)) continue;
       reached++;
+      to.push(link.remote);
       const t = firstSent.get(link.remote);
       if (t === undefined || h.time < t) firstSent.set(link.remote, h.time);
     }
     mismatch += Math.abs(h.recipients - reached);
+    haveTo.push(to.sort((a, b) => a - b));
   }
   let peersInformed = 0;
   // A pair gets one connection at most, so if the first message on it did not arrive, no later one did.
   for (const [remote, t] of firstSent) if (delivered(c, c.links.get(remote)!, t, asOf)) peersInformed++;
-  return { peersInformed, haveRecipientsMismatch: mismatch };
+  return { peersInformed, haveRecipientsMismatch: mismatch, haveTo };
+}
+
+/** The subject's BITFIELD and HAVE records merged in trace order; `haveTo` holds each HAVE record's recipients. */
+function advertisedMessages(l: Ledger, haveTo: number[][]): AdvertisedMessage[] {
+  const names = l.config.peers.map((p) => p.name);
+  const all = l.g.pieces;
+  const out: AdvertisedMessage[] = [];
+  const bf = l.bitfieldRecords;
+  const hv = l.haveRecords;
+  // Pieces verified so far, kept sorted as the bitfields walk forward through verifyOrder.
+  const held = new Uint8Array(all);
+  let heldUpTo = 0;
+  let i = 0;
+  let j = 0;
+  while (i < bf.length || j < hv.length) {
+    if (j >= hv.length || (i < bf.length && bf[i]!.index < hv[j]!.index)) {
+      const b = bf[i++]!;
+      let pieces: number[];
+      if (b.held === all && l.verifyOrder.length === 0) pieces = Array.from({ length: all }, (_, k) => k);
+      else {
+        for (; heldUpTo < b.held; heldUpTo++) held[l.verifyOrder[heldUpTo]!] = 1;
+        pieces = [];
+        for (let k = 0; k < all; k++) if (held[k] === 1) pieces.push(k);
+      }
+      out.push({ kind: 'bitfield', at: sec(b.time), to: [names[b.to]!], pieces, verified: true });
+    } else {
+      const h = hv[j]!;
+      out.push({ kind: 'have', at: sec(h.time), to: haveTo[j]!.map((p) => names[p]!), pieces: [h.piece], verified: true });
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Per peer the subject unchoked, in scenario order: its unchoke intervals in seconds, open ones ending at `asOf` (µs). */
+function unchokedIntervals(l: Ledger, asOf: number): UnchokedPeer[] {
+  return [...l.unchoked.keys()]
+    .sort((a, b) => a - b)
+    .map((p) => ({
+      name: l.config.peers[p]!.name,
+      intervals: l.unchoked.get(p)!.map((x): [number, number] => [sec(x.from), sec(x.to ?? Math.max(asOf, x.from))]),
+    }));
 }

@@ -12,6 +12,10 @@ export interface CliOptions {
   report: ReportFormat | undefined;
   /** `--report-out FILE`: write the report there instead (the summary then goes to stdout). */
   reportOut: string | undefined;
+  /** `--counterfactual JSON`: the subject's fields for a second run with the same seed, as given. */
+  counterfactual: Record<string, unknown> | undefined;
+  /** The `--counterfactual` text as given (for the rerun command). */
+  counterfactualText: string | undefined;
 }
 
 /** Report formats `--report` takes. */
@@ -24,7 +28,7 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]]
+export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON]
 
 Runs a scenario without the browser and prints a summary.
 
@@ -34,10 +38,13 @@ options:
   --out FILE        also write the result as JSON to FILE
   --report FORMAT   print the subject report (json, md, html or csv) instead of the summary
   --report-out FILE write the report to FILE instead; the summary goes to stdout
+  --counterfactual JSON
+                    rerun with the same seed and these subject fields, e.g. '{"upload": 0}',
+                    and compare the two runs (with --report json, md or html: in the report)
   -h, --help        show this help
   --version         print the version`;
 
-const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out'] as const;
+const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out', '--counterfactual'] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
 const MAX_SECONDS = 1e9;
 
@@ -112,5 +119,30 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const reportOut = values['--report-out'];
   if (reportOut !== undefined && report === undefined) return { kind: 'error', message: '--report-out needs --report (json, md, html or csv)' };
-  return { kind: 'run', options: { file: files[0]!, seed, until, out: values['--out'], report, reportOut } };
+  const counterfactualText = values['--counterfactual'];
+  let counterfactual: Record<string, unknown> | undefined;
+  if (counterfactualText !== undefined) {
+    const parsed = parseCounterfactual(counterfactualText);
+    if (typeof parsed === 'string') return { kind: 'error', message: `--counterfactual: ${parsed}` };
+    if (report === 'csv') return { kind: 'error', message: '--counterfactual works with --report json, md or html, not csv' };
+    counterfactual = parsed;
+  }
+  return {
+    kind: 'run',
+    options: { file: files[0]!, seed, until, out: values['--out'], report, reportOut, counterfactual, counterfactualText },
+  };
+}
+
+/** The `--counterfactual` value: a JSON object, or what is wrong with it. */
+function parseCounterfactual(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `expected a JSON object of the subject's fields, such as {"upload": 0}, got ${text}`;
+  }
+  return value as Record<string, unknown>;
 }

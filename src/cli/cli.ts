@@ -1,5 +1,6 @@
 // The Node shell: read the scenario, run the engine, print a summary (or the subject report with
-// --report json|md|html|csv, on stdout or into --report-out), write the result file. Exit codes: 0 ran;
+// --report json|md|html|csv, on stdout or into --report-out; with --counterfactual, a second run compared
+// side by side), write the result file. Exit codes: 0 ran;
 // 2 bad arguments, unreadable or invalid scenario, unwritable --out or --report-out, --report for a
 // scenario without a subject; 1 internal error.
 import { createHash } from 'node:crypto';
@@ -7,7 +8,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ENGINE_VERSION, Sim } from '../engine/sim';
 import { MAX_SIM_TIME, type SimConfig } from '../engine/types';
-import { subjectReport } from '../analysis/report';
+import { compareRuns, counterfactualJson, type CounterfactualComparison, type CounterfactualRun } from '../analysis/counterfactual';
+import { subjectReport, type SubjectReport } from '../analysis/report';
 import { subjectReportCsv } from '../export/report-csv';
 import { reproducibilityOf } from '../export/report-doc';
 import { subjectReportHtml } from '../export/report-html';
@@ -15,7 +17,8 @@ import { subjectReportMarkdown } from '../export/report-md';
 import { buildResultFile, stringifyResultFile } from '../export/result';
 import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText, toMicros } from '../scenario';
 import { parseArgs, USAGE, type CliOptions, type ReportFormat } from './args';
-import { formatSummary } from './summary';
+import { applyCounterfactual } from './counterfactual';
+import { formatComparison, formatSummary } from './summary';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -140,6 +143,15 @@ function run(sim: Sim, io: CliIO): void {
   if (io.stderrIsTTY) io.stderr('\r\x1b[K');
 }
 
+/** The counterfactual run: the same engine, the subject's other fields. */
+function rerun(config: SimConfig, io: CliIO): CounterfactualRun {
+  const sim = new Sim(config, { checkpointEvery: 0 });
+  run(sim, io);
+  const report = subjectReport(sim);
+  if (report === null) throw new Error('the counterfactual run has no subject');
+  return { config, result: sim.result(), traceHash: sim.traceHash(nodeSha256()), report };
+}
+
 export function runCli(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv);
   if (args.kind === 'help') {
@@ -191,6 +203,20 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     io.stderr(`${PROGRAM}: --report ${options.report}: ${file} has no subject (mark one peer with "subject": true)\n`);
     return 2;
   }
+  let counterfactualConfig: SimConfig | undefined;
+  if (options.counterfactual !== undefined) {
+    if (!parsed.config.peers.some((p) => p.subject)) {
+      io.stderr(`${PROGRAM}: --counterfactual: ${file} has no subject (mark one peer with "subject": true)\n`);
+      return 2;
+    }
+    const applied = applyCounterfactual(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), options.counterfactual);
+    if (!applied.ok) {
+      const lines = formatScenarioErrors(applied.errors).split('\n');
+      io.stderr(lines.map((line) => `${PROGRAM}: --counterfactual: ${line}\n`).join(''));
+      return 2;
+    }
+    counterfactualConfig = applyOverrides(applied.config, options);
+  }
 
   const config = applyOverrides(parsed.config, options);
   let output: string;
@@ -199,7 +225,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
   try {
     const sim = new Sim(config, { checkpointEvery: 0 });
     run(sim, io);
-    const subject = options.out !== undefined || options.report !== undefined ? subjectReport(sim) : null;
+    const wantReport = options.out !== undefined || options.report !== undefined || counterfactualConfig !== undefined;
+    const subject = wantReport ? subjectReport(sim) : null;
     const resultFile = buildResultFile({
       version: packageVersion(),
       engineVersion: ENGINE_VERSION,
@@ -211,11 +238,19 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     });
     output = stringifyResultFile(resultFile);
     summary = formatSummary(resultFile);
+    let comparison: { c: CounterfactualComparison; report: SubjectReport } | undefined;
+    if (counterfactualConfig !== undefined && subject !== null) {
+      const baseline: CounterfactualRun = { config, result: sim.result(), traceHash: resultFile.traceHash, report: subject };
+      const other = rerun(counterfactualConfig, io);
+      comparison = { c: compareRuns(baseline, other, options.counterfactual!), report: other.report };
+      summary += `\n\n${formatComparison(comparison.c)}`;
+    }
     if (options.report !== undefined && subject !== null) {
+      const repro = { ...reproducibilityOf(resultFile, file, options.until), counterfactual: options.counterfactualText };
       reportText =
         options.report === 'json'
-          ? `${JSON.stringify(subject, null, 2)}\n`
-          : REPORT_WRITERS[options.report](subject, reproducibilityOf(resultFile, file, options.until));
+          ? `${JSON.stringify(comparison === undefined ? subject : counterfactualJson(comparison.c, subject, comparison.report), null, 2)}\n`
+          : REPORT_WRITERS[options.report](subject, repro, comparison?.c);
     }
   } catch (e) {
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');

@@ -1,4 +1,4 @@
-// Entry point: `npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]]`.
+// Entry point: `npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON]`.
 import { runCli } from './cli';
 
 process.exitCode = runCli(process.argv.slice(2), {

@@ -1,5 +1,7 @@
 // The human summary printed after a run, made from the result file so the two always agree.
-import { bytesText } from '../export/report-format';
+import type { CounterfactualComparison } from '../analysis/counterfactual';
+import { differenceText } from '../export/report-doc';
+import { bytesText, grouped } from '../export/report-format';
 import { summarizeResult, type ResultFile } from '../export/result';
 
 export { bytesText };
@@ -42,4 +44,26 @@ export function formatSummary(file: ResultFile): string {
   rows.push(['traceHash', file.traceHash]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** The two runs side by side (`--counterfactual`): the subject's bytes sent, every peer's completion, both trace hashes. */
+export function formatComparison(c: CounterfactualComparison): string {
+  const rows: string[][] = [
+    ['', 'baseline', 'counterfactual', 'difference'],
+    [`${c.subject} (subject): bytes sent`, grouped(c.bytesSent.baseline), grouped(c.bytesSent.counterfactual), grouped(c.bytesSent.counterfactual - c.bytesSent.baseline)],
+    ...c.completion.map((r) => [
+      `${r.name}${r.name === c.subject ? ' (subject)' : ''}: complete at`,
+      secondsText(r.baseline),
+      secondsText(r.counterfactual),
+      differenceText(r),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const table = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  return [
+    `counterfactual  ${JSON.stringify(c.settings)} for ${c.subject}, seed ${c.seed}`,
+    ...table,
+    `traceHash       baseline ${c.traceHash.baseline}`,
+    `                counterfactual ${c.traceHash.counterfactual}`,
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 // The human-readable subject report as plain data (sentences, tables, a glossary), rendered by
 // report-md.ts and report-html.ts, each with its own escaping. Every sentence states a fact read off
 // the numbers of the report; none draws a conclusion (no legal words: see FORBIDDEN_WORDS' test).
+import type { CompletionRow, CounterfactualComparison } from '../analysis/counterfactual';
 import type { SubjectReport } from '../analysis/report';
 import type { ResultFile } from './result';
 import { bytesText, count, grouped, percentText, ratioText, secondsText } from './report-format';
@@ -20,6 +21,8 @@ export interface Reproducibility {
   scenarioFile?: string;
   /** The `--until` the run used (seconds), if any: the rerun needs it too. */
   until?: number | null;
+  /** The `--counterfactual` JSON as given, if any. */
+  counterfactual?: string;
 }
 
 export function reproducibilityOf(file: ResultFile, scenarioFile?: string, until?: number | null): Reproducibility {
@@ -45,7 +48,8 @@ function shellWord(s: string): string {
 export function rerunCommand(r: Reproducibility): string {
   const file = r.scenarioFile === undefined ? '<scenario.json>' : shellWord(r.scenarioFile);
   const until = r.until === null || r.until === undefined ? '' : ` --until ${r.until}`;
-  return `npm run -s sim -- ${file} --seed ${r.seed}${until} --report json`;
+  const counterfactual = r.counterfactual === undefined ? '' : ` --counterfactual ${shellWord(r.counterfactual)}`;
+  return `npm run -s sim -- ${file} --seed ${r.seed}${until} --report json${counterfactual}`;
 }
 
 export interface DocTable {
@@ -99,6 +103,8 @@ export const GLOSSARY: [string, string][] = [
   ['downstream share', 'Of a peer’s copy, the bytes whose blocks it received from another peer whose own copy came from the subject, after any number of such steps.'],
   ['straddling piece', 'A piece that holds bytes of two or more files.'],
   ['ratio', 'Bytes the subject sent that arrived, divided by bytes that arrived at the subject.'],
+  ['pieces touched', 'Pieces of which a peer received at least one block from the subject, whether or not it received the rest of the piece from the subject.'],
+  ['counterfactual run', 'A second simulation of the same scenario with the same seed in which only the subject’s stated fields differ, run to compare the figures of the two.'],
 ];
 
 function facts(r: SubjectReport, repro: Reproducibility): string[] {
@@ -182,7 +188,143 @@ function facts(r: SubjectReport, repro: Reproducibility): string[] {
   return out;
 }
 
-export function buildReportDoc(r: SubjectReport, repro: Reproducibility): ReportDoc {
+/** At most this many announcement rows in Markdown and HTML; the JSON report has them all. */
+export const MAX_MESSAGE_ROWS = 200;
+
+/** Sorted piece indices as ranges: [0, 1, 2, 5] → "0–2, 5"; none → "none". */
+export function pieceRanges(pieces: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < pieces.length; ) {
+    let j = i;
+    while (j + 1 < pieces.length && pieces[j + 1] === pieces[j]! + 1) j++;
+    out.push(j === i ? grouped(pieces[i]!) : `${grouped(pieces[i]!)}–${grouped(pieces[j]!)}`);
+    i = j + 1;
+  }
+  return out.length === 0 ? 'none' : out.join(', ');
+}
+
+/** A completion difference in seconds: "+1.7 s", "-0.25 s", "0 s"; "–" unless both runs completed. */
+export function differenceText(row: CompletionRow): string {
+  const d = row.difference;
+  if (d === null) return '–';
+  if (d === 0) return '0 s';
+  return `${d > 0 ? '+' : '-'}${secondsText(Math.abs(d))}`;
+}
+
+function advertisedSections(r: SubjectReport): DocSection[] {
+  const a = r.advertised;
+  const shown = a.messages.slice(0, MAX_MESSAGE_ROWS);
+  const more = a.messages.length - shown.length;
+  const sentTo = new Map(r.recipients.map((x) => [x.name, x]));
+  return [
+    {
+      id: 'announcements',
+      title: 'Every announcement (bitfield and have messages)',
+      intro: [
+        a.messages.length === 0
+          ? 'The subject sent no bitfield or have message.'
+          : `Every bitfield and have message the subject sent, in the order sent, in ${count(a.messages.length, 'row')}: ` +
+            `${count(a.bitfields, 'bitfield message')}, and ${count(a.messages.length - a.bitfields, 'have broadcast')} (one have message to each peer listed, ${grouped(a.haves)} in all). ` +
+            'Pieces are numbered from 0; a bitfield lists every piece the subject held when it was sent. ' +
+            (a.messages.every((m) => m.verified) ? 'Every piece announced had been verified by the subject when announced.' : 'The "verified" column says whether the subject had verified the pieces when it announced them.'),
+        ...(more > 0 ? [`The first ${grouped(MAX_MESSAGE_ROWS)} are shown; ${grouped(more)} more are in the JSON report (--report json).`] : []),
+      ],
+      table: {
+        headers: ['#', 'message', 'sent at', 'to', 'pieces', 'verified'],
+        numeric: [true, false, true, false, false, false],
+        rows: shown.map((m, i) => [
+          grouped(i + 1),
+          m.kind,
+          secondsText(m.at),
+          m.to.length === 0 ? '(no open connection)' : m.to.join(', '),
+          pieceRanges(m.pieces),
+          m.verified ? 'yes' : 'no',
+        ]),
+      },
+    },
+    {
+      id: 'unchoked',
+      title: 'Unchoked peers (offers) next to the data sent',
+      intro: [
+        a.unchokedIntervals.length === 0
+          ? 'The subject never unchoked a peer.'
+          : 'Per peer the subject unchoked: the intervals in which that peer was allowed to request blocks (from an unchoke to the next choke, the close of their connection, or the end of the report), next to the piece data the subject sent it that arrived. An unchoke moves no data by itself.',
+      ],
+      table: {
+        headers: ['peer', 'unchoked intervals', 'time unchoked', 'bytes sent that arrived', 'blocks'],
+        numeric: [false, false, true, true, true],
+        rows: a.unchokedIntervals.map((u) => {
+          const total = u.intervals.reduce((t, [from, to]) => t + (to - from), 0);
+          const sent = sentTo.get(u.name);
+          return [
+            u.name,
+            u.intervals.map(([from, to]) => `${secondsText(from)} – ${secondsText(to)}`).join('; '),
+            secondsText(Math.round(total * 1e6) / 1e6),
+            grouped(sent?.bytes ?? 0),
+            grouped(sent?.blocks ?? 0),
+          ];
+        }),
+      },
+    },
+  ];
+}
+
+/** One sentence per figure that differs between the two runs. */
+function counterfactualFacts(c: CounterfactualComparison): string[] {
+  const out: string[] = [];
+  if (c.bytesSent.baseline !== c.bytesSent.counterfactual) {
+    out.push(`In the counterfactual run the subject sent ${bytesText(c.bytesSent.counterfactual)} that arrived, against ${bytesText(c.bytesSent.baseline)} in the baseline run.`);
+  }
+  for (const row of c.completion) {
+    if (row.baseline === row.counterfactual) continue;
+    const who = row.name === c.subject ? `The subject, ${quote(row.name)},` : quote(row.name);
+    if (row.baseline !== null && row.counterfactual !== null) {
+      const later = row.difference! > 0;
+      out.push(
+        `${who} completed at ${secondsText(row.counterfactual)} in the counterfactual run, against ${secondsText(row.baseline)} in the baseline run ` +
+          `(${secondsText(Math.abs(row.difference!))} ${later ? 'later' : 'earlier'}).`,
+      );
+    } else if (row.counterfactual === null) {
+      out.push(`${who} did not complete in the counterfactual run; in the baseline run it completed at ${secondsText(row.baseline)}.`);
+    } else {
+      out.push(`${who} completed at ${secondsText(row.counterfactual)} in the counterfactual run; in the baseline run it did not complete.`);
+    }
+  }
+  out.push(
+    c.traceHash.baseline === c.traceHash.counterfactual
+      ? 'The two runs have the same trace hash: they are identical, message for message.'
+      : 'The two runs have different trace hashes: their messages differ.',
+  );
+  return out;
+}
+
+function counterfactualSection(c: CounterfactualComparison): DocSection {
+  return {
+    id: 'counterfactual',
+    title: 'Counterfactual run',
+    intro: [
+      `A second run of the same scenario with the same seed (${c.seed}), in which the subject’s fields were changed to ${JSON.stringify(c.settings)}; ` +
+        'the rest of this report describes the baseline run. Completion times are seconds of simulated time; a difference is the counterfactual’s time minus the baseline’s.',
+      ...counterfactualFacts(c),
+    ],
+    table: {
+      headers: ['figure', 'baseline', 'counterfactual', 'difference'],
+      numeric: [false, true, true, true],
+      rows: [
+        ['bytes sent by the subject that arrived', grouped(c.bytesSent.baseline), grouped(c.bytesSent.counterfactual), grouped(c.bytesSent.counterfactual - c.bytesSent.baseline)],
+        ...c.completion.map((row) => [
+          `${row.name}${row.name === c.subject ? ' (subject)' : ''}: complete at`,
+          secondsText(row.baseline),
+          secondsText(row.counterfactual),
+          differenceText(row),
+        ]),
+        ['traceHash', c.traceHash.baseline, c.traceHash.counterfactual, c.traceHash.baseline === c.traceHash.counterfactual ? 'same' : 'different'],
+      ],
+    },
+  };
+}
+
+export function buildReportDoc(r: SubjectReport, repro: Reproducibility, counterfactual?: CounterfactualComparison): ReportDoc {
   const multi = r.files.length > 1;
   const a = r.advertised;
   const u = r.uploaded;
@@ -197,8 +339,10 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility): Report
       ['have messages sent (one per recipient)', grouped(a.haves)],
       ['peers at which a bitfield or have arrived', grouped(a.peersInformed)],
       ['first bitfield or have sent at', secondsText(a.firstAt)],
+      ['peers the subject unchoked', grouped(a.unchokedIntervals.length)],
     ]),
   });
+  sections.push(...advertisedSections(r));
 
   sections.push({
     id: 'uploaded',
@@ -208,6 +352,7 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility): Report
       ['bytes sent that arrived', bytesText(u.bytes)],
       ['blocks sent that arrived', grouped(u.blocks)],
       ['pieces some one peer received in full from the subject', grouped(u.wholePieces)],
+      ['pieces of which some peer received at least one block from the subject', grouped(u.piecesTouched)],
       ['peers that received at least one block', grouped(u.recipients)],
       ['bytes sent while the subject was downloading', bytesText(u.bytesWhileDownloading)],
       ['bytes sent after the subject held every piece', bytesText(u.bytesAfterComplete)],
@@ -222,13 +367,14 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility): Report
     title: 'Recipients',
     intro: r.recipients.length === 0 ? ['No peer received a block from the subject.'] : ['One row per peer that received at least one block from the subject. Times in seconds of simulated time; shares of the whole torrent.'],
     table: {
-      headers: ['peer', 'bytes', 'blocks', 'whole pieces', 'verified pieces', 'first block at', 'last block at', 'complete', 'direct share', 'downstream share'],
-      numeric: [false, true, true, true, true, true, true, false, true, true],
+      headers: ['peer', 'bytes', 'blocks', 'whole pieces', 'pieces touched', 'verified pieces', 'first block at', 'last block at', 'complete', 'direct share', 'downstream share'],
+      numeric: [false, true, true, true, true, true, true, true, false, true, true],
       rows: r.recipients.map((x) => [
         x.name,
         grouped(x.bytes),
         grouped(x.blocks),
         grouped(x.wholePieces),
+        grouped(x.piecesTouched),
         grouped(x.verifiedPieces),
         secondsText(x.firstAt),
         secondsText(x.lastAt),
@@ -292,6 +438,8 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility): Report
     });
   }
 
+  if (counterfactual !== undefined) sections.push(counterfactualSection(counterfactual));
+
   sections.push({
     id: 'reproducibility',
     title: 'Reproducibility',
@@ -306,6 +454,7 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility): Report
       ['engine version', repro.engineVersion],
       ['traceHash', repro.traceHash],
       ['end time', secondsText(repro.endTime)],
+      ...(repro.counterfactual === undefined ? [] : ([['counterfactual (--counterfactual)', repro.counterfactual]] as [string, string][])),
     ]),
   });
 

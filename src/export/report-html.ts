@@ -1,6 +1,7 @@
 // The subject report as one self-contained HTML document: inline CSS, no script, nothing loaded from
 // elsewhere (a Content-Security-Policy says so too), laid out to print on A4 or Letter. Scenario and
 // peer names are untrusted text: everything is HTML-escaped.
+import type { CounterfactualComparison } from '../analysis/counterfactual';
 import type { SubjectReport } from '../analysis/report';
 import { buildReportDoc, type DocTable, type Reproducibility } from './report-doc';
 
@@ -37,8 +38,8 @@ function htmlTable(t: DocTable): string {
   return `<table>\n${head}\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-export function subjectReportHtml(report: SubjectReport, repro: Reproducibility): string {
-  const doc = buildReportDoc(report, repro);
+export function subjectReportHtml(report: SubjectReport, repro: Reproducibility, counterfactual?: CounterfactualComparison): string {
+  const doc = buildReportDoc(report, repro, counterfactual);
   const parts: string[] = [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -1,5 +1,6 @@
 // The subject report as Markdown (CommonMark + GFM tables). Every value taken from the scenario or
 // the report is escaped, so a peer named `<script>` or `a|b` prints as text and cannot break a table.
+import type { CounterfactualComparison } from '../analysis/counterfactual';
 import type { SubjectReport } from '../analysis/report';
 import { buildReportDoc, type DocTable, type Reproducibility } from './report-doc';
 
@@ -23,8 +24,8 @@ function mdTable(t: DocTable): string {
   return [row(t.headers), rule, ...t.rows.map(row)].join('\n');
 }
 
-export function subjectReportMarkdown(report: SubjectReport, repro: Reproducibility): string {
-  const doc = buildReportDoc(report, repro);
+export function subjectReportMarkdown(report: SubjectReport, repro: Reproducibility, counterfactual?: CounterfactualComparison): string {
+  const doc = buildReportDoc(report, repro, counterfactual);
   const out: string[] = [`# ${mdText(doc.title)}`, '', ...doc.facts.map((f) => `- ${mdText(f)}`)];
   for (const s of doc.sections) {
     out.push('', `## ${mdText(s.title)}`);

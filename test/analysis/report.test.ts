@@ -44,6 +44,7 @@ describe('subject report, by hand', () => {
       bytesWhileDownloading: 0,
       bytesAfterComplete: SIZE,
       lostBytes: 0,
+      piecesTouched: 4,
     });
     expect(report.recipients).toHaveLength(1);
     expect(report.recipients[0]).toMatchObject({
@@ -85,6 +86,7 @@ describe('subject report, by hand', () => {
       bytesWhileDownloading: 0,
       bytesAfterComplete: 0,
       lostBytes: 0,
+      piecesTouched: 0,
     });
     expect(report.recipients).toEqual([]);
     expect(report.downstreamOnly).toEqual([]);

@@ -299,3 +299,75 @@ describe('--report and the subject in the result file', () => {
     expect('subject' in JSON.parse(readFileSync(withoutOut, 'utf8'))).toBe(false);
   });
 });
+
+describe('--counterfactual', () => {
+  const file = () => scenarioFile('counterfactual.json', small);
+
+  it('{}: both runs identical, every difference zero, the baseline is the plain report', () => {
+    const plain = JSON.parse(sim(file(), '--report', 'json').stdout);
+    const r = sim(file(), '--report', 'json', '--counterfactual', '{}');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).slice(0, 4)).toEqual(['baseline', 'counterfactual', 'settings', 'completion']);
+    expect(out.baseline).toEqual(plain);
+    expect(out.counterfactual).toEqual(plain);
+    expect(out.settings).toEqual({});
+    expect(out.traceHash.baseline).toBe(out.traceHash.counterfactual);
+    expect(out.completion.map((c: { name: string }) => c.name)).toEqual(['seed', 'L-1', 'L-2', 'L-3', 'L-4', 'me']);
+    for (const c of out.completion) expect([c.baseline, c.difference]).toEqual([c.counterfactual, 0]);
+  });
+
+  it('{"upload": 0}: the subject sends 0 bytes in the counterfactual; the baseline equals a plain run', () => {
+    const plainOut = join(tmp, 'cf-plain.json');
+    expect(sim(file(), '--out', plainOut).code).toBe(0);
+    const plain = JSON.parse(readFileSync(plainOut, 'utf8'));
+    const r = sim(file(), '--report=json', '--counterfactual={"upload": 0}');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.baseline).toEqual(plain.subject);
+    expect(out.baseline.uploaded.bytes).toBeGreaterThan(0);
+    expect(out.counterfactual.uploaded.bytes).toBe(0);
+    expect(out.traceHash.baseline).toBe(plain.traceHash);
+    expect(out.traceHash.counterfactual).not.toBe(plain.traceHash);
+    expect(out.seed).toBe(plain.seed);
+  });
+
+  it('prints both runs side by side after the summary; Markdown gets a "Counterfactual run" section', () => {
+    const text = sim(file(), '--counterfactual', '{"upload": 0}', '--seed', '1');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^scenario\s+Small swarm$/m);
+    expect(text.stdout).toMatch(/^counterfactual {2}\{"upload":0\} for me, seed 1$/m);
+    expect(text.stdout).toMatch(/^me \(subject\): bytes sent\s+[\d,]+\s+0\s+-[\d,]+$/m);
+    expect(text.stdout).toMatch(/^L-1: complete at /m);
+    expect(text.stdout.match(/[0-9a-f]{64}/g)!.length).toBe(3);
+    const md = sim(file(), '--report', 'md', '--counterfactual', '{"upload": 0}');
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('## Counterfactual run');
+    expect(md.stdout).toContain('In the counterfactual run the subject sent 0 bytes that arrived');
+    expect(md.stdout).toContain(`--report json --counterfactual '{"upload": 0}'`);
+  });
+
+  it('bad JSON, a value that is not an object, an unknown or a fixed key, a bad value: exit 2 naming the key, before any run', () => {
+    const cases: [string, RegExp][] = [
+      ['{"upload": 0', /^swarmscope: --counterfactual: not valid JSON: /],
+      ['[1]', /^swarmscope: --counterfactual: expected a JSON object of the subject's fields/],
+      ['{"uplaod": 0}', /^swarmscope: --counterfactual: counterfactual\.uplaod: unknown key "uplaod"; did you mean "upload"\?\n$/],
+      ['{"settings": {"maxUploads": 0}}', /^swarmscope: --counterfactual: counterfactual\.settings\.maxUploads: expected a whole number from 1 to 100, got 0\n$/],
+      ['{"upload": -1}', /^swarmscope: --counterfactual: counterfactual\.upload: expected a whole number ≥ 0, got -1\n$/],
+      ['{"name": "other"}', /^swarmscope: --counterfactual: counterfactual\.name: "name" cannot change/],
+    ];
+    for (const [json, message] of cases) {
+      const r = sim(file(), '--counterfactual', json);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      noStack(r.stderr);
+    }
+    const csv = sim(file(), '--report', 'csv', '--counterfactual', '{}');
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toMatch(/--counterfactual works with --report json, md or html/);
+    const noSubject = sim(scenarioFile('cf-nosubject.json', { ...small, peers: small.peers.slice(0, 2) }), '--counterfactual', '{}');
+    expect(noSubject.code).toBe(2);
+    expect(noSubject.stderr).toMatch(/has no subject/);
+  });
+});
