@@ -35,7 +35,8 @@ Runs a scenario without the browser and prints a summary.
 options:
   --seed N          use this seed (0 to 4294967295) instead of the scenario's
   --until SECONDS   stop at this simulated time instead of the scenario's stopAt
-  --out FILE        also write the result as JSON to FILE
+  --out FILE        also write the result as JSON to FILE; with --report and no --report-out,
+                    write the report to FILE instead
   --report FORMAT   print the subject report (json, md, html or csv) instead of the summary
   --report-out FILE write the report to FILE instead; the summary goes to stdout
   --counterfactual JSON
@@ -127,9 +128,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (report === 'csv') return { kind: 'error', message: '--counterfactual works with --report json, md or html, not csv' };
     counterfactual = parsed;
   }
+  // `--report FORMAT --out FILE` writes the report to FILE (the report issue's CLI); to get the result
+  // file as well, name the report's file with --report-out and the result's with --out.
+  const reportToOut = report !== undefined && reportOut === undefined && values['--out'] !== undefined;
   return {
     kind: 'run',
-    options: { file: files[0]!, seed, until, out: values['--out'], report, reportOut, counterfactual, counterfactualText },
+    options: {
+      file: files[0]!,
+      seed,
+      until,
+      out: reportToOut ? undefined : values['--out'],
+      report,
+      reportOut: reportToOut ? values['--out'] : reportOut,
+      counterfactual,
+      counterfactualText,
+    },
   };
 }
 

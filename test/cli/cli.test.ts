@@ -230,7 +230,8 @@ describe('--report and the subject in the result file', () => {
   it('--report md, html and csv print the report on stdout, with the run\'s reproducibility values', () => {
     const file = scenarioFile('report-formats.json', small);
     const out = join(tmp, 'formats-result.json');
-    const md = sim(file, '--report', 'md', '--out', out);
+    expect(sim(file, '--out', out).code).toBe(0);
+    const md = sim(file, '--report', 'md');
     expect(md.code).toBe(0);
     expect(md.stderr).toBe('');
     expect(md.stdout).toMatch(/^# Subject report: me\n/);
@@ -246,6 +247,14 @@ describe('--report and the subject in the result file', () => {
       'name,bytes,blocks,wholePieces,verifiedPieces,firstAt,lastAt,completed,directShare,downstreamShare,subject,scenario,scenarioSha256,seed,swarmscope,engine,traceHash,endTime',
     );
     expect(csv.stdout).toContain(json.traceHash);
+  });
+
+  it('--report FORMAT --out FILE writes the report to FILE and the summary to stdout', () => {
+    const target = join(tmp, 'report-via-out.md');
+    const r = sim(scenarioFile('report-via-out.json', small), '--report', 'md', '--out', target);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scenario\s+Small swarm$/m);
+    expect(readFileSync(target, 'utf8')).toMatch(/^# Subject report: me\n/);
   });
 
   it('--report-out writes the report to the file and the summary to stdout', () => {
