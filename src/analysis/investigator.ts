@@ -4,7 +4,7 @@
 // the whole swarm. Arrival times follow the engine: a message takes the connection's latency (the sum of
 // both peers' `latency`), a block arrives at its RECEIVED record.
 import { blockBegin, pieceOf, type Geometry } from '../engine/torrent';
-import { BROADCAST, records, T, type Trace } from '../engine/trace';
+import { BROADCAST, record, T, type Trace } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 
 export interface InvestigatorLog {
@@ -28,14 +28,17 @@ export interface InvestigatorLog {
 const sec = (us: number): number => us / 1e6;
 
 /** The log of every investigator in the scenario, in scenario order (empty without a subject). */
-/** `asOf`: µs, the moment the logs describe (the run's end); messages that would arrive later are not in them. */
-export function investigatorLogs(config: SimConfig, g: Geometry, trace: Trace, asOf: number): InvestigatorLog[] {
+/**
+ * `asOf`: µs, the moment the logs describe (the run's end); messages that would arrive later are not in
+ * them. Only the first `upTo` trace records are read (all by default), as far as a ledger has got.
+ */
+export function investigatorLogs(config: SimConfig, g: Geometry, trace: Trace, asOf: number, upTo = trace.length): InvestigatorLog[] {
   const s = config.peers.findIndex((p) => p.subject);
   if (s < 0) return [];
-  return config.peers.flatMap((p, i) => (p.investigator ? [investigatorLog(config, g, trace, s, i, asOf)] : []));
+  return config.peers.flatMap((p, i) => (p.investigator ? [investigatorLog(config, g, trace, s, i, asOf, upTo)] : []));
 }
 
-function investigatorLog(config: SimConfig, g: Geometry, trace: Trace, s: number, inv: number, asOf: number): InvestigatorLog {
+function investigatorLog(config: SimConfig, g: Geometry, trace: Trace, s: number, inv: number, asOf: number, upTo: number): InvestigatorLog {
   const lat = config.peers[s]!.latency + config.peers[inv]!.latency;
   const log: InvestigatorLog = {
     name: config.peers[inv]!.name,
@@ -53,7 +56,8 @@ function investigatorLog(config: SimConfig, g: Geometry, trace: Trace, s: number
   let subjectEndOpen = false;
   let invLeftAt = Infinity;
   const sent: { time: number; piece: number }[] = [];
-  for (const r of records(trace)) {
+  for (let i = 0; i < upTo; i++) {
+    const r = record(trace, i);
     if (r.kind === T.HANDSHAKE && r.from === inv && r.to === s) log.handshakes.push({ sentAt: sec(r.time), answeredAt: null });
     else if (r.kind === T.HANDSHAKE && r.from === s && r.to === inv) {
       subjectEndOpen = true;

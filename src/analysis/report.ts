@@ -9,6 +9,7 @@ import type { SimConfig, SimResult } from '../engine/types';
 import { delivered, openAtSubject } from './connections';
 import { fileReports, type FileReport } from './files';
 import { consume, copyBytes, createLedger, type Ledger } from './ledger';
+import { investigatorLogs, type InvestigatorLog } from './investigator';
 
 /** One bitfield or have message the subject sent. */
 export interface AdvertisedMessage {
@@ -110,6 +111,12 @@ export interface SubjectReport {
   asOf: number;
   /** Added: per file of the torrent, in order (one entry for a single-file torrent); see src/analysis/files.ts. */
   files: FileReport[];
+  /**
+   * Added: what each investigator (a monitoring client connected to the subject only) logged: its
+   * handshakes, the subject's bitfield and haves as they arrived, the blocks it downloaded; to be read
+   * next to the figures above, which are the ground truth of the whole swarm. See src/analysis/investigator.ts.
+   */
+  investigators: InvestigatorLog[];
 }
 
 export interface ReportSource {
@@ -228,6 +235,7 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
     downloadedBytes,
     asOf: sec(asOf),
     files: fileReports(l),
+    investigators: investigatorLogs(config, g, src.trace, asOf, l.next),
   };
 }
 

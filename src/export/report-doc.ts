@@ -270,6 +270,40 @@ function advertisedSections(r: SubjectReport): DocSection[] {
 }
 
 /** One sentence per figure that differs between the two runs. */
+/** What each investigator logged, next to what the whole swarm shows (the report's other figures). */
+function investigatorSections(r: SubjectReport): DocSection[] {
+  return r.investigators.map((log, i) => {
+    const answered = log.handshakes.find((h) => h.answeredAt !== null);
+    const intro = [
+      answered
+        ? `The investigator ${quote(log.name)} sent a handshake to the subject at ${secondsText(answered.sentAt)}; the subject’s answer arrived at ${secondsText(answered.answeredAt!)}.`
+        : `The investigator ${quote(log.name)} sent ${count(log.handshakes.length, 'handshake')} to the subject; none was answered.`,
+      log.bitfield === null
+        ? 'It received no bitfield from the subject.'
+        : `It received the subject’s bitfield, announcing ${count(log.bitfield.pieces, 'piece')}, at ${secondsText(log.bitfield.at)}.`,
+      `It received ${count(log.haves.length, 'have message')} from the subject.`,
+      `It downloaded ${bytesText(log.bytes)} from the subject, in ${count(log.blocks.length, 'block')} of ${count(log.piecesTouched, 'piece')}, and verified ${count(log.verifiedPieces, 'piece')}` +
+        (log.completedAt === null ? '; it did not complete the file.' : `; it completed the file at ${secondsText(log.completedAt)}.`),
+      `For comparison, across the whole swarm the subject sent ${bytesText(r.uploaded.bytes)} to ${count(r.uploaded.recipients, 'peer')} (the investigator included).`,
+    ];
+    const entries: { at: number; row: string[] }[] = [];
+    if (log.bitfield) entries.push({ at: log.bitfield.at, row: ['bitfield', `${grouped(log.bitfield.pieces)} pieces`, ''] });
+    for (const h of log.haves) entries.push({ at: h.at, row: ['have', `piece ${h.piece}`, ''] });
+    for (const b of log.blocks) entries.push({ at: b.at, row: ['block', `piece ${b.piece}, offset ${grouped(b.begin)}`, grouped(b.bytes)] });
+    // In arrival order; at one instant, in the order above (the sort is stable).
+    entries.sort((a, b) => a.at - b.at);
+    const rows = entries.map((e) => [secondsText(e.at), ...e.row]);
+    const shown = rows.slice(0, MAX_MESSAGE_ROWS);
+    if (rows.length > shown.length) intro.push(`The table shows the first ${grouped(shown.length)} of ${grouped(rows.length)} entries; the JSON report has them all.`);
+    return {
+      id: `investigator-${i + 1}`,
+      title: `What the investigator ${quote(log.name)} logged`,
+      intro,
+      table: { headers: ['arrived at', 'message', 'what', 'bytes'], numeric: [true, false, false, true], rows: shown },
+    };
+  });
+}
+
 function counterfactualFacts(c: CounterfactualComparison): string[] {
   const out: string[] = [];
   if (c.bytesSent.baseline !== c.bytesSent.counterfactual) {
@@ -437,6 +471,8 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility, counter
       },
     });
   }
+
+  sections.push(...investigatorSections(r));
 
   if (counterfactual !== undefined) sections.push(counterfactualSection(counterfactual));
 

@@ -61,7 +61,19 @@ const shared = reportOf(
 /** The subject uploads nothing. */
 const silent = reportOf(swarm([peer('seed', { seed: true, upload: 256 * KiB }), peer('L-1'), peer('me', { subject: true, upload: 0 })], { pieces: 4 }));
 
-const ALL = [alone, shared, silent];
+const watched = reportOf(
+  swarm(
+    [
+      peer('seed', { seed: true, upload: 128 * KiB }),
+      peer('me', { subject: true, upload: 64 * KiB }),
+      peer('L-1', { joinAt: 1 * S }),
+      peer(EVIL_PEER, { investigator: true, upload: 0, joinAt: 2 * S }),
+    ],
+    { pieces: 8, pieceLength: 32 * KiB, stopAt: 120 * S },
+  ),
+);
+
+const ALL = [alone, shared, silent, watched];
 
 describe('number formatting', () => {
   it('thousands separators, binary units, one-decimal percentages that never round to whole or empty', () => {
@@ -133,6 +145,20 @@ describe('sentences of fact', () => {
     const facts = buildReportDoc(silent, repro(silent)).facts.join('\n');
     expect(facts).toContain('No piece data sent by the subject arrived at any other peer.');
     expect(facts).toContain('it sent piece data to 0 peers.');
+  });
+});
+
+describe('the investigator section', () => {
+  it('says what the investigator logged, with the numbers of its log, next to the swarm-wide figures', () => {
+    const log = watched.investigators[0]!;
+    expect(log.bytes).toBeGreaterThan(0);
+    const md = subjectReportMarkdown(watched, repro(watched));
+    expect(md).toContain(`It downloaded ${bytesText(log.bytes)} from the subject, in ${grouped(log.blocks.length)} blocks`);
+    expect(md).toContain(`It received ${grouped(log.haves.length)} have message`);
+    expect(md).toContain(`across the whole swarm the subject sent ${bytesText(watched.uploaded.bytes)}`);
+    const html = subjectReportHtml(watched, repro(watched));
+    expect(html).not.toContain(EVIL_PEER);
+    expect(html).toContain(htmlEscape(EVIL_PEER));
   });
 });
 
