@@ -5,34 +5,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { subjectReport } from '../../src/analysis/report';
-import { Sim } from '../../src/engine/sim';
 import { records, T } from '../../src/engine/trace';
-import type { SimConfig } from '../../src/engine/types';
-import { randomSwarm } from '../engine/arbitraries';
+import { randomSwarmWithSubject } from '../engine/arbitraries';
+import { run } from '../engine/rules';
 import { KiB, peer, swarm } from '../engine/helpers';
 
-/** A random small swarm with one subject (mostly a leecher; sometimes a seed), as in properties.test.ts. */
-const swarmArb = fc.tuple(randomSwarm(false), fc.nat()).map(([config, pick]): SimConfig => {
-  const peers = config.peers.slice();
-  const seeds = peers.filter((p) => p.seed).length;
-  const at = pick % 4 === 0 ? pick % peers.length : seeds + (pick % (peers.length - seeds));
-  peers[at] = { ...peers[at]!, subject: true };
-  return { ...config, name: 'random swarm with a subject', peers };
-});
 
-function runSim(config: SimConfig): Sim {
-  const sim = new Sim(config, { checkpointEvery: 0 });
-  sim.run();
-  return sim;
-}
 
 const RUNS = { numRuns: 40 };
 
 describe('advertised.messages', () => {
   it('lists every BITFIELD and HAVE of the subject in order; Σ have recipients = advertised.haves; a bitfield holds the pieces verified before it', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const report = subjectReport(sim)!;
         const s = config.peers.findIndex((p) => p.subject);
         const names = config.peers.map((p) => p.name);
@@ -72,8 +58,8 @@ describe('advertised.messages', () => {
 describe('advertised.unchokedIntervals', () => {
   it('never overlap per peer, lie within the report, and hold every PIECE the subject started sending to that peer', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const report = subjectReport(sim)!;
         const s = config.peers.findIndex((p) => p.subject);
         const byName = new Map(report.advertised.unchokedIntervals.map((u) => [u.name, u.intervals]));
@@ -104,8 +90,8 @@ describe('advertised.unchokedIntervals', () => {
 describe('piecesTouched', () => {
   it('counts the pieces of which a recipient got at least one block from the subject; whole ≤ verified ≤ touched', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const report = subjectReport(sim)!;
         const s = config.peers.findIndex((p) => p.subject);
         const perBlock = config.torrent.pieceLength / (16 * KiB);
@@ -130,7 +116,7 @@ describe('piecesTouched', () => {
 describe('by hand', () => {
   it('the subject as the only seed sends one bitfield of every piece, and unchokes its leecher until the leecher leaves', () => {
     const config = swarm([peer('me', { seed: true, subject: true }), peer('L', { leaveAfterComplete: 0 })], { pieces: 4, pieceLength: 32 * KiB });
-    const report = subjectReport(runSim(config))!;
+    const report = subjectReport(run(config))!;
     expect(report.advertised.messages).toEqual([
       { kind: 'bitfield', at: expect.any(Number) as number, to: ['L'], pieces: [0, 1, 2, 3], verified: true },
     ]);

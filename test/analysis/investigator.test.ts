@@ -1,15 +1,9 @@
 // The investigator's log: what a monitoring client connected to the subject saw, with times.
 import { describe, expect, it } from 'vitest';
 import { investigatorLogs } from '../../src/analysis/investigator';
-import { Sim } from '../../src/engine/sim';
 import { records, T } from '../../src/engine/trace';
 import { KiB, leechers, peer, S, swarm } from '../engine/helpers';
-
-function run(cfg: ReturnType<typeof swarm>): Sim {
-  const sim = new Sim(cfg, { checkpointEvery: 0 });
-  sim.run();
-  return sim;
-}
+import { run } from '../engine/rules';
 
 describe('the investigator log', () => {
   it('a subject that is the only seed: the investigator sees its full bitfield, no have, and downloads the whole file from it', () => {

@@ -9,23 +9,11 @@ import { shares, subjectReport, type SubjectReport } from '../../src/analysis/re
 import { Sim } from '../../src/engine/sim';
 import { records, T } from '../../src/engine/trace';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
-import { randomSwarm } from '../engine/arbitraries';
+import { randomSwarmWithSubject } from '../engine/arbitraries';
+import { run } from '../engine/rules';
 import { KiB, S } from '../engine/helpers';
 
-/** A random small swarm with one subject (mostly a leecher, so it downloads and uploads; sometimes a seed). */
-const swarmArb = fc.tuple(randomSwarm(false), fc.nat()).map(([config, pick]): SimConfig => {
-  const peers = config.peers.slice();
-  const seeds = peers.filter((p) => p.seed).length;
-  const at = pick % 4 === 0 ? pick % peers.length : seeds + (pick % (peers.length - seeds));
-  peers[at] = { ...peers[at]!, subject: true };
-  return { ...config, name: 'random swarm with a subject', peers };
-});
 
-function runSim(config: SimConfig): Sim {
-  const sim = new Sim(config, { checkpointEvery: 0 });
-  sim.run();
-  return sim;
-}
 
 
 /** bytesWhileDownloading / bytesAfterComplete against each block's PIECE record, every peer as the subject. */
@@ -70,8 +58,8 @@ function everySubject(sim: Sim): { s: number; config: SimConfig; report: Subject
 describe('subject report properties', () => {
   it('bytes agree: Σ recipients = uploaded = Σ RECEIVED from the subject = engine uploadedBytes − LOST (every peer as the subject)', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const all = [...records(sim.trace)];
         for (const { s, report } of everySubject(sim)) {
           let received = 0;
@@ -113,8 +101,8 @@ describe('subject report properties', () => {
 
   it('the phase split follows each block’s PIECE record: sent before the subject completed (an initial seed: joined) or after', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        checkPhase(runSim(config));
+      fc.property(randomSwarmWithSubject, (config) => {
+        checkPhase(run(config));
       }),
       RUNS,
     );
@@ -122,8 +110,8 @@ describe('subject report properties', () => {
 
   it('the rebuilt connections give every HAVE record exactly its stated recipients (every peer as the subject)', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        for (const { report } of everySubject(runSim(config))) {
+      fc.property(randomSwarmWithSubject, (config) => {
+        for (const { report } of everySubject(run(config))) {
           expect(report.advertised.haveRecipientsMismatch).toBe(0);
           expect(report.advertised.peersInformed).toBeLessThan(config.peers.length);
           if (report.advertised.peersInformed > 0) expect(report.advertised.firstAt).not.toBeNull();
@@ -135,8 +123,8 @@ describe('subject report properties', () => {
 
   it('directShare = bytes of the blocks whose first arrival at that peer came from the subject (endgame duplicates replace nothing)', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const first = new Map<string, { from: number; bytes: number }>();
         for (const r of records(sim.trace)) {
           const key = `${r.to}/${r.x}`;
@@ -157,8 +145,8 @@ describe('subject report properties', () => {
 
   it('shares are fractions, direct ≤ received from the subject, and lineage reaches only peers something from the subject reached', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, (config) => {
+        const sim = run(config);
         const report = subjectReport(sim)!;
         const s = config.peers.findIndex((p) => p.subject);
         const size = config.torrent.size;
@@ -191,8 +179,8 @@ describe('subject report properties', () => {
 
   it('consuming the trace in several chunks gives the same report as consuming it at once', () => {
     fc.assert(
-      fc.property(swarmArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), (config, cuts) => {
-        const sim = runSim(config);
+      fc.property(randomSwarmWithSubject, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), (config, cuts) => {
+        const sim = run(config);
         const whole = subjectReport(sim);
         const ledger = createLedger(config, sim.geometry);
         const points = cuts.map((c) => Math.floor(c * sim.trace.length)).sort((a, b) => a - b);
@@ -206,14 +194,14 @@ describe('subject report properties', () => {
 
   it('a ledger fed while the run goes, frame by frame, ends with the same report', () => {
     fc.assert(
-      fc.property(swarmArb, (config) => {
+      fc.property(randomSwarmWithSubject, (config) => {
         const live = new Sim(config, { checkpointEvery: 0 });
         const ledger = createLedger(config, live.geometry);
         for (let t = 0; !live.done; t += 2 * S) {
           live.runUntil(t);
           consume(ledger, live.trace);
         }
-        expect(subjectReport(live, ledger)).toEqual(subjectReport(runSim(config)));
+        expect(subjectReport(live, ledger)).toEqual(subjectReport(run(config)));
       }),
       { numRuns: 10 },
     );
@@ -232,7 +220,7 @@ describe('a mid-sized swarm (rare timings happen here)', () => {
     })),
   ];
   const config: SimConfig = { name: 'mid', seed: 7, torrent: { pieceLength: 64 * KiB, pieces: 24, size: 24 * 64 * KiB, files: null }, stopAt: null, peers, events: [] };
-  const sim = runSim(config);
+  const sim = run(config);
 
   it('the phase split, every peer as the subject', () => checkPhase(sim));
 

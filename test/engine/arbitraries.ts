@@ -61,3 +61,12 @@ export const randomSwarm = (flash: boolean) =>
           };
         }),
     );
+
+/** A random small swarm with one subject (mostly a leecher, so it downloads and uploads; sometimes a seed). */
+export const randomSwarmWithSubject = fc.tuple(randomSwarm(false), fc.nat()).map(([config, pick]): SimConfig => {
+  const peers = config.peers.slice();
+  const seeds = peers.filter((p) => p.seed).length;
+  const at = pick % 4 === 0 ? pick % peers.length : seeds + (pick % (peers.length - seeds));
+  peers[at] = { ...peers[at]!, subject: true };
+  return { ...config, name: 'random swarm with a subject', peers };
+});
