@@ -121,6 +121,7 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
  */
 export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
+  if (!p.unchokes) return { rows: [], optimistic: -1, rotated: false };
   let used = 0;
   for (const h of conns) if (!h.amChoking && h.peerInterested) used++;
   const rows: ChokeRow[] = [];
@@ -224,7 +225,14 @@ export function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan 
   return seedPlan(conns, slotted, ctx);
 }
 
+/** A free rider's plan: everyone choked. */
+function freeRide(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+  const rows = conns.map((h) => ({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.FREE_RIDER, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) }));
+  return { rows, optimistic: -1, rotated: false };
+}
+
 export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+  if (!ctx.profile.unchokes) return freeRide(conns, isSeed, ctx);
   if (!isSeed) return rechokeLeecher(conns, ctx);
   switch (ctx.profile.seedChoker) {
     case 'round-robin':

@@ -30,6 +30,8 @@ export interface ClientProfile {
   trackerPeers: number;
   maxInitiate: number;
   maxAccept: number;
+  /** false for a free rider: it never unchokes anyone (BitThief-like), though it connects and advertises. */
+  unchokes: boolean;
   /** libtorrent round robin: a peer unchoked this long that got this many pieces' worth goes to the back. */
   roundRobinTime: number;
   roundRobinPieces: number;
@@ -37,8 +39,7 @@ export interface ClientProfile {
 
 const S = 1_000_000;
 
-export const PROFILES: Record<string, ClientProfile> = {
-  mainline: {
+const mainline: ClientProfile = {
     name: 'mainline',
     rechokeInterval: 10 * S,
     uploadSlots: 4,
@@ -59,7 +60,13 @@ export const PROFILES: Record<string, ClientProfile> = {
     maxAccept: 80,
     roundRobinTime: 60 * S,
     roundRobinPieces: 20,
-  },
+    unchokes: true,
+};
+
+export const PROFILES: Record<string, ClientProfile> = {
+  mainline,
+  /** A free rider (BitThief-like): mainline in every way except that it never unchokes anyone. */
+  freerider: { ...mainline, name: 'freerider', unchokes: false },
 };
 
 export function knownProfiles(): string[] {

@@ -60,6 +60,8 @@ export const WHY = {
   RECENTLY_UNCHOKED: 5,
   ROUND_ROBIN: 6,
   RANDOM: 7,
+  /** The peer's client never unchokes anyone (a free rider). */
+  FREE_RIDER: 8,
 } as const;
 
 export const CHUNK_BITS = 16;

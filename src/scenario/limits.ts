@@ -33,6 +33,6 @@ export const DEFAULTS = {
 } as const;
 
 /** Client profiles the engine knows (src/engine/profiles.ts; a test keeps the two lists equal). */
-export const KNOWN_CLIENTS = ['mainline'] as const;
+export const KNOWN_CLIENTS = ['mainline', 'freerider'] as const;
 
 export const SEED_CHOKERS = ['mainline', 'round-robin', 'fastest-upload'] as const;

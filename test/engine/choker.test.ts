@@ -460,3 +460,24 @@ describe('the rechoke timer in a run', () => {
     expect(judged, "seed rechokes with more interested peers than slots").toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('the freerider profile', () => {
+  it('a free rider never unchokes anyone, yet connects, advertises its pieces and downloads', () => {
+    const cfg = swarm(
+      [peer('seed', { seed: true, upload: 128 * KiB }), ...leechers('L', 4), peer('fr', { client: 'freerider', upload: 64 * KiB })],
+      { pieces: 16, pieceLength: 32 * KiB, stopAt: 300 * S },
+    );
+    const sim = run(cfg);
+    const fr = cfg.peers.length - 1;
+    const recs = [...records(sim.trace)];
+    expect(recs.filter((r) => r.kind === T.UNCHOKE && r.from === fr)).toEqual([]);
+    expect(recs.filter((r) => r.kind === T.PIECE && r.from === fr)).toEqual([]);
+    expect(recs.some((r) => r.kind === T.HANDSHAKE && (r.from === fr || r.to === fr))).toBe(true);
+    expect(recs.some((r) => r.kind === T.HAVE && r.from === fr)).toBe(true);
+    // Every row of its rechokes says why: it is a free rider.
+    const rows = recs.filter((r) => r.kind === T.RECHOKE && r.from === fr).flatMap((r) => rechokeRows(sim, r));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ slot: SLOT.CHOKED, why: WHY.FREE_RIDER });
+    expect(sim.result().peers[fr]!.downloadedBytes).toBeGreaterThan(0);
+  });
+});

@@ -360,7 +360,7 @@ describe('peers', () => {
     s.peers[1] = { name: 'L', client: 'mainline' };
     expect(config(s).peers[1]!.client).toBe('mainline');
     s.peers[1] = { name: 'L', client: 'qbittorrent' };
-    expect(errorAt(s, 'peers[1].client')).toBe('expected a known client profile ("mainline"), got "qbittorrent"');
+    expect(errorAt(s, 'peers[1].client')).toBe('expected a known client profile ("mainline", "freerider"), got "qbittorrent"');
   });
 
   it('settings is a strict object of per-peer overrides, times in µs', () => {
