@@ -15,6 +15,14 @@ export interface PeerSettings {
   snubTimeout?: number;
   maxUploads?: number;
   seedChoker?: SeedChoker;
+  /**
+   * Bytes/s the client is set to send at most (libtorrent/qBittorrent's upload rate limit): 0 means
+   * unlimited, as in those clients (and mainline); the peer's `upload` capacity still applies. A peer
+   * that truly sends nothing is `upload: 0`.
+   */
+  uploadRateLimit?: number;
+  /** Bytes/s the client is set to receive at most; 0 = unlimited; `download` capacity still applies. */
+  downloadRateLimit?: number;
 }
 
 export interface PeerSpec {

@@ -39,6 +39,16 @@ export interface World {
   tr: Trace;
 }
 
+/** A capacity under a client rate limit (0 or unset = no limit). */
+function limited(capacity: number, limit: number | undefined): number {
+  return limit === undefined || limit === 0 ? capacity : Math.min(capacity, limit);
+}
+
+/** An unlimited download under a client rate limit. */
+function nullIfUnlimited(limit: number | undefined): number | null {
+  return limit === undefined || limit === 0 ? null : limit;
+}
+
 function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer {
   const spec = cfg.peers[id]!;
   const n = g.pieces;
@@ -52,8 +62,8 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer
     status: PEER_WAITING,
     seed: spec.seed,
     investigator: spec.investigator,
-    upload: spec.upload,
-    download: spec.download,
+    upload: limited(spec.upload, spec.settings.uploadRateLimit),
+    download: spec.download === null ? nullIfUnlimited(spec.settings.downloadRateLimit) : limited(spec.download, spec.settings.downloadRateLimit),
     latency: spec.latency,
     leaveAfterComplete: spec.leaveAfterComplete,
     pieces: st.pieceState.subarray(id * n, (id + 1) * n).fill(spec.seed ? HAVE : 0),

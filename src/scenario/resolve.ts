@@ -35,6 +35,8 @@ function resolveSettings(s: ScenarioPeer['settings']): PeerSettings {
   if (s.snubTimeout !== undefined) out.snubTimeout = toMicros(s.snubTimeout);
   if (s.maxUploads !== undefined) out.maxUploads = s.maxUploads;
   if (s.seedChoker !== undefined) out.seedChoker = s.seedChoker;
+  if (s.uploadRateLimit !== undefined) out.uploadRateLimit = s.uploadRateLimit;
+  if (s.downloadRateLimit !== undefined) out.downloadRateLimit = s.downloadRateLimit;
   return out;
 }
 

@@ -69,6 +69,8 @@ export const settingsSchema = z.strictObject(
     snubTimeout: positiveSeconds().optional(),
     maxUploads: integer(`a whole number from 1 to ${LIMITS.maxMaxUploads}`, 1, LIMITS.maxMaxUploads).optional(),
     seedChoker: z.enum(SEED_CHOKERS, { error: expected(`one of ${quoted(SEED_CHOKERS)}`) }).optional(),
+    uploadRateLimit: integer('a whole number of bytes per second ≥ 0 (0 = unlimited)', 0).optional(),
+    downloadRateLimit: integer('a whole number of bytes per second ≥ 0 (0 = unlimited)', 0).optional(),
   },
   { error: expected('an object of client settings') },
 );

@@ -406,3 +406,32 @@ describe('joining and leaving', () => {
     }
   });
 });
+
+describe('client rate limits', () => {
+  const limitedSwarm = (settings: { uploadRateLimit?: number; downloadRateLimit?: number }) =>
+    swarm([peer('seed', { seed: true, upload: 256 * KiB, settings }), ...leechers('L', 3, { upload: 32 * KiB })], { pieces: 8, pieceLength: 32 * KiB });
+
+  /** The shortest gap between two consecutive PIECE sends of peer 0. */
+  function tightestGap(cfg: SimConfig): number {
+    const sends = all(run(cfg)).filter((r) => r.kind === T.PIECE && r.from === 0 && r.y === 16384).map((r) => r.time);
+    let gap = Infinity;
+    for (let i = 1; i < sends.length; i++) gap = Math.min(gap, sends[i]! - sends[i - 1]!);
+    return gap;
+  }
+
+  it('uploadRateLimit caps a peer below its upload capacity; 0 means unlimited, as in libtorrent and qBittorrent', () => {
+    expect(tightestGap(limitedSwarm({ uploadRateLimit: 64 * KiB }))).toBe(transferTime(16384, 64 * KiB));
+    expect(tightestGap(limitedSwarm({ uploadRateLimit: 0 }))).toBe(transferTime(16384, 256 * KiB));
+    expect(tightestGap(limitedSwarm({}))).toBe(transferTime(16384, 256 * KiB));
+  });
+
+  it('downloadRateLimit caps what a peer receives; 0 means unlimited', () => {
+    const cfg = (limit: number) =>
+      swarm([peer('seed', { seed: true, upload: 512 * KiB }), peer('L', { upload: 0, settings: { downloadRateLimit: limit } })], { pieces: 8, pieceLength: 32 * KiB });
+    const arrivals = (limit: number) => all(run(cfg(limit))).filter((r) => r.kind === T.RECEIVED && r.to === 1).map((r) => r.time);
+    const capped = arrivals(32 * KiB);
+    for (let i = 1; i < capped.length; i++) expect(capped[i]! - capped[i - 1]!).toBeGreaterThanOrEqual(transferTime(16384, 32 * KiB));
+    const free = arrivals(0);
+    expect(free.at(-1)!).toBeLessThan(capped.at(-1)!);
+  });
+});

@@ -386,6 +386,14 @@ describe('peers', () => {
     expect(config(s).peers[1]!.settings).toEqual({ unchokeInterval: 2_000_000 });
   });
 
+  it('uploadRateLimit and downloadRateLimit are whole bytes per second ≥ 0 (0 = unlimited)', () => {
+    const s = base();
+    s.peers[1] = { name: 'L', settings: { uploadRateLimit: 0, downloadRateLimit: 65536 } };
+    expect(config(s).peers[1]!.settings).toEqual({ uploadRateLimit: 0, downloadRateLimit: 65536 });
+    s.peers[1] = { name: 'L', settings: { uploadRateLimit: -1 } };
+    expect(errorAt(s, 'peers[1].settings.uploadRateLimit')).toBe('expected a whole number of bytes per second ≥ 0 (0 = unlimited), got -1');
+  });
+
   it('settings values are checked', () => {
     const s = base();
     const bad = (settings: unknown, path: string) => {
