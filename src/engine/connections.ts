@@ -4,8 +4,8 @@ import { RATE_FUDGE } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
 import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
-import { append, auxReserve, LEAVE_REASON, T } from './trace';
-import { E, sendBitfield, type World } from './world';
+import { append, auxReserve, T } from './trace';
+import { E, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
 import { rechokePeer } from './slots';
 
@@ -213,10 +213,8 @@ export function onJoin(w: World, peer: Peer): void {
   if (peer.seed) {
     peer.completedAt = st.now;
     st.presentComplete++;
-    // A seed is complete from the start: its seeding time runs from now.
-    if (peer.leaveAfterComplete !== null) {
-      push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
-    }
+    // A seed is complete from the start: its seeding limits run from now.
+    startSeeding(w, peer);
   }
   append(w.tr, st.now, T.JOIN, peer.id, 0, 0, 0);
   st.tracker.push(peer.id);

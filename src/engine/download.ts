@@ -3,8 +3,8 @@ import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
 import { BLOCK_RECEIVED, HAVE, knows, STARTED, type Half, type Peer, type SimState } from './state';
 import { blockLength, blocksInPiece } from './torrent';
-import { append, BROADCAST, LEAVE_REASON, T } from './trace';
-import { E, type World } from './world';
+import { append, BROADCAST, T } from './trace';
+import { checkShareRatio, E, startSeeding, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose } from './upload';
 
@@ -22,6 +22,7 @@ export function onArrive(w: World, rid: number, block: number): void {
   st.lastArrivalAt = st.now;
   sender.uploadedBytes += len;
   peer.downloadedBytes += len;
+  checkShareRatio(w, sender);
   r.downRate = measuredRate(r.downRate, r.downLast, r.downSince, st.now, len);
   r.downLast = st.now;
   r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
@@ -71,9 +72,7 @@ export function verify(w: World, peer: Peer, piece: number): void {
     peer.completedAt = st.now;
     append(w.tr, st.now, T.COMPLETED, peer.id, 0, 0, 0);
     st.presentComplete++;
-    if (peer.leaveAfterComplete !== null) {
-      push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
-    }
+    startSeeding(w, peer);
   }
 }
 

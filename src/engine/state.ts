@@ -22,6 +22,10 @@ export interface Peer {
   download: number | null;
   latency: number;
   leaveAfterComplete: number | null;
+  /** Seeding limits (settings), and whether the share ratio limit has been reached. */
+  seedTimeLimit: number | null;
+  shareRatioLimit: number | null;
+  ratioReached: boolean;
   /**
    * A view of this peer's row of SimState.pieceState. Per piece, packed so that the hot loops touch one array: the number of copies in this peer's peer
    * set as it knows them (AVAIL bits), whether it holds the verified piece (HAVE), and whether it has

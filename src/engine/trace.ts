@@ -46,7 +46,7 @@ export const T = {
 
 export const BROADCAST = 0xffff;
 
-export const LEAVE_REASON = { SCHEDULED: 0, AFTER_COMPLETE: 1, SCRIPTED: 2 } as const;
+export const LEAVE_REASON = { SCHEDULED: 0, AFTER_COMPLETE: 1, SCRIPTED: 2, SEED_TIME: 3, SHARE_RATIO: 4 } as const;
 
 /** Rechoke rows: which slot a peer got. */
 export const SLOT = { CHOKED: 0, REGULAR: 1, OPTIMISTIC: 2, SEED_KEPT: 3, SEED_RANDOM: 4 } as const;

@@ -23,6 +23,10 @@ export interface PeerSettings {
   uploadRateLimit?: number;
   /** Bytes/s the client is set to receive at most; 0 = unlimited; `download` capacity still applies. */
   downloadRateLimit?: number;
+  /** Stop seeding (leave) once uploaded ÷ downloaded reaches this, counted from completion (qBittorrent's share ratio limit). */
+  shareRatioLimit?: number;
+  /** Stop seeding (leave) this many µs after holding every piece (qBittorrent's seeding time limit). */
+  seedTimeLimit?: number;
 }
 
 export interface PeerSpec {

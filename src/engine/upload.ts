@@ -5,7 +5,7 @@ import { push } from './heap';
 import { PEER_ACTIVE, type Peer } from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
-import { E, type World } from './world';
+import { checkShareRatio, E, type World } from './world';
 
 /** Make sure an idle uploader looks at its queue again at time `at`. */
 export function wakeAt(w: World, peer: Peer, at: number): void {
@@ -72,6 +72,7 @@ export function lose(w: World, sender: number, receiver: number, block: number, 
   append(w.tr, w.st.now, T.LOST, sender, receiver, block, len);
   w.st.peers[sender]!.uploadedBytes += len;
   w.st.lostBytes += len;
+  checkShareRatio(w, w.st.peers[sender]!);
 }
 
 export function onSendDone(w: World, sender: number, hid: number, block: number): void {

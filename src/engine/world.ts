@@ -66,6 +66,9 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer
     download: spec.download === null ? nullIfUnlimited(spec.settings.downloadRateLimit) : limited(spec.download, spec.settings.downloadRateLimit),
     latency: spec.latency,
     leaveAfterComplete: spec.leaveAfterComplete,
+    seedTimeLimit: spec.settings.seedTimeLimit ?? null,
+    shareRatioLimit: spec.settings.shareRatioLimit ?? null,
+    ratioReached: false,
     pieces: st.pieceState.subarray(id * n, (id + 1) * n).fill(spec.seed ? HAVE : 0),
     verifiedAt: new Float64Array(n).fill(-1),
     haveCount: spec.seed ? n : 0,
@@ -157,4 +160,23 @@ export function sendBitfield(w: World, h: Half): void {
   append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, p.haveCount, 0);
   w.st.msgCount[T.BITFIELD]!++;
   push(w.st.queue, w.st.now + h.latency, E.MSG, h.mirror, T.BITFIELD, idx, 0);
+}
+
+/**
+ * The peer now holds every piece (a seed from its join, a leecher when it completes): the limits on its
+ * seeding start to run: leaveAfterComplete, seedTimeLimit and shareRatioLimit.
+ */
+export function startSeeding(w: World, peer: Peer): void {
+  const st = w.st;
+  if (peer.leaveAfterComplete !== null) push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
+  if (peer.seedTimeLimit !== null) push(st.queue, st.now + peer.seedTimeLimit, E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
+  checkShareRatio(w, peer);
+}
+
+/** A complete peer leaves as soon as uploaded ÷ downloaded reaches its share ratio limit (a seed that downloaded nothing never does). */
+export function checkShareRatio(w: World, peer: Peer): void {
+  if (peer.shareRatioLimit === null || peer.ratioReached || peer.completedAt === null || peer.downloadedBytes === 0) return;
+  if (peer.uploadedBytes < peer.shareRatioLimit * peer.downloadedBytes) return;
+  peer.ratioReached = true;
+  push(w.st.queue, w.st.now, E.LEAVE, peer.id, LEAVE_REASON.SHARE_RATIO, 0, 0);
 }

@@ -37,6 +37,8 @@ function resolveSettings(s: ScenarioPeer['settings']): PeerSettings {
   if (s.seedChoker !== undefined) out.seedChoker = s.seedChoker;
   if (s.uploadRateLimit !== undefined) out.uploadRateLimit = s.uploadRateLimit;
   if (s.downloadRateLimit !== undefined) out.downloadRateLimit = s.downloadRateLimit;
+  if (s.shareRatioLimit !== undefined) out.shareRatioLimit = s.shareRatioLimit;
+  if (s.seedTimeLimit !== undefined) out.seedTimeLimit = toMicros(s.seedTimeLimit);
   return out;
 }
 

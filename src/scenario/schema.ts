@@ -71,6 +71,12 @@ export const settingsSchema = z.strictObject(
     seedChoker: z.enum(SEED_CHOKERS, { error: expected(`one of ${quoted(SEED_CHOKERS)}`) }).optional(),
     uploadRateLimit: integer('a whole number of bytes per second ≥ 0 (0 = unlimited)', 0).optional(),
     downloadRateLimit: integer('a whole number of bytes per second ≥ 0 (0 = unlimited)', 0).optional(),
+    shareRatioLimit: z
+      .number({ error: expected('a ratio > 0 (uploaded ÷ downloaded)') })
+      .positive({ error: expected('a ratio > 0 (uploaded ÷ downloaded)') })
+      .max(1e6, { error: expected('a ratio > 0 (uploaded ÷ downloaded)') })
+      .optional(),
+    seedTimeLimit: seconds().optional(),
   },
   { error: expected('an object of client settings') },
 );

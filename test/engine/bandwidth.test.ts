@@ -435,3 +435,39 @@ describe('client rate limits', () => {
     expect(free.at(-1)!).toBeLessThan(capped.at(-1)!);
   });
 });
+
+describe('seeding limits', () => {
+  const seedingSwarm = (settings: { seedTimeLimit?: number; shareRatioLimit?: number }) =>
+    swarm(
+      [peer('seed', { seed: true, upload: 64 * KiB }), peer('A', { upload: 128 * KiB, settings }), ...leechers('L', 4, { upload: 16 * KiB, joinAt: 5 * S })],
+      { pieces: 12, pieceLength: 32 * KiB, stopAt: 400 * S },
+    );
+
+  it('seedTimeLimit: a peer stops seeding (leaves) that long after it completes', () => {
+    const recs = all(run(seedingSwarm({ seedTimeLimit: 7 * S + 3 })));
+    const done = recs.find((r) => r.kind === T.COMPLETED && r.from === 1)!;
+    const leave = recs.find((r) => r.kind === T.LEAVE && r.from === 1)!;
+    expect(leave).toMatchObject({ time: done.time + 7 * S + 3, x: LEAVE_REASON.SEED_TIME });
+  });
+
+  it('shareRatioLimit: a complete peer leaves the moment its uploaded ÷ downloaded reaches the limit', () => {
+    const limit = 0.75;
+    const recs = all(run(seedingSwarm({ shareRatioLimit: limit })));
+    const done = recs.find((r) => r.kind === T.COMPLETED && r.from === 1)!;
+    const leave = recs.find((r) => r.kind === T.LEAVE && r.from === 1)!;
+    expect(leave.x).toBe(LEAVE_REASON.SHARE_RATIO);
+    // Bytes counted as the engine counts them: a block at its arrival (or loss), for both sides.
+    let up = 0;
+    let down = 0;
+    let reachedAt: number | null = null;
+    for (const r of recs) {
+      if (r.index > leave.index) break;
+      if ((r.kind === T.RECEIVED || r.kind === T.LOST) && r.from === 1) up += r.y;
+      if (r.kind === T.RECEIVED && r.to === 1) down += r.y;
+      if (reachedAt === null && r.index >= done.index && up >= limit * down) reachedAt = r.time;
+    }
+    expect(reachedAt).not.toBeNull();
+    expect(leave.time).toBe(reachedAt);
+    expect(up).toBeGreaterThanOrEqual(limit * down);
+  });
+});

@@ -386,6 +386,14 @@ describe('peers', () => {
     expect(config(s).peers[1]!.settings).toEqual({ unchokeInterval: 2_000_000 });
   });
 
+  it('shareRatioLimit is a ratio > 0 and seedTimeLimit seconds ≥ 0 (in µs)', () => {
+    const s = base();
+    s.peers[1] = { name: 'L', settings: { shareRatioLimit: 1.5, seedTimeLimit: 90 } };
+    expect(config(s).peers[1]!.settings).toEqual({ shareRatioLimit: 1.5, seedTimeLimit: 90_000_000 });
+    s.peers[1] = { name: 'L', settings: { shareRatioLimit: 0 } };
+    expect(errorAt(s, 'peers[1].settings.shareRatioLimit')).toBe('expected a ratio > 0 (uploaded ÷ downloaded), got 0');
+  });
+
   it('uploadRateLimit and downloadRateLimit are whole bytes per second ≥ 0 (0 = unlimited)', () => {
     const s = base();
     s.peers[1] = { name: 'L', settings: { uploadRateLimit: 0, downloadRateLimit: 65536 } };
