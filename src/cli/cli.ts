@@ -35,7 +35,7 @@ const MAX_SLICES = 10_000;
 /** Wall-clock ms between progress redraws. */
 const REDRAW_MS = 100;
 
-export function packageVersion(): string {
+function packageVersion(): string {
   try {
     const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
     const version: unknown = (JSON.parse(text) as { version?: unknown }).version;

@@ -168,7 +168,7 @@ function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: numbe
   return { rows, optimistic: -1, rotated: false };
 }
 
-export function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
   const slots = p.uploadSlots;
   const interested = conns.filter((h) => h.peerInterested);
@@ -196,7 +196,7 @@ export function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan
   return seedPlan(conns, slotted, ctx);
 }
 
-export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
   const interested = conns.filter((h) => h.peerInterested);
   const exhausted = (h: Half) =>
@@ -218,7 +218,7 @@ export function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePl
   return seedPlan(conns, slotted, ctx);
 }
 
-export function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
   const interested = conns.filter((h) => h.peerInterested);
   const slotted = new Map<number, { slot: number; why: number }>();
   for (const h of byKeyDesc(interested, (h) => upRate(h, ctx)).slice(0, ctx.profile.uploadSlots)) slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });

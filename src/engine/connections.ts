@@ -51,7 +51,7 @@ export function investigate(w: World, peer: Peer): void {
   if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
 }
 
-export function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
+function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
   const h: Half = {
     id: w.st.halves.length,
     peer,
@@ -96,7 +96,7 @@ export function newHalf(w: World, peer: number, remote: number, latency: number,
   return h;
 }
 
-export function openHalf(w: World, h: Half): void {
+function openHalf(w: World, h: Half): void {
   h.open = true;
   h.openIndex = w.tr.length;
   h.openedAt = w.st.now;
@@ -161,7 +161,7 @@ export function onReply(w: World, hid: number): void {
   sendBitfield(w, ha);
 }
 
-export function closeHalf(w: World, h: Half): void {
+function closeHalf(w: World, h: Half): void {
   const st = w.st;
   const peer = st.peers[h.peer]!;
   const i = peer.conns.indexOf(h.id);
@@ -186,7 +186,7 @@ export function closeHalf(w: World, h: Half): void {
 }
 
 /** Close both ends of a connection; the remaining end's peer refills a freed upload slot. */
-export function closeConnection(w: World, h: Half): void {
+function closeConnection(w: World, h: Half): void {
   const st = w.st;
   const m = st.halves[h.mirror]!;
   const wasServing: Half[] = [];

@@ -43,7 +43,7 @@ export function onArrive(w: World, rid: number, block: number): void {
 }
 
 /** Endgame (mainline): a block arrived; cancel the duplicate requests for it on other connections. */
-export function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void {
+function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void {
   for (const id of peer.conns) {
     const h = w.st.halves[id]!;
     if (h === from) continue;
@@ -55,7 +55,7 @@ export function cancelElsewhere(w: World, peer: Peer, from: Half, block: number)
 }
 
 /** The piece's hash checked out: only now is it announced with have (BEP 3). */
-export function verify(w: World, peer: Peer, piece: number): void {
+function verify(w: World, peer: Peer, piece: number): void {
   const st = w.st;
   peer.pieces[piece] = (peer.pieces[piece]! | HAVE) & ~STARTED;
   peer.verifiedAt[piece] = w.tr.length;
@@ -80,7 +80,7 @@ export function verify(w: World, peer: Peer, piece: number): void {
  * One have to every open connection. The trace keeps one record (to = BROADCAST, y = recipients) and
  * the queue one event per distinct latency: a 1,000-peer run sends tens of millions of haves.
  */
-export function broadcastHave(w: World, peer: Peer, piece: number): void {
+function broadcastHave(w: World, peer: Peer, piece: number): void {
   const n = peer.conns.length;
   if (n === 0) return;
   const st = w.st;

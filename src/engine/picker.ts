@@ -33,7 +33,7 @@ function has(r: Remote, p: number): boolean {
 }
 
 /** A started piece the remote has with an unrequested block, rarest first; -1 if none. */
-export function pickStarted(peer: Peer, r: Remote): number {
+function pickStarted(peer: Peer, r: Remote): number {
   let best = -1;
   let bestAvail = Infinity;
   const open = peer.open;
@@ -56,7 +56,7 @@ export function pickStarted(peer: Peer, r: Remote): number {
  * dead entries as it goes. A failed scan stays failed until the remote announces a piece we lack
  * (half.mayHaveNew), since pieces only ever leave the candidate list.
  */
-export function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
+function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
   const half = r.half;
   if (!half.mayHaveNew) return -1;
   const cand = peer.cand;
@@ -100,7 +100,7 @@ export function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number
 }
 
 /** Endgame: a block requested from someone else, not yet received, that this remote has. */
-export function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
+function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
   const half = r.half;
   const partial = peer.partial;
   for (let i = 0; i < partial.length; i++) {

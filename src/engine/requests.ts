@@ -19,7 +19,7 @@ export function updateInterest(w: World, h: Half): void {
   if (want) fillRequests(w, h);
 }
 
-export function pipelineLength(w: World, h: Half, peer: Peer): number {
+function pipelineLength(w: World, h: Half, peer: Peer): number {
   const p = peer.profile;
   const now = w.st.now;
   // Rates move slowly: recompute once a simulated second.
@@ -46,7 +46,7 @@ function returnBlock(w: World, peer: Peer, piece: number): void {
   if (peer.pieceReq[piece]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
 }
 
-export function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
+function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
   const piece = Math.floor(block / w.g.blocksPerPiece);
   if ((peer.pieces[piece]! & STARTED) === 0) {
     peer.pieces[piece] = peer.pieces[piece]! | STARTED;
@@ -93,7 +93,7 @@ export function releaseRequests(w: World, h: Half): void {
  * per block with the same outcome as delivering each request on arrival. Queue entries are
  * (block, arrival time, cancel arrival time).
  */
-export function sendRequest(w: World, h: Half, block: number): void {
+function sendRequest(w: World, h: Half, block: number): void {
   const st = w.st;
   append(w.tr, st.now, T.REQUEST, h.peer, h.remote, block, 0);
   st.msgCount[T.REQUEST]!++;

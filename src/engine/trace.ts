@@ -188,8 +188,3 @@ export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
   for (const b of hasher.digest()) hex += b.toString(16).padStart(2, '0');
   return hex;
 }
-
-/** Bytes held by the trace's arrays (for the benchmark). */
-export function traceBytes(tr: Trace): number {
-  return tr.chunks.length * CHUNK * 21 + tr.aux.byteLength;
-}
