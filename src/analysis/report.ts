@@ -166,6 +166,7 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
         if (l.verified[p * g.pieces + piece] === 1) verifiedPieces++;
       }
     }
+    const { direct, downstream } = shares(l, p);
     recipients.push({
       name: config.peers[p]!.name,
       bytes: sent.bytes,
@@ -175,8 +176,8 @@ export function subjectReport(src: Sim | ReportSource, ledger?: Ledger): Subject
       firstAt: sec(sent.firstAt),
       lastAt: sec(sent.lastAt),
       completed: l.completedAt[p] !== null,
-      directShare: shares(l, p).direct,
-      downstreamShare: shares(l, p).downstream,
+      directShare: direct,
+      downstreamShare: downstream,
       piecesTouched,
     });
   }
