@@ -1,21 +1,26 @@
-// The browser entry until the full app exists: load the default scenario, play it in simulated time,
-// draw it, and show the trace hash when the run ends. Everything the user sees as text goes through
-// textContent: scenario files are untrusted.
-import flashCrowd from '../../scenarios/flash-crowd.json';
+// The browser entry: build the store, the session and the command registry, mount the scene, the
+// playback bar and the panels, bind the keyboard, and load the default scenario. Everything the user
+// sees as text goes through textContent: scenario files are untrusted.
 import { Sim } from '../engine/sim';
-import type { SimConfig } from '../engine/types';
-import { createScene, type Scene } from '../render/scene';
-import { formatScenarioErrors, parseScenario } from '../scenario';
+import { createScene } from '../render/scene';
+import { run, type AppContext, type CommandId } from './commands';
+import { mountControls } from './controls';
+import { bindKeyboard } from './keyboard';
+import { DEFAULT_SCENARIO, library, libraryEntry } from './library';
+import { messageOf, parseConfig, Session, type LoadResult } from './session';
+import { createUiStore, type UiState } from './store';
 
-type LoadResult = { ok: true } | { ok: false; error: string };
 type Ending = { traceHash: string; endTime: number };
 
-/** Hooks for the browser tests (test/e2e/), which compare this runtime's trace hashes with Node's. */
+/** Hooks for the browser tests (test/e2e/): they drive the app through the same commands as the user. */
 interface TestHooks {
   ready: Promise<void>;
   runToEnd(): Ending;
   hashFor(scenarioJson: unknown, seed: number): string;
   load(scenarioJson: unknown): LoadResult;
+  command(id: CommandId, arg?: unknown): boolean;
+  state(): UiState;
+  engine(): { now: number; eventCount: number; traceLength: number; peerPieces: number[] } | null;
 }
 
 declare global {
@@ -30,135 +35,91 @@ function element<T extends HTMLElement = HTMLElement>(id: string): T {
   return found as T;
 }
 
+const store = createUiStore();
+const session = new Session(store);
+const ctx: AppContext = { store, session };
+
 const ui = {
   name: element('scenario-name'),
-  play: element<HTMLButtonElement>('play'),
-  speed: element<HTMLSelectElement>('speed'),
-  clock: element('clock'),
-  hash: element('hash'),
+  picker: element<HTMLSelectElement>('scenario-picker'),
   error: element('error'),
   stage: element('stage'),
+  controls: element('controls'),
 };
 
-let scene: Scene | null = null;
-let sim: Sim | null = null;
-/** Simulated µs the user has played up to; the engine has processed every event up to here. */
-let playhead = 0;
-let playing = false;
-let ended: Ending | null = null;
-
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
-}
-
-function formatTime(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}.${pad(ms % 1000, 3)}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function showError(text: string): void {
-  ui.error.textContent = text;
-  ui.error.hidden = false;
-}
-
-function refresh(): void {
-  ui.play.disabled = sim === null;
-  ui.play.textContent = ended ? 'Replay' : playing ? 'Pause' : 'Play';
-  ui.clock.textContent = formatTime(ended ? ended.endTime : playhead);
-  ui.hash.textContent = ended ? `traceHash ${ended.traceHash}` : '';
-}
-
-function parseConfig(scenarioJson: unknown): { ok: true; config: SimConfig } | { ok: false; error: string } {
-  const parsed = parseScenario(scenarioJson);
-  if (parsed.ok) return parsed;
-  return { ok: false, error: `This scenario could not be loaded:\n${formatScenarioErrors(parsed.errors)}` };
-}
-
-function start(config: SimConfig): void {
-  sim = new Sim(config);
-  playhead = 0;
-  playing = false;
-  ended = null;
-  ui.error.hidden = true;
-  ui.name.textContent = config.name;
-  scene?.show(sim);
-  refresh();
-}
-
-function finish(run: Sim): Ending {
-  playing = false;
-  ended = { traceHash: run.traceHash(), endTime: run.result().endTime };
-  refresh();
-  return ended;
-}
-
-function load(scenarioJson: unknown): LoadResult {
-  const parsed = parseConfig(scenarioJson);
-  if (!parsed.ok) {
-    sim = null;
-    playhead = 0;
-    playing = false;
-    ended = null;
-    ui.name.textContent = '';
-    scene?.show(null);
-    showError(parsed.error);
-    refresh();
-    return parsed;
+function mountPicker(): void {
+  for (const entry of library) {
+    const option = document.createElement('option');
+    option.value = entry.id;
+    option.textContent = entry.name;
+    option.title = entry.description;
+    ui.picker.appendChild(option);
   }
-  start(parsed.config);
-  return { ok: true };
+  ui.picker.addEventListener('change', () => {
+    const entry = libraryEntry(ui.picker.value);
+    if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id });
+  });
 }
 
-function tick(deltaMs: number): void {
-  if (!sim || !playing) return;
-  playhead += Math.round(deltaMs * 1000 * Number(ui.speed.value));
-  try {
-    sim.runUntil(playhead);
-  } catch (error) {
-    playing = false;
-    showError(`The simulation stopped with an error: ${messageOf(error)}`);
-  }
-  if (sim.done) finish(sim);
-  else refresh();
+function refresh(s: UiState): void {
+  ui.name.textContent = s.scenario?.name ?? '';
+  if (s.scenario?.id) ui.picker.value = s.scenario.id;
+  ui.error.textContent = s.error ?? '';
+  ui.error.hidden = s.error === null;
+  document.documentElement.dataset.theme = s.theme;
 }
 
 function runToEnd(): Ending {
+  const sim = session.sim;
   if (!sim) throw new Error('No scenario is loaded.');
-  sim.run();
-  return finish(sim);
+  session.runToEnd();
+  return { traceHash: sim.traceHash(), endTime: sim.now };
 }
 
 function hashFor(scenarioJson: unknown, seed: number): string {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new Error(`seed must be a uint32, got ${seed}`);
   const parsed = parseConfig(scenarioJson);
   if (!parsed.ok) throw new Error(parsed.error);
-  const run = new Sim({ ...parsed.config, seed });
-  run.run();
-  return run.traceHash();
+  const sim = new Sim({ ...parsed.config, seed }, { checkpointEvery: 0 });
+  sim.run();
+  return sim.traceHash();
 }
 
-ui.play.addEventListener('click', () => {
-  if (!sim) return;
-  if (ended) {
-    start(sim.config);
-    playing = true;
-  } else {
-    playing = !playing;
-  }
-  refresh();
-});
-
 async function boot(): Promise<void> {
-  scene = await createScene(ui.stage);
-  scene.onFrame(tick);
-  load(flashCrowd);
+  mountPicker();
+  mountControls(ui.controls, ctx);
+  store.subscribe(refresh);
+  bindKeyboard(document, ctx);
+  const scene = await createScene(ui.stage);
+  scene.onFrame((deltaMs) => session.advance(deltaMs));
+  store.subscribe((s, before) => {
+    if (s.runId !== before.runId) scene.show(session.sim);
+  });
+  const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
+  if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id });
+  refresh(store.getState());
 }
 
 const ready = boot();
-ready.catch((error: unknown) => showError(`swarmscope could not start: ${messageOf(error)}`));
-window.__swarmscope = { ready, runToEnd, hashFor, load };
+ready.catch((error: unknown) => {
+  ui.error.textContent = `swarmscope could not start: ${messageOf(error)}`;
+  ui.error.hidden = false;
+});
+window.__swarmscope = {
+  ready,
+  runToEnd,
+  hashFor,
+  load: (json) => session.load(json, null),
+  command: (id, arg) => (run as (c: AppContext, id: CommandId, arg?: unknown) => boolean)(ctx, id, arg),
+  state: () => store.getState(),
+  engine: () => {
+    const sim = session.sim;
+    if (!sim) return null;
+    return {
+      now: sim.now,
+      eventCount: sim.eventCount,
+      traceLength: sim.trace.length,
+      peerPieces: sim.config.peers.map((_, i) => sim.peerPieces(i)),
+    };
+  },
+};

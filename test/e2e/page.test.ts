@@ -179,7 +179,8 @@ describe('the trace hash', () => {
 });
 
 describe('a scenario from outside', () => {
-  it('that does not parse shows its errors in the page instead of a blank page', async () => {
+  it('that does not parse shows its errors in the page and keeps the previous scenario running', async () => {
+    const before = await textOf('#scenario-name');
     const broken = { name: 'Broken', torrent: { pieceLength: 1000, pieces: 4 }, peers: 'none' };
     const loaded = await page.evaluate((scenario) => window.__swarmscope.load(scenario), broken);
     expect(loaded.ok).toBe(false);
@@ -189,7 +190,8 @@ describe('a scenario from outside', () => {
     expect(shown).toContain('pieceLength');
     expect(shown).toContain('peers');
     expect(await page.locator('h1').isVisible()).toBe(true);
-    expect(await page.locator('#play').isDisabled()).toBe(true);
+    expect(await textOf('#scenario-name')).toBe(before);
+    expect(await page.locator('#play').isEnabled()).toBe(true);
     await expect(page.evaluate((scenario) => window.__swarmscope.hashFor(scenario, 1), broken)).rejects.toThrow('pieceLength');
   });
 

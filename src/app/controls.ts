@@ -1,0 +1,98 @@
+// The playback bar: play/pause, step back, step, next rechoke, speed, the timeline scrubber and the
+// clock. Each control calls a command; the bar redraws itself from the store.
+import { commands, isEnabled, run, type AppContext, type CommandId } from './commands';
+import { formatSpeed, formatTime } from './format';
+import { SPEEDS } from './store';
+
+function button(host: HTMLElement, id: string, text: string, title: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = id;
+  b.textContent = text;
+  b.title = title;
+  b.setAttribute('aria-label', title);
+  host.appendChild(b);
+  return b;
+}
+
+function shortcutHint(id: CommandId): string {
+  const keys = (commands[id] as { keys?: readonly string[] }).keys;
+  if (!keys || keys.length === 0) return commands[id].label;
+  const shown = keys[0] === ' ' ? 'Space' : keys[0]!.replace('Arrow', '');
+  return `${commands[id].label} (${shown})`;
+}
+
+/** A finished run's hash, computed once: hashing a long trace takes a while. */
+const hashes = new WeakMap<object, string>();
+
+function finalHash(sim: { traceHash(): string }): string {
+  let hash = hashes.get(sim);
+  if (hash === undefined) {
+    hash = sim.traceHash();
+    hashes.set(sim, hash);
+  }
+  return hash;
+}
+
+export function mountControls(host: HTMLElement, ctx: AppContext): void {
+  const call = (id: CommandId) => () => (run as (c: AppContext, id: CommandId) => boolean)(ctx, id);
+  const back = button(host, 'step-back', '⏮', shortcutHint('stepBack'));
+  back.addEventListener('click', call('stepBack'));
+  const play = button(host, 'play', 'Play', shortcutHint('togglePlay'));
+  play.addEventListener('click', call('togglePlay'));
+  const step = button(host, 'step', '⏭', shortcutHint('stepForward'));
+  step.addEventListener('click', call('stepForward'));
+  const rechoke = button(host, 'next-rechoke', 'next rechoke', shortcutHint('nextRechoke'));
+  rechoke.addEventListener('click', call('nextRechoke'));
+
+  const speedLabel = document.createElement('label');
+  speedLabel.textContent = 'speed ';
+  const speed = document.createElement('select');
+  speed.id = 'speed';
+  for (const value of SPEEDS) {
+    const option = document.createElement('option');
+    option.value = String(value);
+    option.textContent = formatSpeed(value);
+    speed.appendChild(option);
+  }
+  speed.addEventListener('change', () => run(ctx, 'setSpeed', Number(speed.value)));
+  speedLabel.appendChild(speed);
+  host.appendChild(speedLabel);
+
+  const scrubber = document.createElement('input');
+  scrubber.type = 'range';
+  scrubber.id = 'scrubber';
+  scrubber.min = '0';
+  scrubber.step = '1000';
+  scrubber.setAttribute('aria-label', 'Simulated time');
+  scrubber.addEventListener('input', () => run(ctx, 'seek', Number(scrubber.value)));
+  host.appendChild(scrubber);
+
+  const clock = document.createElement('output');
+  clock.id = 'clock';
+  clock.setAttribute('aria-label', 'Simulated time');
+  host.appendChild(clock);
+
+  const hash = document.createElement('span');
+  hash.id = 'hash';
+  host.appendChild(hash);
+
+  const refresh = (): void => {
+    const s = ctx.store.getState();
+    const sim = ctx.session.sim;
+    play.textContent = s.done ? 'Replay' : s.playing ? 'Pause' : 'Play';
+    play.disabled = !isEnabled(ctx, 'togglePlay');
+    back.disabled = !isEnabled(ctx, 'stepBack');
+    step.disabled = !isEnabled(ctx, 'stepForward');
+    rechoke.disabled = !isEnabled(ctx, 'nextRechoke');
+    scrubber.disabled = sim === null;
+    speed.value = String(s.speed);
+    const end = Math.max(s.endTime ?? 0, s.time);
+    scrubber.max = String(end);
+    if (document.activeElement !== scrubber) scrubber.value = String(s.time);
+    clock.textContent = formatTime(s.time);
+    hash.textContent = s.done && sim ? `traceHash ${finalHash(sim)}` : '';
+  };
+  ctx.store.subscribe(refresh);
+  refresh();
+}

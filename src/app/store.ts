@@ -1,0 +1,89 @@
+// UI state only: what the user chose and what the screen shows. The engine's state (the Sim) lives
+// outside the store, in the session (session.ts); the store holds the few numbers of it the chrome
+// displays (clock, event count, end), mirrored after each advance. Updates go through immer drafts.
+import { produce, type Draft } from 'immer';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+export type Colouring = 'piece' | 'source';
+export type Theme = 'dark' | 'light';
+export type PanelId = 'inspector' | 'log' | 'charts' | 'evidence';
+
+/** Speeds the +/− commands step through: simulated seconds per wall-clock second. */
+export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
+
+export interface LogFilter {
+  /** Only messages from or to this peer index. */
+  peer: number | null;
+  /** Only these trace kinds (empty = all). */
+  kinds: number[];
+  /** Only messages about this piece. */
+  piece: number | null;
+}
+
+export interface UiState {
+  /** The loaded scenario: library id (null for a file the user opened) and display name. */
+  scenario: { id: string | null; name: string } | null;
+  /** Counts runs started (a new scenario, or the same one from the start): the scene redraws from scratch. */
+  runId: number;
+  playing: boolean;
+  /** Simulated seconds per wall-clock second. */
+  speed: number;
+  /** Simulated µs on the clock (the engine has processed every event up to here). */
+  time: number;
+  /** Engine events processed. */
+  eventCount: number;
+  /** Trace records so far (the message log's length). */
+  traceLength: number;
+  /** The run has ended at `time`. */
+  done: boolean;
+  /** End of the whole run (µs) once known, for the scrubber's range; null while unknown. */
+  endTime: number | null;
+  selectedPeer: number | null;
+  hoveredPeer: number | null;
+  /** A trace record the user points at in the message log (highlighted in the scene). */
+  highlightedRecord: number | null;
+  colouring: Colouring;
+  activePanel: PanelId;
+  theme: Theme;
+  /** A problem to show the user (bad scenario file, engine error); null when none. */
+  error: string | null;
+  helpOpen: boolean;
+  logFilter: LogFilter;
+}
+
+export type UiStore = StoreApi<UiState> & {
+  /** Change the state through an immer draft. */
+  update(recipe: (draft: Draft<UiState>) => void): void;
+};
+
+export function initialUiState(): UiState {
+  return {
+    scenario: null,
+    runId: 0,
+    playing: false,
+    speed: 10,
+    time: 0,
+    eventCount: 0,
+    traceLength: 0,
+    done: false,
+    endTime: null,
+    selectedPeer: null,
+    hoveredPeer: null,
+    highlightedRecord: null,
+    colouring: 'piece',
+    activePanel: 'inspector',
+    theme: 'dark',
+    error: null,
+    helpOpen: false,
+    logFilter: { peer: null, kinds: [], piece: null },
+  };
+}
+
+export function createUiStore(initial: Partial<UiState> = {}): UiStore {
+  const store = createStore<UiState>()(() => ({ ...initialUiState(), ...initial }));
+  return Object.assign(store, {
+    update(recipe: (draft: Draft<UiState>) => void) {
+      store.setState(produce(store.getState(), recipe), true);
+    },
+  });
+}
