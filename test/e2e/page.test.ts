@@ -1,20 +1,15 @@
 // The page in a real browser: Debian's Chromium (never a downloaded one) drives the production build,
 // served by `vite preview`. It checks that the Pixi canvas really drew the swarm, that Chromium and
 // Node compute the same trace hash, and that a bad scenario shows its errors instead of a blank page.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canvasPixels as pixelsOf, nextFrames, openApp, root, type App } from './browser';
 import { Sim } from '../../src/engine/sim';
 import type { SimConfig } from '../../src/engine/types';
 import { formatScenarioErrors, parseScenario } from '../../src/scenario';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const flashCrowd: unknown = JSON.parse(readFileSync(join(root, 'scenarios/flash-crowd.json'), 'utf8'));
 /** A swarm small enough to run many times: one seed, the subject, three leechers. */
 const smallSwarm = {
@@ -47,90 +42,26 @@ function nodeHash(scenario: unknown, seed?: number): string {
   return sim.traceHash();
 }
 
-let outDir: string;
-let userDataDir: string;
-let server: PreviewServer;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
-  outDir = mkdtempSync(join(tmpdir(), 'swarmscope-e2e-dist-'));
-  userDataDir = mkdtempSync(join(tmpdir(), 'swarmscope-e2e-profile-'));
-  // Vitest sets NODE_ENV=test, which would make Vite build for development; test what ships instead.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
-  server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
-  const { port } = server.httpServer.address() as AddressInfo;
-  // A persistent context is how Playwright takes a --user-data-dir of our choosing: a fresh one.
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 960, height: 720 },
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
-  });
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.evaluate(() => window.__swarmscope.ready);
+  app = await openApp();
+  page = app.page;
+  pageErrors = app.pageErrors;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await server?.close();
-  for (const dir of [outDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 async function textOf(selector: string): Promise<string | null> {
   return page.locator(selector).textContent();
 }
 
-/** Screenshot the canvas as the user sees it, decode the PNG in the page, and count pixels. */
 async function canvasPixels(colours: Record<string, readonly [number, number, number]>) {
-  const png = await page.locator('#stage canvas').screenshot();
-  return page.evaluate(
-    async ({ base64, background, colours }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context2d = canvas.getContext('2d')!;
-      context2d.drawImage(image, 0, 0);
-      const data = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
-      const near = (i: number, [r, g, b]: readonly number[], tolerance: number) =>
-        Math.abs(data[i]! - r!) <= tolerance && Math.abs(data[i + 1]! - g!) <= tolerance && Math.abs(data[i + 2]! - b!) <= tolerance;
-      const counts: Record<string, number> = Object.fromEntries(Object.keys(colours).map((name) => [name, 0]));
-      let notBackground = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (!near(i, background, 8)) notBackground++;
-        for (const [name, colour] of Object.entries(colours)) if (near(i, colour, 6)) counts[name]!++;
-      }
-      return { total: data.length / 4, notBackground, counts };
-    },
-    { base64: png.toString('base64'), background: BACKGROUND, colours },
-  );
+  return pixelsOf(page, BACKGROUND, colours);
 }
 
 describe('the page', () => {
@@ -139,7 +70,7 @@ describe('the page', () => {
     expect(await textOf('#scenario-name')).toBe(config.name);
     expect(await page.locator('#error').isVisible()).toBe(false);
     // Let Pixi draw a few frames before looking.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await nextFrames(page);
     const colours: Record<string, readonly [number, number, number]> = {};
     if (config.peers.some((peer) => peer.seed && !peer.subject)) colours.seed = SEED;
     if (config.peers.some((peer) => !peer.seed && !peer.subject)) colours.leecher = LEECHER;
