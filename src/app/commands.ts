@@ -219,10 +219,11 @@ export const commands = {
 } satisfies Record<string, Command<never>>;
 
 export type CommandId = keyof typeof commands;
-type ArgOf<C> = C extends Command<infer A> ? A : never;
+/** The argument a command takes, as a rest tuple: [] for commands without one. */
+export type CommandArgs<K extends CommandId> = Parameters<(typeof commands)[K]['run']> extends [AppContext, infer A] ? [A] : [];
 
 /** Run a command by id if it is enabled; returns whether it ran. */
-export function run<K extends CommandId>(ctx: AppContext, id: K, ...arg: ArgOf<(typeof commands)[K]> extends undefined ? [] : [ArgOf<(typeof commands)[K]>]): boolean {
+export function run<K extends CommandId>(ctx: AppContext, id: K, ...arg: CommandArgs<K>): boolean {
   const command = commands[id] as Command<unknown>;
   if (command.enabled && !command.enabled(ctx)) return false;
   command.run(ctx, arg[0]);
