@@ -68,7 +68,7 @@ function investigatorLog(config: SimConfig, g: Geometry, trace: Trace, s: number
       if (r.from === inv) invLeftAt = r.time;
     } else if (r.kind === T.BITFIELD && r.from === s && r.to === inv && log.bitfield === null) {
       log.bitfield = { at: sec(r.time + lat), pieces: r.x };
-    } else if (r.kind === T.HAVE && r.from === s && r.to === BROADCAST && subjectEndOpen) {
+    } else if (r.kind === T.HAVE && r.from === s && (r.to === BROADCAST || r.to === inv) && subjectEndOpen) {
       sent.push({ time: r.time, piece: r.x });
     } else if (r.kind === T.RECEIVED && r.from === s && r.to === inv) {
       const piece = pieceOf(g, r.x);

@@ -2,7 +2,7 @@
 // from the subject; plus what the subject sent and advertised. Built from the engine's trace alone,
 // incrementally: `consume` reads only the records it has not seen, so the browser can call it every frame.
 import { blockLength, geometry as geometryOf, type Geometry } from '../engine/torrent';
-import { BROADCAST, CHUNK_BITS, CHUNK, T, type Trace } from '../engine/trace';
+import { CHUNK_BITS, CHUNK, T, type Trace } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 import {
   createSubjectConnections,
@@ -67,10 +67,17 @@ export interface Ledger {
   bitfields: number;
   haves: number;
   firstAdvertisedAt: number | null;
-  /** The subject's HAVE records (index, time, piece), resolved to recipients at report time. */
-  haveRecords: { index: number; time: number; piece: number; recipients: number }[];
-  /** The subject's BITFIELD records: to whom, and how many of `verifyOrder` it had verified by then (an initial seed: every piece). */
-  bitfieldRecords: { index: number; time: number; to: number; held: number }[];
+  /**
+   * The subject's HAVE records (index, time, piece), resolved to recipients at report time: `to` is
+   * BROADCAST, or the one peer of a have sent on one connection (a lazy bitfield's, a super-seed's
+   * offer); `verified` is false for a have sent before the piece passed its hash check (predictive).
+   */
+  haveRecords: { index: number; time: number; piece: number; recipients: number; to: number; verified: boolean }[];
+  /**
+   * The subject's BITFIELD records: to whom, how many of `verifyOrder` it had verified by then (an
+   * initial seed: every piece), and how many pieces it left out (a lazy bitfield: the haves right after it).
+   */
+  bitfieldRecords: { index: number; time: number; to: number; held: number; hidden: number }[];
   /** The pieces the subject verified, in the order of its VERIFIED records. */
   verifyOrder: number[];
   /**
@@ -243,15 +250,46 @@ export function consume(l: Ledger, trace: Trace, upToIndex: number = trace.lengt
         if (from === s) {
           l.bitfields++;
           l.firstAdvertisedAt ??= time;
-          l.bitfieldRecords.push({ index: i, time, to, held: l.config.peers[s]!.seed ? P : l.verifyOrder.length });
+          l.bitfieldRecords.push({ index: i, time, to, held: l.config.peers[s]!.seed ? P : l.verifyOrder.length, hidden: c.y[j]! });
           onBitfieldRecord(l.connections, i, time, to);
         }
         break;
+      case T.HAVE_ALL:
+        // BEP 6: have all stands for a bitfield of every piece; have none for an empty one, which
+        // still marks when the subject's end of the connection opened.
+        if (from === s) {
+          l.bitfields++;
+          l.firstAdvertisedAt ??= time;
+          l.bitfieldRecords.push({ index: i, time, to, held: l.config.peers[s]!.seed ? P : l.verifyOrder.length, hidden: 0 });
+          onBitfieldRecord(l.connections, i, time, to);
+        }
+        break;
+      case T.HAVE_NONE:
+        if (from === s) onBitfieldRecord(l.connections, i, time, to);
+        break;
+      case T.HASH_FAILED: {
+        // The receiver discarded the piece (src/engine/hashcheck.ts): its copies of the blocks are gone,
+        // and the next copies to arrive are the ones it keeps.
+        const base = from * l.g.blockIds + c.x[j]! * l.g.blocksPerPiece;
+        l.source.fill(NO_COPY, base, base + l.g.blocksPerPiece);
+        l.lineage.fill(0, base, base + l.g.blocksPerPiece);
+        break;
+      }
+      case T.BANNED:
+        // A ban closes the pair's connection for good, as a leave closes the leaver's.
+        if (s >= 0 && (from === s || to === s)) {
+          const remote = from === s ? to : from;
+          onLeaveRecord(l.connections, i, time, remote);
+          closeUnchoked(l, remote, time);
+        }
+        break;
       case T.HAVE:
-        if (from === s && to === BROADCAST) {
+        if (from === s) {
+          const piece = c.x[j]!;
           l.haves += c.y[j]!;
           l.firstAdvertisedAt ??= time;
-          l.haveRecords.push({ index: i, time, piece: c.x[j]!, recipients: c.y[j]! });
+          const verified = l.config.peers[s]!.seed || l.verified[s * P + piece] === 1;
+          l.haveRecords.push({ index: i, time, piece, recipients: c.y[j]!, to, verified });
         }
         break;
     }

@@ -4,7 +4,7 @@
 // outside tools (the result file's "subject", `--report json`): add fields, never rename them.
 import type { Sim } from '../engine/sim';
 import { blocksInPiece } from '../engine/torrent';
-import type { Trace } from '../engine/trace';
+import { BROADCAST, type Trace } from '../engine/trace';
 import type { SimConfig, SimResult } from '../engine/types';
 import { delivered, openAtSubject } from './connections';
 import { fileReports, type FileReport } from './files';
@@ -20,7 +20,7 @@ export interface AdvertisedMessage {
   to: string[];
   /** Pieces announced (0-based): for a bitfield every piece the subject held (verified before it; an initial seed all), for a have its one piece. */
   pieces: number[];
-  /** The announced pieces were verified when announced (always true today; predictive piece announce would make it false). */
+  /** The announced pieces were verified when announced (false for a have sent early by predictivePieceAnnounce). */
   verified: boolean;
 }
 
@@ -275,6 +275,8 @@ function informed(l: Ledger, asOf: number): { peersInformed: number; haveRecipie
     const to: number[] = [];
     for (const link of c.links.values()) {
       if (!openAtSubject(link, h.index, h.time)) continue;
+      // A have sent on one connection only (a lazy bitfield's, a super-seed's offer) reached that peer alone.
+      if (h.to !== BROADCAST && link.remote !== h.to) continue;
       reached++;
       to.push(link.remote);
       const t = firstSent.get(link.remote);
@@ -311,10 +313,15 @@ function advertisedMessages(l: Ledger, haveTo: number[][]): AdvertisedMessage[] 
         pieces = [];
         for (let k = 0; k < all; k++) if (held[k] === 1) pieces.push(k);
       }
+      // A lazy bitfield left out the pieces of the haves that follow it.
+      if (b.hidden > 0) {
+        const hidden = new Set(hv.slice(j, j + b.hidden).map((h) => h.piece));
+        pieces = pieces.filter((p) => !hidden.has(p));
+      }
       out.push({ kind: 'bitfield', at: sec(b.time), to: [names[b.to]!], pieces, verified: true });
     } else {
       const h = hv[j]!;
-      out.push({ kind: 'have', at: sec(h.time), to: haveTo[j]!.map((p) => names[p]!), pieces: [h.piece], verified: true });
+      out.push({ kind: 'have', at: sec(h.time), to: haveTo[j]!.map((p) => names[p]!), pieces: [h.piece], verified: h.verified });
       j++;
     }
   }

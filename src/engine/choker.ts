@@ -10,6 +10,7 @@
 // window first, most recent first, then by upload rate — plus "seed random unchoked" slots: 1 in two
 // periods out of three, 2 in the third), libtorrent round robin, libtorrent fastest upload.
 import { rateAt } from './bandwidth';
+import { rechokeLibtorrent } from './choker-libtorrent';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
 import type { Half } from './state';
@@ -233,6 +234,7 @@ function freeRide(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan 
 
 export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
   if (!ctx.profile.unchokes) return freeRide(conns, isSeed, ctx);
+  if (ctx.profile.choker === 'libtorrent' && !(isSeed && ctx.profile.seedChoker === 'mainline')) return rechokeLibtorrent(conns, isSeed, ctx);
   if (!isSeed) return rechokeLeecher(conns, ctx);
   switch (ctx.profile.seedChoker) {
     case 'round-robin':

@@ -4,10 +4,11 @@ import { RATE_FUDGE } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
 import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
-import { append, auxReserve, T } from './trace';
+import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
 import { E, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
 import { rechokePeer } from './slots';
+import { startPex } from './pex';
 
 export function pairKey(a: number, b: number): number {
   return a < b ? a * 65536 + b : b * 65536 + a;
@@ -30,12 +31,32 @@ export function announce(w: World, peer: Peer): void {
   }
 }
 
+/** Connect to q unless already paired; false once the peer's limits are reached (stop trying others). */
+export function connectTo(w: World, peer: Peer, q: number): boolean {
+  if (peer.outgoing + peer.pendingOut >= peer.profile.maxInitiate) return false;
+  if (peer.conns.length + peer.pendingOut >= peer.profile.maxAccept) return false;
+  if (!w.st.pairs.has(pairKey(peer.id, q))) connect(w, peer, q);
+  return true;
+}
+
+/** The extensions a peer offers in its handshake's reserved bytes, as the HANDSHAKE record's x. */
+function offers(peer: Peer): number {
+  return (peer.profile.fastExtension ? HS_FAST : 0) | (peer.profile.pex ? HS_EXTENDED : 0);
+}
+
 /** Send a handshake to q: the connection opens if q accepts it (onHandshake, onReply). */
 function connect(w: World, peer: Peer, q: number): void {
   const st = w.st;
+  // A banned peer's address is never tried again.
+  if (st.banned.has(pairKey(peer.id, q))) return;
+  // A peer behind NAT accepts no connection: the attempt fails before any handshake is sent.
+  if (!st.peers[q]!.connectable) {
+    append(w.tr, st.now, T.UNREACHABLE, peer.id, q, 0, 0);
+    return;
+  }
   st.pairs.set(pairKey(peer.id, q), 1);
   peer.pendingOut++;
-  append(w.tr, st.now, T.HANDSHAKE, peer.id, q, 0, 0);
+  append(w.tr, st.now, T.HANDSHAKE, peer.id, q, offers(peer), 0);
   st.msgCount[T.HANDSHAKE]!++;
   push(st.queue, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, 0, 0);
 }
@@ -84,6 +105,16 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     lastBlockAt: 0,
     unchokedAt: -1,
     bytesSinceUnchoke: 0,
+    fast: false,
+    allowedIn: [],
+    allowedOut: [],
+    suggested: [],
+    pex: false,
+    pexListed: [],
+    pexAt: -1,
+    roundBytes: 0,
+    optimisticSlot: false,
+    optimisticAt: -1,
   };
   w.st.halves.push(h);
   const st = w.st;
@@ -132,8 +163,11 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
   const hb = newHalf(w, acceptor, initiator, lat, false);
   ha.mirror = hb.id;
   hb.mirror = ha.id;
+  // BEP 6 and BEP 11 apply on a connection only when both peers offer them.
+  ha.fast = hb.fast = a.profile.fastExtension && b.profile.fastExtension;
+  ha.pex = hb.pex = a.profile.pex && b.profile.pex;
   openHalf(w, hb);
-  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, 0, 0);
+  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, offers(b), 0);
   st.msgCount[T.HANDSHAKE]!++;
   push(st.queue, st.now + lat, E.REPLY, ha.id, 0, 0, 0);
   sendBitfield(w, hb);
@@ -186,7 +220,7 @@ function closeHalf(w: World, h: Half): void {
 }
 
 /** Close both ends of a connection; the remaining end's peer refills a freed upload slot. */
-function closeConnection(w: World, h: Half): void {
+export function closeConnection(w: World, h: Half): void {
   const st = w.st;
   const m = st.halves[h.mirror]!;
   const wasServing: Half[] = [];
@@ -221,6 +255,7 @@ export function onJoin(w: World, peer: Peer): void {
   announce(w, peer);
   push(st.queue, st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
   push(st.queue, st.now + peer.profile.announceInterval, E.ANNOUNCE, peer.id, 0, 0, 0);
+  startPex(w, peer);
 }
 
 export function onLeave(w: World, peer: Peer, reason: number): void {

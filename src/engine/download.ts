@@ -1,14 +1,17 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
-import { BLOCK_RECEIVED, HAVE, knows, STARTED, type Half, type Peer, type SimState } from './state';
+import { BLOCK_RECEIVED, HAVE, knows, STARTED, SUPER, type Half, type Peer, type SimState } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
 import { checkShareRatio, E, startSeeding, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose } from './upload';
+import { announceVerified, maybeAnnounceEarly } from './advertise';
+import { superSeedRecord, superSeedSaw } from './superseed';
+import { failsHashCheck, keepCopy, onHashFailed } from './hashcheck';
 
-export function onArrive(w: World, rid: number, block: number): void {
+export function onArrive(w: World, rid: number, block: number, bad: number): void {
   const st = w.st;
   const r = st.halves[rid]!;
   const len = blockLength(w.g, block);
@@ -27,6 +30,7 @@ export function onArrive(w: World, rid: number, block: number): void {
   r.downLast = st.now;
   r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
   r.lastBlockAt = st.now;
+  r.roundBytes += len;
   const i = r.outstanding.indexOf(block);
   if (i >= 0) r.outstanding.splice(i, 1);
   let s = peer.blocks[block]!;
@@ -36,8 +40,12 @@ export function onArrive(w: World, rid: number, block: number): void {
     else if (s === 0) takeBlock(w, peer, piece);
     if (s > 0) cancelElsewhere(w, peer, r, block);
     peer.blocks[block] = BLOCK_RECEIVED;
+    if (peer.blockSrc !== null) keepCopy(peer, block, piece, r.remote, bad);
     peer.pieceDone[piece]!++;
-    if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) verify(w, peer, piece);
+    if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) {
+      if (failsHashCheck(peer, piece)) onHashFailed(w, peer, piece);
+      else verify(w, peer, piece);
+    } else maybeAnnounceEarly(w, peer, r, piece);
   }
   fillRequests(w, r);
 }
@@ -62,7 +70,7 @@ function verify(w: World, peer: Peer, piece: number): void {
   append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
   peer.haveCount++;
   peer.partial.splice(peer.partial.indexOf(piece), 1);
-  broadcastHave(w, peer, piece);
+  announceVerified(w, peer, piece);
   for (const id of peer.conns) {
     if (!knows(st, id, piece)) continue;
     const h = st.halves[id]!;
@@ -80,7 +88,7 @@ function verify(w: World, peer: Peer, piece: number): void {
  * One have to every open connection. The trace keeps one record (to = BROADCAST, y = recipients) and
  * the queue one event per distinct latency: a 1,000-peer run sends tens of millions of haves.
  */
-function broadcastHave(w: World, peer: Peer, piece: number): void {
+export function broadcastHave(w: World, peer: Peer, piece: number): void {
   const n = peer.conns.length;
   if (n === 0) return;
   const st = w.st;
@@ -100,7 +108,11 @@ function broadcastHave(w: World, peer: Peer, piece: number): void {
  */
 export function remoteGot(st: SimState, peer: Peer, h: Half, piece: number): boolean {
   const ps = peer.pieces[piece]!;
-  if ((ps & HAVE) !== 0) return false;
+  if ((ps & HAVE) !== 0) {
+    // A super-seed records what its peers have, to see its offers spread (superseed.ts).
+    if ((ps & SUPER) !== 0) superSeedRecord(st, peer, h, piece);
+    return false;
+  }
   const word = h.id * st.words + (piece >>> 5);
   const bit = 1 << (piece & 31);
   const bits = st.bits;
@@ -130,7 +142,10 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
     const remote = remotes[i]!;
     const at = remote * pieces + piece;
     const ps = pieceState[at]!;
-    if ((ps & HAVE) !== 0) continue;
+    if ((ps & HAVE) !== 0) {
+      if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, st.halves[mirrors[i]!]!, piece);
+      continue;
+    }
     const hid = mirrors[i]!;
     const word = hid * st.words + (piece >>> 5);
     if ((bits[word]! & bit) !== 0) continue;

@@ -102,6 +102,7 @@ function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
 /** Endgame: a block requested from someone else, not yet received, that this remote has. */
 function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
   const half = r.half;
+  if (peer.profile.endgame === 'idle') return pickEndgameIdle(peer, r, g);
   const partial = peer.partial;
   for (let i = 0; i < partial.length; i++) {
     const p = partial[i]!;
@@ -116,10 +117,55 @@ function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
   return -1;
 }
 
+/**
+ * libtorrent's endgame (piece_picker::pick_pieces, "busy" blocks): a block already requested elsewhere
+ * is asked of a peer only when that peer has nothing else outstanding, and then the one with the
+ * fewest requests, so each block is duplicated by a few idle peers rather than by everyone.
+ */
+function pickEndgameIdle(peer: Peer, r: Remote, g: Geometry): number {
+  if (r.half.outstanding.length > 0) return -1;
+  let best = -1;
+  let fewest = 254;
+  const partial = peer.partial;
+  for (let i = 0; i < partial.length; i++) {
+    const p = partial[i]!;
+    if (!has(r, p)) continue;
+    const base = p * g.blocksPerPiece;
+    const n = blocksInPiece(g, p);
+    for (let b = 0; b < n; b++) {
+      const s = peer.blocks[base + b]!;
+      if (s !== 0 && s !== BLOCK_RECEIVED && s < fewest) {
+        best = base + b;
+        fewest = s;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * BEP 6 suggest: a piece the remote suggested, in the order suggested, that it has and we have neither
+ * verified nor started (libtorrent picks suggested pieces before rarest first); -1 if none. Pieces we
+ * got or started meanwhile leave the list.
+ */
+function pickSuggested(peer: Peer, r: Remote): number {
+  const list = r.half.suggested;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    if ((peer.pieces[p]! & (HAVE | STARTED)) !== 0) list.splice(i--, 1);
+    else if (has(r, p)) return p;
+  }
+  return -1;
+}
+
 /** The next block to request from `half`'s remote, or -1. A block of a piece not yet started starts it. */
 export function pickBlock(peer: Peer, r: Remote, g: Geometry, randomFirst: number): number {
   const started = pickStarted(peer, r);
   if (started >= 0) return firstBlockInState0(peer, g, started);
+  if (r.half.suggested.length > 0) {
+    const suggested = pickSuggested(peer, r);
+    if (suggested >= 0) return suggested * g.blocksPerPiece;
+  }
   const piece = pickNewPiece(peer, r, randomFirst);
   if (piece >= 0) return piece * g.blocksPerPiece;
   if (peer.unrequested === 0) return pickEndgame(peer, r, g);

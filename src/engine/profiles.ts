@@ -35,6 +35,28 @@ export interface ClientProfile {
   /** libtorrent round robin: a peer unchoked this long that got this many pieces' worth goes to the back. */
   roundRobinTime: number;
   roundRobinPieces: number;
+  /** Which leecher choker (choker.ts for mainline, choker-libtorrent.ts for libtorrent). */
+  choker: 'mainline' | 'libtorrent';
+  /** libtorrent's num_optimistic_unchoke_slots = 0: max(1, uploadSlots / 5) optimistic slots. */
+  autoOptimistic: boolean;
+  /** The request pipeline never drops below this (libtorrent's min_request_queue). */
+  pipelineMin: number;
+  /** Endgame: 'all' asks every peer for every outstanding block (mainline); 'idle' only a peer with nothing outstanding (libtorrent). */
+  endgame: 'all' | 'idle';
+  /** µs; 0 = off (see PeerSettings.predictivePieceAnnounce). */
+  predictiveAnnounce: number;
+  lazyBitfield: boolean;
+  superSeeding: boolean;
+  /** BEP 6 fast extension offered in the handshake (used on a connection when both peers offer it). */
+  fastExtension: boolean;
+  /** BEP 6 allowed-fast set size k (libtorrent's allowed_fast_set_size, 5); 0 = send none. */
+  allowedFastSetSize: number;
+  /** BEP 6 suggest: pieces a seed suggests to each peer that lacks some (0 = none, libtorrent's default). */
+  suggestPieces: number;
+  /** BEP 11 peer exchange (ut_pex), used on a connection when both peers enable it. */
+  pex: boolean;
+  /** Hash failures a peer may be involved in at this peer before it is banned (download.ts). */
+  banAfterHashFailures: number;
 }
 
 const S = 1_000_000;
@@ -61,12 +83,56 @@ const mainline: ClientProfile = {
     roundRobinTime: 60 * S,
     roundRobinPieces: 20,
     unchokes: true,
+    choker: 'mainline',
+    autoOptimistic: false,
+    pipelineMin: 2,
+    endgame: 'all',
+    predictiveAnnounce: 0,
+    lazyBitfield: false,
+    superSeeding: false,
+    // Mainline 3.x/4.x predates BEP 6 and BEP 11.
+    fastExtension: false,
+    allowedFastSetSize: 5,
+    suggestPieces: 0,
+    pex: false,
+    banAfterHashFailures: 3,
+};
+
+/**
+ * libtorrent (1.2/2.0 defaults, settings_pack): unchoke_interval 15 s, unchoke_slots_limit 8 with
+ * num_optimistic_unchoke_slots 0 (automatic: a fifth of the slots, at least 1) rotated every
+ * optimistic_unchoke_interval 30 s, seed_choking_algorithm round_robin with seeding_piece_quota 20,
+ * request_queue_time 3 s (queue = 3 s × rate / 16 KiB, at least min_request_queue 2, at most
+ * max_out_request_queue 500), a peer snubbed after request_timeout 60 s without a block,
+ * initial_picker_threshold 4, num_want 200. The peer-set limits stay at mainline's (libtorrent's
+ * connections_limit is per session).
+ */
+const libtorrent: ClientProfile = {
+  ...mainline,
+  name: 'libtorrent',
+  rechokeInterval: 15 * S,
+  uploadSlots: 8,
+  optimisticSlots: 1,
+  autoOptimistic: true,
+  newPeerWeight: 1,
+  snubTimeout: 60 * S,
+  seedChoker: 'round-robin',
+  pipelineBase: 0,
+  pipelinePerRate: 3,
+  pipelineMin: 2,
+  pipelineCap: 500,
+  trackerPeers: 200,
+  choker: 'libtorrent',
+  endgame: 'idle',
+  // libtorrent speaks BEP 6 by default (allowed_fast_set_size 5, suggest_mode off).
+  fastExtension: true,
 };
 
 export const PROFILES: Record<string, ClientProfile> = {
   mainline,
   /** A free rider (BitThief-like): mainline in every way except that it never unchokes anyone. */
   freerider: { ...mainline, name: 'freerider', unchokes: false },
+  libtorrent,
 };
 
 export function knownProfiles(): string[] {
@@ -77,13 +143,26 @@ export function knownProfiles(): string[] {
 export function resolveProfile(client: string, settings: PeerSettings): ClientProfile {
   const base = PROFILES[client];
   if (!base) throw new Error(`unknown client profile "${client}" (known: ${knownProfiles().join(', ')})`);
+  const uploadSlots = settings.maxUploads ?? base.uploadSlots;
   return {
     ...base,
     rechokeInterval: settings.unchokeInterval ?? base.rechokeInterval,
     optimisticInterval: settings.optimisticUnchokeInterval ?? base.optimisticInterval,
     snubTimeout: settings.snubTimeout ?? base.snubTimeout,
-    uploadSlots: settings.maxUploads ?? base.uploadSlots,
-    optimisticSlots: Math.min(base.optimisticSlots, Math.max(0, (settings.maxUploads ?? base.uploadSlots) - 1)),
+    uploadSlots,
+    optimisticSlots: base.autoOptimistic
+      ? Math.max(1, Math.floor(uploadSlots / 5))
+      : Math.min(base.optimisticSlots, Math.max(0, uploadSlots - 1)),
     seedChoker: settings.seedChoker ?? base.seedChoker,
+    // Random selection throughout: random first never ends.
+    randomFirst: settings.pieceSelection === 'random' ? Infinity : base.randomFirst,
+    predictiveAnnounce: settings.predictivePieceAnnounce ?? base.predictiveAnnounce,
+    lazyBitfield: settings.lazyBitfield ?? base.lazyBitfield,
+    superSeeding: settings.superSeeding ?? base.superSeeding,
+    fastExtension: settings.fastExtension ?? base.fastExtension,
+    allowedFastSetSize: settings.allowedFastSetSize ?? base.allowedFastSetSize,
+    suggestPieces: settings.suggestPieces ?? base.suggestPieces,
+    pex: settings.pex ?? base.pex,
+    banAfterHashFailures: settings.banAfterHashFailures ?? base.banAfterHashFailures,
   };
 }

@@ -8,6 +8,7 @@ import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { send, type World } from './world';
 import { wakeAt } from './upload';
+import { fillAllowedFast } from './fast';
 
 /** Interest is always accurate (BEP 3): interested exactly while the remote has a piece we lack. */
 export function updateInterest(w: World, h: Half): void {
@@ -19,17 +20,18 @@ export function updateInterest(w: World, h: Half): void {
   if (want) fillRequests(w, h);
 }
 
-function pipelineLength(w: World, h: Half, peer: Peer): number {
+export function pipelineLength(w: World, h: Half, peer: Peer): number {
   const p = peer.profile;
   const now = w.st.now;
   // Rates move slowly: recompute once a simulated second.
   if (now - h.pipelineAt < 1_000_000) return h.pipeline;
   h.pipelineAt = now;
-  // A snubbed peer gets one request at a time (libtorrent); mainline's backlog is 2 + 4·rate/16 KiB.
+  // A snubbed peer gets one request at a time (libtorrent); mainline's backlog is 2 + 4·rate/16 KiB,
+  // libtorrent's request_queue_time 3 s × rate / 16 KiB, at least 2.
   if (isSnubbed(h, now, p.snubTimeout)) h.pipeline = 1;
   else {
     const rate = rateAt(h.downRate, h.downLast, h.downSince, now);
-    h.pipeline = Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384));
+    h.pipeline = Math.max(p.pipelineMin, Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384)));
   }
   return h.pipeline;
 }
@@ -46,7 +48,7 @@ function returnBlock(w: World, peer: Peer, piece: number): void {
   if (peer.pieceReq[piece]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
 }
 
-function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
+export function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
   const piece = Math.floor(block / w.g.blocksPerPiece);
   if ((peer.pieces[piece]! & STARTED) === 0) {
     peer.pieces[piece] = peer.pieces[piece]! | STARTED;
@@ -62,7 +64,12 @@ function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
 
 /** Keep the request pipeline of `h` full while we are interested and unchoked. */
 export function fillRequests(w: World, h: Half): void {
-  if (!h.amInterested || h.peerChoking || !h.open) return;
+  if (!h.amInterested || !h.open) return;
+  if (h.peerChoking) {
+    // BEP 6: while choked, only the allowed-fast pieces may be requested.
+    if (h.allowedIn.length > 0) fillAllowedFast(w, h);
+    return;
+  }
   const peer = w.st.peers[h.peer]!;
   const limit = pipelineLength(w, h, peer);
   if (h.outstanding.length >= limit) return;
@@ -72,6 +79,18 @@ export function fillRequests(w: World, h: Half): void {
     if (block < 0) return;
     requestBlock(w, peer, h, block);
   }
+}
+
+/** BEP 6: remote rejected our request for `block` on `h`: the block can be asked of someone else. */
+export function dropRequest(w: World, h: Half, block: number): void {
+  const j = h.outstanding.indexOf(block);
+  if (j < 0) return;
+  h.outstanding.splice(j, 1);
+  const peer = w.st.peers[h.peer]!;
+  const s = peer.blocks[block]!;
+  if (s === BLOCK_RECEIVED || s === 0) return;
+  peer.blocks[block] = s - 1;
+  if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
 }
 
 /** Forget our outstanding requests on `h`: the blocks can be asked of someone else. */

@@ -4,9 +4,11 @@ import { fillSlots, isSnubbed, rechoke } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
 import { PEER_ACTIVE, type Peer } from './state';
-import { append, auxReserve, T } from './trace';
+import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';
+import { superSeedTick } from './superseed';
+import { rejectOnChoke } from './fast';
 
 /** The timer's full rechoke (periodic) or filling free slots between rechokes. */
 export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
@@ -35,8 +37,14 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
     aux[off + 4 * i + 3] = row.why;
   });
   append(w.tr, st.now, T.RECHOKE, peer.id, 0, off, plan.rows.length);
+  // A new round of libtorrent's downloaded_in_last_round starts with each timer rechoke.
+  if (periodic) for (const h of conns) h.roundBytes = 0;
   for (const row of plan.rows) {
     const h = row.half;
+    // libtorrent remembers when each peer last got an optimistic slot, to pick the longest-waiting next.
+    const optimistic = row.unchoke && row.slot === SLOT.OPTIMISTIC;
+    if (optimistic && !h.optimisticSlot) h.optimisticAt = st.now;
+    h.optimisticSlot = optimistic;
     if (row.unchoke && h.amChoking) {
       h.amChoking = false;
       if (h.peerInterested) {
@@ -53,11 +61,15 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
         peer.waiting++;
         peer.unchokedInterested--;
       }
-      // Choking drops the pending requests of that connection (BEP 3).
+      // Choking drops the pending requests of that connection (BEP 3); with BEP 6 it rejects them,
+      // except those for allowed-fast pieces.
       h.acceptFrom = -1;
-      h.incoming.length = 0;
-      h.incomingHead = 0;
+      if (!h.fast) {
+        h.incoming.length = 0;
+        h.incomingHead = 0;
+      }
       send(w, h, T.CHOKE, 0);
+      if (h.fast) rejectOnChoke(w, h);
     }
   }
 }
@@ -80,6 +92,7 @@ export function onRechokeTimer(w: World, peer: Peer): void {
   if (snubbing.length > 0) {
     for (const id of peer.conns) if (!snubbing.includes(id)) fillRequests(w, w.st.halves[id]!);
   }
+  if (peer.superSeed !== null) superSeedTick(w, peer);
   rechokePeer(w, peer, true);
   peer.rechokes++;
   push(w.st.queue, w.st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);

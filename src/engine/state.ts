@@ -4,6 +4,7 @@
 import type { EventQueue } from './heap';
 import type { Rng } from './prng';
 import type { ClientProfile } from './profiles';
+import type { PeerSettings } from './types';
 
 export const PEER_WAITING = 0;
 export const PEER_ACTIVE = 1;
@@ -85,6 +86,33 @@ export interface Peer {
   pickRng: Rng;
   chokeRng: Rng;
   trackerRng: Rng;
+  /** Behind NAT when false: it opens connections but accepts none. */
+  connectable: boolean;
+  /** BEP 6 suggest: the next piece this seed will suggest (a pointer going round the pieces). */
+  nextSuggest: number;
+  /** Probability that a block this peer sends is corrupt, and its draws (stream peer/<name>/corrupt). */
+  corrupt: number;
+  corruptRng: Rng | null;
+  /**
+   * Only when some peer of the swarm may send corrupt data: the sender of each block's kept copy, and
+   * per piece whether a kept copy was corrupt (the piece will fail its hash check).
+   */
+  blockSrc: Int32Array | null;
+  tainted: Uint8Array | null;
+  /** Hash failures each remote has been involved in here, by peer id (see download.ts). */
+  strikes: Map<number, number>;
+  /** BEP 11: peers learnt through peer exchange, in the order learnt. */
+  pexKnown: number[];
+  /** Pieces announced by a predictive have before their hash check: piece → trace index of that have. */
+  earlyHave: Map<number, number>;
+  /** Draws of the pieces a lazy bitfield hides (stream peer/<name>/lazy); null without lazyBitfield. */
+  lazyRng: Rng | null;
+  /** BEP 16 state while super-seeding, else null. */
+  superSeed: SuperSeed | null;
+  /** The settings in force (the scenario's, changed by scripted `set` events: dynamics.ts). */
+  settings: PeerSettings;
+  /** Draws of its seeding time (stream peer/<name>/seeding), made at its first completion if it has a distribution. */
+  seedingRng: Rng | null;
 }
 
 /** One end of a connection: peer's view of remote. Its mirror is remote's view of peer. */
@@ -133,6 +161,21 @@ export interface Half {
   /** When we last unchoked remote (-1 never). */
   unchokedAt: number;
   bytesSinceUnchoke: number;
+  /** BEP 6 in use on this connection (both peers enable it). */
+  fast: boolean;
+  /** BEP 6: pieces remote lets us request while it chokes us; pieces we let remote request so; pieces remote suggested. */
+  allowedIn: number[];
+  allowedOut: number[];
+  suggested: number[];
+  /** BEP 11 in use (both enable it); the peers our last pex message to remote left it knowing of, and when we sent it (-1 never). */
+  pex: boolean;
+  pexListed: number[];
+  pexAt: number;
+  /** Bytes received from remote since our last timer rechoke (libtorrent's downloaded_in_last_round). */
+  roundBytes: number;
+  /** We unchoke remote in an optimistic slot, and since when (-1 never: libtorrent's last_optimistically_unchoked). */
+  optimisticSlot: boolean;
+  optimisticAt: number;
 }
 
 export interface SimState {
@@ -165,11 +208,25 @@ export interface SimState {
   nextStallCheck: number;
   /** Wire messages sent, by trace kind (a have broadcast counts once per recipient). */
   msgCount: Float64Array;
+  /** Pair key → 1 for pairs where one peer banned the other (hash failures): they never connect again. */
+  banned: Map<number, number>;
 }
 
 export const AVAIL = 0xffff;
 export const HAVE = 1 << 16;
 export const STARTED = 1 << 17;
+/** On every piece of a BEP 16 super-seed: the haves and bitfields it receives are recorded (superseed.ts). */
+export const SUPER = 1 << 18;
+
+/** A super-seeding seed's state (BEP 16, superseed.ts). */
+export interface SuperSeed {
+  /** Half id → the piece offered on that connection (the one piece that peer was shown). */
+  offers: Map<number, number>;
+  /** Times each piece has been offered. */
+  handedOut: Int32Array;
+  /** The pieces in a random order (stream peer/<name>/superseed): the tie-break between equal pieces. */
+  order: Int32Array;
+}
 
 /** Does peer hold the verified piece? */
 export function holds(peer: Peer, piece: number): boolean {

@@ -12,6 +12,11 @@ import { onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
 import { onRechokeTimer, rechokePeer } from './slots';
 import { announce, onHandshake, onJoin, onLeave, onReply } from './connections';
+import { onAnnouncement, onFastMessage } from './fast';
+import { onPex, onPexTimer } from './pex';
+import { hiddenPieces, onDirectHave } from './advertise';
+import { superSeedBitfield } from './superseed';
+import { applySettings } from './dynamics';
 
 function onMessage(w: World, rid: number, kind: number, arg: number): void {
   const st = w.st;
@@ -20,9 +25,10 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
   const peer = st.peers[r.peer]!;
   switch (kind) {
     case T.CHOKE:
-      // A choke drops every pending request on this connection (BEP 3).
+      // A choke drops every pending request on this connection (BEP 3); with BEP 6 each is answered
+      // by a piece or a reject instead, so they stay outstanding until then.
       r.peerChoking = true;
-      releaseRequests(w, r);
+      if (!r.fast) releaseRequests(w, r);
       return;
     case T.UNCHOKE:
       r.peerChoking = false;
@@ -47,12 +53,33 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
       return;
     case T.BITFIELD: {
       const sender = st.peers[r.remote]!;
+      // A lazy bitfield left some pieces out: the haves that follow it tell them.
+      const hidden = hiddenPieces(w, arg);
       for (let p = 0; p < w.g.pieces; p++) {
-        if ((sender.pieces[p]! & HAVE) !== 0 && sender.verifiedAt[p]! < arg) remoteGot(st, peer, r, p);
+        if ((sender.pieces[p]! & HAVE) !== 0 && sender.verifiedAt[p]! < arg && (hidden === null || !hidden.has(p))) remoteGot(st, peer, r, p);
       }
+      if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
       updateInterest(w, r);
+      if (r.fast) onAnnouncement(w, r, false);
       return;
     }
+    case T.HAVE_ALL:
+      for (let p = 0; p < w.g.pieces; p++) remoteGot(st, peer, r, p);
+      if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
+      updateInterest(w, r);
+      return;
+    case T.HAVE:
+      // A have on this connection only (a lazy bitfield's, a super-seed's offer); broadcasts go by E.HAVE.
+      onDirectHave(w, r, arg);
+      return;
+    case T.HAVE_NONE:
+      onAnnouncement(w, r, false);
+      return;
+    case T.PEX:
+      onPex(w, r, arg);
+      return;
+    default:
+      onFastMessage(w, r, kind, arg);
   }
 }
 
@@ -89,13 +116,19 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onHave(w, a, b, c, d);
       return;
     case E.SEND_DONE:
-      onSendDone(w, a, b, c);
+      onSendDone(w, a, b, c, d);
       return;
     case E.ARRIVE:
-      onArrive(w, a, c);
+      onArrive(w, a, c, d);
       return;
     case E.WAKE:
       startSend(w, st.peers[a]!);
+      return;
+    case E.SET:
+      applySettings(w, st.peers[a]!, b);
+      return;
+    case E.PEX:
+      onPexTimer(w, st.peers[a]!);
       return;
   }
 }

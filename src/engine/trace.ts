@@ -25,7 +25,22 @@ export const T = {
   PIECE: 7,
   /** x = block id. */
   CANCEL: 8,
+  /** BEP 6 suggest piece; x = piece. */
+  SUGGEST: 13,
+  /** BEP 6 have all / have none: the first message on a fast connection from a peer holding every piece / none. */
+  HAVE_ALL: 14,
+  HAVE_NONE: 15,
+  /** BEP 6 reject request; x = block id. */
+  REJECT: 16,
+  /** BEP 6 allowed fast; x = piece. */
+  ALLOWED_FAST: 17,
+  /** x = extensions offered in the reserved bytes (HS_FAST, HS_EXTENDED); 0 for a plain BEP 3 client. */
   HANDSHAKE: 20,
+  /**
+   * BEP 11 peer exchange (ut_pex, a BEP 10 extended message, wire id 20, which the trace gives the
+   * handshake): x = aux offset, y = aux values: added count, dropped count, then their peer ids.
+   */
+  PEX: 21,
   JOIN: 32,
   /** x = LEAVE_REASON. */
   LEAVE: 33,
@@ -42,9 +57,21 @@ export const T = {
   LOST: 39,
   /** from refused the handshake of `to`: its peer set was full. */
   REFUSED: 40,
+  /** from tried to connect to `to`, which is behind NAT (not connectable): no handshake was sent. */
+  UNREACHABLE: 44,
+  /** A piece of from's failed its hash check and was discarded; to = a peer that sent one of its blocks, x = piece, y = that peer's hash failures at from so far. */
+  HASH_FAILED: 45,
+  /** from banned `to` (closing their connection for good); x = the hash failures that led to it. */
+  BANNED: 46,
+  /** A scripted `set` event changed the settings of `from`; x = its index in SimConfig.events. */
+  SETTINGS: 50,
 } as const;
 
 export const BROADCAST = 0xffff;
+
+/** HANDSHAKE x bits: BEP 6 fast extension (reserved[7] & 0x04), BEP 10 extension protocol (reserved[5] & 0x10). */
+export const HS_FAST = 1;
+export const HS_EXTENDED = 2;
 
 export const LEAVE_REASON = { SCHEDULED: 0, AFTER_COMPLETE: 1, SCRIPTED: 2, SEED_TIME: 3, SHARE_RATIO: 4 } as const;
 

@@ -27,7 +27,31 @@ export interface PeerSettings {
   shareRatioLimit?: number;
   /** Stop seeding (leave) this many µs after holding every piece (qBittorrent's seeding time limit). */
   seedTimeLimit?: number;
+  /** Which new piece to start: rarest first (the default, after random first) or at random throughout. */
+  pieceSelection?: PieceSelection;
+  /**
+   * libtorrent's predictive_piece_announce, in µs (0 = off): a have goes out before the piece is
+   * complete and hash-checked, once its remaining blocks, all requested from one peer, should arrive
+   * within this time at that peer's current rate.
+   */
+  predictivePieceAnnounce?: number;
+  /** Lazy bitfield (Azureus, uTorrent): hide some pieces in the first bitfield, announce them with have right after. */
+  lazyBitfield?: boolean;
+  /** BEP 16 super-seeding (an initial seed only): show nothing, offer each peer one piece at a time. */
+  superSeeding?: boolean;
+  /** BEP 6 fast extension (have all/none, reject, allowed fast, suggest) when both ends enable it. */
+  fastExtension?: boolean;
+  /** BEP 6 allowed-fast set size k; 0 = offer none. */
+  allowedFastSetSize?: number;
+  /** BEP 6: pieces a seed suggests to each peer that lacks some (0 = none). */
+  suggestPieces?: number;
+  /** BEP 11 peer exchange when both ends enable it. */
+  pex?: boolean;
+  /** Ban a peer once it has been involved in this many pieces that failed the hash check here. */
+  banAfterHashFailures?: number;
 }
+
+export type PieceSelection = 'rarest-first' | 'random';
 
 export interface PeerSpec {
   /** Unique name; `count` groups are already expanded to `name-1` … `name-N`. */
@@ -53,9 +77,17 @@ export interface PeerSpec {
   leaveAt: number | null;
   /** µs of seeding after completion, then leave; null = stay. */
   leaveAfterComplete: number | null;
+  /** Instead of a fixed leaveAfterComplete: a seeding time drawn for this peer (stream peer/<name>/seeding). */
+  seedingTime?: SeedingTime;
+  /** Instead of joinAt: the group joins as this process does (stream arrivals/<group>). */
+  arrival?: ArrivalProcess;
   /** Client profile name (see src/engine/profiles.ts). */
   client: string;
   settings: PeerSettings;
+  /** Behind NAT when false: opens connections but accepts none (absent = true). */
+  connectable?: boolean;
+  /** Probability (0 … 1) that a block this peer sends is corrupt, drawn per block (absent = 0). */
+  corrupt?: number;
 }
 
 export interface FileSpec {
@@ -73,7 +105,7 @@ export interface TorrentSpec {
   files: FileSpec[] | null;
 }
 
-export type ScriptedAction = 'leave' | 'join';
+export type ScriptedAction = 'leave' | 'join' | 'set';
 
 export interface ScriptedEvent {
   /** µs */
@@ -81,6 +113,24 @@ export interface ScriptedEvent {
   /** Index into SimConfig.peers. */
   peer: number;
   action: ScriptedAction;
+  /** For 'set': the settings that change from then on (merged over the peer's current ones). */
+  settings?: PeerSettings;
+}
+
+/** Members of a group joining as a Poisson process (dynamics.ts) instead of at joinAt. */
+export interface ArrivalProcess {
+  process: 'poisson';
+  /** Arrivals per second (the group's members join one after another, from the entry's joinAt). */
+  rate: number;
+  /** µs: members whose turn would come later never join; null = every member joins. */
+  until: number | null;
+}
+
+/** Seeding time after completion drawn per peer (dynamics.ts). */
+export interface SeedingTime {
+  distribution: 'exponential';
+  /** µs */
+  mean: number;
 }
 
 export interface SimConfig {
@@ -106,6 +156,13 @@ export const MESSAGE_NAMES = [
   'request',
   'piece',
   'cancel',
+  // BEP 6 (fast extension) and BEP 11 (peer exchange): added after the BEP 3 names, never renamed.
+  'suggest',
+  'have_all',
+  'have_none',
+  'reject',
+  'allowed_fast',
+  'pex',
 ] as const;
 export type MessageName = (typeof MESSAGE_NAMES)[number];
 

@@ -2,10 +2,12 @@
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
 import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
 import { push } from './heap';
-import { PEER_ACTIVE, type Peer } from './state';
+import { HAVE, PEER_ACTIVE, type Peer } from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
 import { checkShareRatio, E, type World } from './world';
+import { rejectAllQueued, rejectUnservable } from './fast';
+import { nextU32 } from './prng';
 
 /** Make sure an idle uploader looks at its queue again at time `at`. */
 export function wakeAt(w: World, peer: Peer, at: number): void {
@@ -21,7 +23,15 @@ export function wakeAt(w: World, peer: Peer, at: number): void {
  * connections being served. A request that arrived while we choked the peer is dropped (mainline).
  */
 export function startSend(w: World, peer: Peer): void {
-  if (peer.sending || peer.upload === 0 || peer.status !== PEER_ACTIVE) return;
+  if (peer.sending || peer.status !== PEER_ACTIVE) return;
+  if (peer.upload === 0) {
+    // It sends no piece; with BEP 6 it still answers each request, with a reject.
+    if (peer.profile.fastExtension) {
+      const next = rejectAllQueued(w, peer);
+      if (next < Infinity) wakeAt(w, peer, next);
+    }
+    return;
+  }
   const now = w.st.now;
   const halves = w.st.halves;
   const serving = peer.serving;
@@ -35,7 +45,9 @@ export function startSend(w: World, peer: Peer): void {
     let i = h.incomingHead;
     // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
     const from = h.acceptFrom;
-    while (i < q.length && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
+    // With BEP 6 they are rejected instead, and requests for allowed-fast pieces are served while choked.
+    if (h.fast) i = rejectUnservable(w, h, i, false);
+    else while (i < q.length && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
     h.incomingHead = i;
     if (i >= q.length) {
       q.length = 0;
@@ -49,6 +61,8 @@ export function startSend(w: World, peer: Peer): void {
       continue;
     }
     const block = q[i]!;
+    // A piece announced by a predictive have (advertise.ts) is served once it has passed its hash check.
+    if (peer.earlyHave.size > 0 && (peer.pieces[Math.floor(block / w.g.blocksPerPiece)]! & HAVE) === 0) continue;
     h.incomingHead = i + 3;
     if (h.incomingHead > 96 && h.incomingHead * 2 > q.length) {
       q.splice(0, h.incomingHead);
@@ -62,7 +76,9 @@ export function startSend(w: World, peer: Peer): void {
     const len = blockLength(w.g, block);
     append(w.tr, now, T.PIECE, peer.id, h.remote, block, len);
     w.st.msgCount[T.PIECE]!++;
-    push(w.st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, 0);
+    // A peer set to send corrupt data spoils this block with its probability (its own stream).
+    const bad = peer.corrupt >= 1 || (peer.corruptRng !== null && nextU32(peer.corruptRng) < peer.corrupt * 4294967296) ? 1 : 0;
+    push(w.st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, bad);
     return;
   }
   if (nextArrival < Infinity) wakeAt(w, peer, nextArrival);
@@ -75,7 +91,7 @@ export function lose(w: World, sender: number, receiver: number, block: number, 
   checkShareRatio(w, w.st.peers[sender]!);
 }
 
-export function onSendDone(w: World, sender: number, hid: number, block: number): void {
+export function onSendDone(w: World, sender: number, hid: number, block: number, bad: number): void {
   const peer = w.st.peers[sender]!;
   peer.sending = false;
   const h = w.st.halves[hid]!;
@@ -92,7 +108,7 @@ export function onSendDone(w: World, sender: number, hid: number, block: number)
     const startedAt = w.st.now - transferTime(len, peer.upload);
     const at = arrival(startedAt, w.st.now, h.latency, len, r.download, r.downloadFreeAt);
     if (r.download !== null) r.downloadFreeAt = at;
-    push(w.st.queue, at, E.ARRIVE, h.mirror, hid, block, 0);
+    push(w.st.queue, at, E.ARRIVE, h.mirror, hid, block, bad);
   }
   startSend(w, peer);
 }

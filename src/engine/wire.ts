@@ -15,17 +15,26 @@ export function wireSize(kind: number, pieces: number, payload: number): number 
     case T.INTERESTED:
     case T.NOT_INTERESTED:
       return 5;
+    case T.HAVE_ALL:
+    case T.HAVE_NONE:
+      return 5;
     case T.HAVE:
+    case T.SUGGEST:
+    case T.ALLOWED_FAST:
       return 9;
     case T.BITFIELD:
       return 5 + Math.ceil(pieces / 8);
     case T.REQUEST:
     case T.CANCEL:
+    case T.REJECT:
       return 17;
     case T.PIECE:
       return 13 + payload;
     case T.HANDSHAKE:
       return HANDSHAKE_BYTES;
+    case T.PEX:
+      // An extended message (BEP 10): id 20, the ut_pex id, then the bencoded dictionary (pexBytes).
+      return 4 + 1 + 1 + payload;
     default:
       return 0;
   }
@@ -42,7 +51,22 @@ const NAMES: Record<number, MessageName> = {
   [T.PIECE]: 'piece',
   [T.CANCEL]: 'cancel',
   [T.HANDSHAKE]: 'handshake',
+  [T.SUGGEST]: 'suggest',
+  [T.HAVE_ALL]: 'have_all',
+  [T.HAVE_NONE]: 'have_none',
+  [T.REJECT]: 'reject',
+  [T.ALLOWED_FAST]: 'allowed_fast',
+  [T.PEX]: 'pex',
 };
+
+/**
+ * Bytes of a BEP 11 ut_pex dictionary listing `added` and `dropped` IPv4 peers: 6 bytes each (address,
+ * port) in "added" and "dropped", one flag byte each in "added.f".
+ */
+export function pexBytes(added: number, dropped: number): number {
+  const field = (key: string, bytes: number) => `${key.length}:${key}`.length + `${bytes}:`.length + bytes;
+  return 2 + field('added', 6 * added) + field('added.f', added) + field('dropped', 6 * dropped);
+}
 
 /** Trace kind → the message name used in results (`not_interested`, …), or null for decisions. */
 export function messageName(kind: number): MessageName | null {

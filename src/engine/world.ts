@@ -3,10 +3,13 @@
 import { createQueue, push } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { BLOCK_RECEIVED, HAVE, PEER_WAITING, type Half, type Peer, type SimState } from './state';
+import { BLOCK_RECEIVED, HAVE, PEER_LEFT, PEER_WAITING, SUPER, type Half, type Peer, type SimState } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
+import { sendLazyBitfield } from './advertise';
+import { newSuperSeed, offerPiece } from './superseed';
+import { joinTimes, seedingTime } from './dynamics';
 
 /** Scheduled event kinds. */
 export const E = {
@@ -28,6 +31,10 @@ export const E = {
   ARRIVE: 10,
   /** a = an idle uploader whose earliest queued request arrives now */
   WAKE: 11,
+  /** a = a peer with BEP 11 peer exchange on: its minute timer (pex.ts) */
+  PEX: 20,
+  /** a = peer, b = index of the scripted `set` event in SimConfig.events (dynamics.ts) */
+  SET: 30,
 } as const;
 
 export interface World {
@@ -40,22 +47,24 @@ export interface World {
 }
 
 /** A capacity under a client rate limit (0 or unset = no limit). */
-function limited(capacity: number, limit: number | undefined): number {
+export function limited(capacity: number, limit: number | undefined): number {
   return limit === undefined || limit === 0 ? capacity : Math.min(capacity, limit);
 }
 
 /** An unlimited download under a client rate limit. */
-function nullIfUnlimited(limit: number | undefined): number | null {
+export function nullIfUnlimited(limit: number | undefined): number | null {
   return limit === undefined || limit === 0 ? null : limit;
 }
 
-function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer {
+function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCorrupt: boolean): Peer {
   const spec = cfg.peers[id]!;
   const n = g.pieces;
   const pickRng = stream(cfg.seed, `peer/${spec.name}/picker`);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   shuffle(pickRng, perm);
+  // BEP 16 is a way of seeding initially: only a peer that starts as a seed super-seeds.
+  const superSeeds = spec.seed && spec.settings.superSeeding === true;
   return {
     id,
     profile: resolveProfile(spec.client, spec.settings),
@@ -69,7 +78,7 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer
     seedTimeLimit: spec.settings.seedTimeLimit ?? null,
     shareRatioLimit: spec.settings.shareRatioLimit ?? null,
     ratioReached: false,
-    pieces: st.pieceState.subarray(id * n, (id + 1) * n).fill(spec.seed ? HAVE : 0),
+    pieces: st.pieceState.subarray(id * n, (id + 1) * n).fill(spec.seed ? (superSeeds ? HAVE | SUPER : HAVE) : 0),
     verifiedAt: new Float64Array(n).fill(-1),
     haveCount: spec.seed ? n : 0,
     blocks: new Uint8Array(g.blockIds).fill(spec.seed ? BLOCK_RECEIVED : 0),
@@ -105,6 +114,21 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number): Peer
     pickRng,
     chokeRng: stream(cfg.seed, `peer/${spec.name}/choker`),
     trackerRng: stream(cfg.seed, `tracker/${spec.name}`),
+    connectable: spec.connectable ?? true,
+    nextSuggest: 0,
+    corrupt: spec.corrupt ?? 0,
+    // Its own stream, made only for a peer that may send corrupt data: the others' draws stay as they were.
+    corruptRng: (spec.corrupt ?? 0) > 0 ? stream(cfg.seed, `peer/${spec.name}/corrupt`) : null,
+    blockSrc: anyCorrupt ? new Int32Array(g.blockIds).fill(-1) : null,
+    tainted: anyCorrupt ? new Uint8Array(n) : null,
+    strikes: new Map(),
+    pexKnown: [],
+    earlyHave: new Map(),
+    // Streams made only for peers with the setting, so that nobody else's draws move.
+    lazyRng: null,
+    superSeed: superSeeds ? newSuperSeed(stream(cfg.seed, `peer/${spec.name}/superseed`), n) : null,
+    settings: { ...spec.settings },
+    seedingRng: null,
   };
 }
 
@@ -130,17 +154,26 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     lastArrivalAt: 0,
     nextStallCheck: 0,
     msgCount: new Float64Array(64),
+    banned: new Map(),
   };
-  for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, st, i));
+  const anyCorrupt = cfg.peers.some((p) => (p.corrupt ?? 0) > 0);
+  for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, st, i, anyCorrupt));
   const q = st.queue;
-  cfg.peers.forEach((p, i) => push(q, p.joinAt, E.JOIN, i, 0, 0, 0));
-  cfg.peers.forEach((p, i) => {
-    if (p.leaveAt !== null) push(q, p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED, 0, 0);
+  const joins = joinTimes(cfg);
+  joins.forEach((t, i) => {
+    if (t !== null) return push(q, t, E.JOIN, i, 0, 0, 0);
+    // An arrival that would come after its process's `until`: the peer never joins.
+    st.peers[i]!.status = PEER_LEFT;
+    st.pendingJoins--;
   });
-  for (const ev of cfg.events) {
+  cfg.peers.forEach((p, i) => {
+    if (p.leaveAt !== null && joins[i] !== null) push(q, p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED, 0, 0);
+  });
+  cfg.events.forEach((ev, index) => {
     if (ev.action === 'join') push(q, ev.at, E.JOIN, ev.peer, 0, 0, 0);
+    else if (ev.action === 'set') push(q, ev.at, E.SET, ev.peer, index, 0, 0);
     else push(q, ev.at, E.LEAVE, ev.peer, LEAVE_REASON.SCRIPTED, 0, 0);
-  }
+  });
   return { cfg, g, st, tr, subject: cfg.peers.findIndex((p) => p.subject) };
 }
 
@@ -154,8 +187,21 @@ export function send(w: World, h: Half, kind: number, arg: number): void {
 
 export function sendBitfield(w: World, h: Half): void {
   const p = w.st.peers[h.peer]!;
+  // BEP 16: a super-seed shows nothing (have none on a BEP 6 connection) and offers one piece instead.
+  if (p.superSeed !== null) {
+    if (h.fast) send(w, h, T.HAVE_NONE, 0);
+    offerPiece(w, p, h);
+    return;
+  }
+  // BEP 6: on a fast connection the first message is never omitted; have all / have none stand in for
+  // a full or empty bitfield.
+  if (h.fast) {
+    if (p.haveCount === w.g.pieces) return send(w, h, T.HAVE_ALL, 0);
+    if (p.haveCount === 0) return send(w, h, T.HAVE_NONE, 0);
+  }
   // BEP 3: the bitfield may be omitted when the peer has no piece.
   if (p.haveCount === 0) return;
+  if (p.profile.lazyBitfield) return sendLazyBitfield(w, h, p);
   const idx = w.tr.length;
   append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, p.haveCount, 0);
   w.st.msgCount[T.BITFIELD]!++;
@@ -168,7 +214,8 @@ export function sendBitfield(w: World, h: Half): void {
  */
 export function startSeeding(w: World, peer: Peer): void {
   const st = w.st;
-  if (peer.leaveAfterComplete !== null) push(st.queue, st.now + peer.leaveAfterComplete, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
+  const stay = seedingTime(w, peer);
+  if (stay !== null) push(st.queue, st.now + stay, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
   if (peer.seedTimeLimit !== null) push(st.queue, st.now + peer.seedTimeLimit, E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
   checkShareRatio(w, peer);
 }

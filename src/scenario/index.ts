@@ -10,3 +10,6 @@ export {
 } from './schema';
 export { BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, SEED_CHOKERS } from './limits';
 export { resolveScenario, toMicros } from './resolve';
+export { COLOURINGS, NARRATION_EVENTS, resolveNarration, type ResolvedStep, type ResolvedTrigger } from './narration';
+export { parseQuantity, type QuantityKind } from './quantity';
+export { JSON_SCHEMA_COMMAND, JSON_SCHEMA_PATH, scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema';

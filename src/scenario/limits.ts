@@ -8,6 +8,10 @@ export const LIMITS = {
   descriptionLength: 5000,
   peerNameLength: 100,
   filePathLength: 1000,
+  /** A torrent's own name (`torrent.name`, from a .torrent file). */
+  torrentNameLength: 1000,
+  /** Files of a multi-file torrent: a bulk dataset has thousands; the browser lists them all. */
+  maxFiles: 100_000,
   maxPieceLength: 64 * 1024 * 1024,
   maxPieces: 100_000,
   maxCount: 10_000,
@@ -22,6 +26,16 @@ export const LIMITS = {
   /** Keeps every time a safe integer once it is in µs (about 31.7 years). */
   maxSeconds: 1e9,
   maxSeed: 0xffff_ffff,
+  /** BEP 6: pieces in the allowed-fast set, and pieces a seed suggests to each peer. */
+  maxAllowedFast: 100,
+  maxSuggest: 100,
+  maxHashFailures: 1000,
+  /** Narration: steps, their text and title, pieces one step highlights, and a trigger's `count`. */
+  maxNarrationSteps: 500,
+  narrationTextLength: 2000,
+  narrationTitleLength: 100,
+  maxHighlight: 1000,
+  maxTriggerCount: 1_000_000,
 } as const;
 
 export const DEFAULTS = {
@@ -33,6 +47,8 @@ export const DEFAULTS = {
 } as const;
 
 /** Client profiles the engine knows (src/engine/profiles.ts; a test keeps the two lists equal). */
-export const KNOWN_CLIENTS = ['mainline', 'freerider'] as const;
+export const KNOWN_CLIENTS = ['mainline', 'freerider', 'libtorrent'] as const;
 
 export const SEED_CHOKERS = ['mainline', 'round-robin', 'fastest-upload'] as const;
+
+export const PIECE_SELECTIONS = ['rarest-first', 'random'] as const;

@@ -39,6 +39,15 @@ function resolveSettings(s: ScenarioPeer['settings']): PeerSettings {
   if (s.downloadRateLimit !== undefined) out.downloadRateLimit = s.downloadRateLimit;
   if (s.shareRatioLimit !== undefined) out.shareRatioLimit = s.shareRatioLimit;
   if (s.seedTimeLimit !== undefined) out.seedTimeLimit = toMicros(s.seedTimeLimit);
+  if (s.pieceSelection !== undefined) out.pieceSelection = s.pieceSelection;
+  if (s.predictivePieceAnnounce !== undefined) out.predictivePieceAnnounce = toMicros(s.predictivePieceAnnounce);
+  if (s.lazyBitfield !== undefined) out.lazyBitfield = s.lazyBitfield;
+  if (s.superSeeding !== undefined) out.superSeeding = s.superSeeding;
+  if (s.fastExtension !== undefined) out.fastExtension = s.fastExtension;
+  if (s.allowedFastSetSize !== undefined) out.allowedFastSetSize = s.allowedFastSetSize;
+  if (s.suggestPieces !== undefined) out.suggestPieces = s.suggestPieces;
+  if (s.pex !== undefined) out.pex = s.pex;
+  if (s.banAfterHashFailures !== undefined) out.banAfterHashFailures = s.banAfterHashFailures;
   return out;
 }
 
@@ -58,6 +67,13 @@ function resolvePeers(peers: ScenarioPeer[]): PeerSpec[] {
         joinAt: toMicros(p.joinAt),
         leaveAt: optionalMicros(p.leaveAt),
         leaveAfterComplete: optionalMicros(p.leaveAfterComplete),
+        ...(p.seedingTime === undefined ? {} : { seedingTime: { distribution: p.seedingTime.distribution, mean: toMicros(p.seedingTime.mean) } }),
+        ...(p.arrivals === undefined
+          ? {}
+          : { arrival: { process: p.arrivals.process, rate: p.arrivals.rate, until: optionalMicros(p.arrivals.until) } }),
+        // Only when given, so that a peer without them resolves as before.
+        ...(p.connectable === undefined ? {} : { connectable: p.connectable }),
+        ...(p.corrupt === undefined ? {} : { corrupt: p.corrupt }),
         client: p.client,
         settings: resolveSettings(p.settings),
       });
@@ -75,7 +91,8 @@ function resolveEvents(s: Scenario): ScriptedEvent[] {
   for (const e of events) {
     const target = targets.get(e.peer);
     if (!target) throw new Error(`unknown peer "${e.peer}" (the schema should have rejected it)`);
-    for (const peer of target.peers) out.push({ at: toMicros(e.at), peer, action: e.action });
+    const settings = e.settings === undefined ? {} : { settings: resolveSettings(e.settings) };
+    for (const peer of target.peers) out.push({ at: toMicros(e.at), peer, action: e.action, ...settings });
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import { BLOCK_SIZE, LIMITS } from './limits';
 import { describeValue } from './messages';
 import { buildNameTable, type NamedEntry, type NameTable } from './names';
+import { checkNarration } from './narration';
 import { closest } from './suggest';
 
 /** What the rules need of zod's refinement context. */
@@ -65,6 +66,17 @@ export function checkTorrent(value: unknown, ctx: IssueSink): void {
   }
 }
 
+/** The torrent's piece count when its fields are valid, else null. */
+function piecesOf(torrent: unknown): number | null {
+  if (!isRecord(torrent) || !isPieceLength(torrent.pieceLength)) return null;
+  const { pieceLength, pieces, size, files } = torrent;
+  if (isInt(pieces, 1, LIMITS.maxPieces)) return pieces;
+  if (isInt(size, 1)) return Math.ceil(size / pieceLength);
+  if (!Array.isArray(files) || !files.every((f) => isRecord(f) && isInt(f.length, 0))) return null;
+  const total = files.reduce((sum: number, f: Json) => sum + (f.length as number), 0);
+  return total > 0 ? Math.ceil(total / pieceLength) : null;
+}
+
 function tooManyPieces(pieces: number, size: string, pieceLength: number): string {
   return (
     `expected at most ${LIMITS.maxPieces} pieces, got ${pieces} (${size} in pieces of ${pieceLength} bytes); ` +
@@ -80,9 +92,30 @@ export function checkPeer(value: unknown, ctx: IssueSink): void {
   if (value.subject === true && isInt(value.count, 2, LIMITS.maxCount)) {
     add(ctx, ['count'], `expected no count (the subject is a single peer), got ${value.count}`);
   }
+  // BEP 16 super-seeding is a way of seeding a torrent initially: it needs a peer that starts as a seed.
+  if (isRecord(value.settings) && value.settings.superSeeding === true && value.seed !== true) {
+    add(ctx, ['settings', 'superSeeding'], 'expected superSeeding only on a peer with "seed": true (BEP 16 is for initial seeding), got it on a leecher');
+  }
+  if (value.seedingTime !== undefined && value.leaveAfterComplete !== undefined) {
+    add(ctx, ['seedingTime'], 'expected either leaveAfterComplete (a fixed time) or seedingTime (a distribution), got both');
+  }
   const joinAt = value.joinAt === undefined ? 0 : value.joinAt;
   if (isSeconds(value.leaveAt) && isSeconds(joinAt) && toMicros(value.leaveAt) <= toMicros(joinAt)) {
     add(ctx, ['leaveAt'], `expected a time after joinAt (${joinAt} s), got ${value.leaveAt}`);
+  }
+}
+
+/** A `set` event carries the settings it changes, and only it does; super-seeding cannot start mid-run. */
+export function checkEvent(value: unknown, ctx: IssueSink): void {
+  if (!isRecord(value)) return;
+  if (value.action === 'set' && value.settings === undefined) {
+    add(ctx, ['settings'], 'expected "settings" (the settings that change) with "action": "set", got none');
+  }
+  if ((value.action === 'leave' || value.action === 'join') && value.settings !== undefined) {
+    add(ctx, ['settings'], `expected no "settings" with "action": ${JSON.stringify(value.action)}, got some`);
+  }
+  if (isRecord(value.settings) && value.settings.superSeeding !== undefined) {
+    add(ctx, ['settings', 'superSeeding'], 'expected superSeeding only in a peer\'s own settings (BEP 16 starts with the seed), got it in a "set" event');
   }
 }
 
@@ -136,6 +169,9 @@ export function checkScenario(value: unknown, ctx: IssueSink): void {
   // Whether an event names a real peer can only be told when every entry's name is known.
   if (entries.length === peers.length && Array.isArray(value.events)) {
     checkEvents(value.events, table, entries.map((e) => e.entry), ctx);
+  }
+  if (entries.length === peers.length && Array.isArray(value.narration)) {
+    checkNarration(value.narration, table, entries.map((e) => e.entry), piecesOf(value.torrent), ctx);
   }
 }
 

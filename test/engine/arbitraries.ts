@@ -70,3 +70,39 @@ export const randomSwarmWithSubject = fc.tuple(randomSwarm(false), fc.nat()).map
   peers[at] = { ...peers[at]!, subject: true };
   return { ...config, name: 'random swarm with a subject', peers };
 });
+
+/**
+ * A random small swarm with the protocol extensions mixed in per peer: the BEP 6 fast extension (with
+ * allowed fast and sometimes suggest), BEP 11 PEX, corrupt data (always or with a probability, never
+ * from every seed at once), a ban threshold, and peers behind NAT.
+ */
+export const randomExtendedSwarm = fc
+  .tuple(
+    randomSwarm(false),
+    fc.array(
+      fc.record({
+        fast: fc.boolean(),
+        pex: fc.boolean(),
+        suggest: fc.constantFrom(0, 0, 1, 3),
+        allowed: fc.constantFrom(0, 2, 5),
+        corrupt: fc.constantFrom(0, 0, 0, 0.3, 1),
+        ban: fc.integer({ min: 1, max: 4 }),
+        connectable: fc.boolean(),
+      }),
+      { minLength: 8, maxLength: 8 },
+    ),
+  )
+  .map(([config, ext]): SimConfig => {
+    const peers = config.peers.map((p, i): PeerSpec => {
+      const e = ext[i]!;
+      // The first seed stays honest and reachable, so that every piece can still be had.
+      const first = i === 0;
+      return {
+        ...p,
+        connectable: first || e.connectable,
+        ...(first || e.corrupt === 0 ? {} : { corrupt: e.corrupt }),
+        settings: { fastExtension: e.fast, pex: e.pex, suggestPieces: e.suggest, allowedFastSetSize: e.allowed, banAfterHashFailures: e.ban },
+      };
+    });
+    return { ...config, name: 'random extended swarm', peers };
+  });

@@ -29,6 +29,12 @@ interface HalfSpec {
   openedAgo?: number;
   unchokedAgo?: number | null;
   bytesSinceUnchoke?: number;
+  /** Bytes received from it since our last timer rechoke (libtorrent ranks by these). */
+  roundBytes?: number;
+  /** It holds one of our optimistic slots. */
+  optimistic?: boolean;
+  /** We last gave it an optimistic slot this long ago (undefined: never). */
+  optimisticAgo?: number;
 }
 
 function half(s: HalfSpec): Half {
@@ -66,6 +72,10 @@ function half(s: HalfSpec): Half {
     lastBlockAt: s.snubbed ? NOW - mainline.snubTimeout - S : NOW - S,
     unchokedAt: s.unchokedAgo === undefined || s.unchokedAgo === null ? -1 : NOW - s.unchokedAgo,
     bytesSinceUnchoke: s.bytesSinceUnchoke ?? 0,
+    roundBytes: s.roundBytes ?? 0,
+    optimisticSlot: s.optimistic ?? false,
+    optimisticAt: s.optimisticAgo === undefined ? -1 : NOW - s.optimisticAgo,
+    fast: false, allowedIn: [], allowedOut: [], suggested: [], pex: false, pexListed: [], pexAt: -1,
   };
 }
 

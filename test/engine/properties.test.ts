@@ -7,7 +7,8 @@ import { Sim } from '../../src/engine/sim';
 import { blocksInPiece, pieceOf } from '../../src/engine/torrent';
 import { BROADCAST, records, T } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
-import { randomSwarm } from './arbitraries';
+import { randomExtendedSwarm, randomSwarm } from './arbitraries';
+import { checkAnswers } from './answers';
 
 function run(cfg: SimConfig): Sim {
   const sim = new Sim(cfg, { checkpointEvery: 0 });
@@ -142,6 +143,89 @@ describe('invariants over random small swarms', () => {
         for (const t of done) if (t !== null) expect(t).toBeGreaterThanOrEqual((F / us) * 1e6);
       }),
       RUNS,
+    );
+  });
+});
+
+describe('invariants over random small swarms with the protocol extensions', () => {
+  const EXT = { numRuns: 100 };
+
+  it('still conserves bytes: discarded pieces were sent and received, lost blocks left with a closed connection', () => {
+    fc.assert(
+      fc.property(randomExtendedSwarm, (cfg) => {
+        const sim = run(cfg);
+        const r = sim.result();
+        const up = r.peers.reduce((a, p) => a + p.uploadedBytes, 0);
+        const down = r.peers.reduce((a, p) => a + p.downloadedBytes, 0);
+        expect(up).toBe(down + r.lostBytes);
+        let sent = 0;
+        for (const rec of records(sim.trace)) if (rec.kind === T.PIECE) sent += rec.y;
+        expect(sent).toBe(down + r.lostBytes + r.inFlightBytes);
+      }),
+      EXT,
+    );
+  });
+
+  it('answers every request on a fast connection exactly once, with the piece or a reject', () => {
+    fc.assert(
+      fc.property(randomExtendedSwarm, (cfg) => {
+        expect(checkAnswers(run(cfg)).problems).toEqual([]);
+      }),
+      EXT,
+    );
+  });
+
+  it('verifies and announces a piece only once all its blocks arrived after its last hash failure', () => {
+    fc.assert(
+      fc.property(randomExtendedSwarm, (cfg) => {
+        const sim = run(cfg);
+        const g = sim.geometry;
+        const got = new Map<string, Set<number>>();
+        const verified = new Set<string>();
+        for (const rec of records(sim.trace)) {
+          if (rec.kind === T.RECEIVED) {
+            const key = `${rec.to}/${pieceOf(g, rec.x)}`;
+            got.set(key, (got.get(key) ?? new Set()).add(rec.x));
+          } else if (rec.kind === T.HASH_FAILED) {
+            got.delete(`${rec.from}/${rec.x}`);
+            expect(verified.has(`${rec.from}/${rec.x}`)).toBe(false);
+          } else if (rec.kind === T.VERIFIED) {
+            expect(got.get(`${rec.from}/${rec.x}`)?.size).toBe(blocksInPiece(g, rec.x));
+            verified.add(`${rec.from}/${rec.x}`);
+          } else if (rec.kind === T.HAVE) {
+            expect(verified.has(`${rec.from}/${rec.x}`)).toBe(true);
+          }
+        }
+      }),
+      EXT,
+    );
+  });
+
+  it('never connects to a peer behind NAT, nor two banned peers again', () => {
+    fc.assert(
+      fc.property(randomExtendedSwarm, (cfg) => {
+        const sim = run(cfg);
+        const pending = new Map<string, number>();
+        const banned = new Set<string>();
+        const key = (a: number, b: number) => (a < b ? `${a}-${b}` : `${b}-${a}`);
+        for (const rec of records(sim.trace)) {
+          if (rec.kind === T.HANDSHAKE) {
+            const k = key(rec.from, rec.to);
+            expect(banned.has(k)).toBe(false);
+            // An initiation never goes to a NATed peer; the answer comes from the acceptor.
+            if (pending.get(k) === rec.to) pending.delete(k);
+            else {
+              expect(cfg.peers[rec.to]!.connectable ?? true).toBe(true);
+              pending.set(k, rec.from);
+            }
+          } else if (rec.kind === T.REFUSED) pending.delete(key(rec.from, rec.to));
+          else if (rec.kind === T.LEAVE) {
+            for (const k of [...pending.keys()]) if (k.split('-').map(Number).includes(rec.from)) pending.delete(k);
+          } else if (rec.kind === T.BANNED) banned.add(key(rec.from, rec.to));
+          else if (rec.kind === T.UNREACHABLE) expect(cfg.peers[rec.to]!.connectable).toBe(false);
+        }
+      }),
+      EXT,
     );
   });
 });

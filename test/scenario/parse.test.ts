@@ -51,10 +51,10 @@ describe('parseScenarioText', () => {
 describe('formatScenarioErrors', () => {
   it('prints one line per error: path, then message', () => {
     const errors: ScenarioError[] = [
-      { path: 'peers[2].upload', message: 'expected a whole number ≥ 0, got -5' },
+      { path: 'peers[2].upload', message: 'expected a whole number of bytes per second ≥ 0, got -5' },
       { path: '', message: 'not valid JSON: x' },
     ];
-    expect(formatScenarioErrors(errors)).toBe('peers[2].upload: expected a whole number ≥ 0, got -5\nnot valid JSON: x');
+    expect(formatScenarioErrors(errors)).toBe('peers[2].upload: expected a whole number of bytes per second ≥ 0, got -5\nnot valid JSON: x');
   });
 
   it('end to end: a bad upload reads as the path, what was expected, what was found', () => {
@@ -62,7 +62,7 @@ describe('formatScenarioErrors', () => {
     s.peers.push({ name: 'x', upload: -5 });
     const r = parseScenarioText(text(s));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatScenarioErrors(r.errors)).toBe('peers[2].upload: expected a whole number ≥ 0, got -5');
+    if (!r.ok) expect(formatScenarioErrors(r.errors)).toBe('peers[2].upload: expected a whole number of bytes per second ≥ 0, got -5');
   });
 
   it('quotes keys that are not identifiers', () => {

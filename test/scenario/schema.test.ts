@@ -100,7 +100,7 @@ describe('unknown keys', () => {
 
   it('lists the known keys when nothing is close', () => {
     expect(errorAt({ ...base(), colour: 'red' }, 'colour')).toBe(
-      'unknown key "colour"; known keys here: "name", "description", "seed", "torrent", "stopAt", "peers", "events"',
+      'unknown key "colour"; known keys here: "name", "description", "seed", "torrent", "stopAt", "peers", "events", "narration"',
     );
   });
 
@@ -304,9 +304,9 @@ describe('peers', () => {
     s.peers[1] = { name: 'L', upload: 0 };
     expect(config(s).peers[1]!.upload).toBe(0);
     s.peers[1] = { name: 'L', upload: -5 };
-    expect(errorAt(s, 'peers[1].upload')).toBe('expected a whole number ≥ 0, got -5');
+    expect(errorAt(s, 'peers[1].upload')).toBe('expected a whole number of bytes per second ≥ 0, got -5');
     s.peers[1] = { name: 'L', upload: 1.5 };
-    expect(errorAt(s, 'peers[1].upload')).toBe('expected a whole number ≥ 0, got 1.5');
+    expect(errorAt(s, 'peers[1].upload')).toBe('expected a whole number of bytes per second ≥ 0, got 1.5');
   });
 
   it('download is whole bytes/s ≥ 1; omitted means unlimited (null)', () => {
@@ -318,7 +318,7 @@ describe('peers', () => {
     s.peers[1] = { name: 'L', download: 0 };
     expect(errorAt(s, 'peers[1].download')).toMatch(/≥ 1 .*, got 0$/);
     s.peers[1] = { name: 'L', download: null };
-    expect(errorAt(s, 'peers[1].download')).toMatch(/leave it out for unlimited\), got null$/);
+    expect(errorAt(s, 'peers[1].download')).toMatch(/leave it out for unlimited\), or a rate such as .*, got null$/);
   });
 
   it('latency is seconds from 0 to 10, default 0.025', () => {
@@ -360,7 +360,7 @@ describe('peers', () => {
     s.peers[1] = { name: 'L', client: 'mainline' };
     expect(config(s).peers[1]!.client).toBe('mainline');
     s.peers[1] = { name: 'L', client: 'qbittorrent' };
-    expect(errorAt(s, 'peers[1].client')).toBe('expected a known client profile ("mainline", "freerider"), got "qbittorrent"');
+    expect(errorAt(s, 'peers[1].client')).toBe('expected a known client profile ("mainline", "freerider", "libtorrent"), got "qbittorrent"');
   });
 
   it('settings is a strict object of per-peer overrides, times in µs', () => {
@@ -457,10 +457,10 @@ describe('events', () => {
     );
   });
 
-  it('at is seconds ≥ 0; action is "leave" or "join"', () => {
+  it('at is seconds ≥ 0; action is "leave", "join" or "set"', () => {
     const s = { ...base(), events: [{ at: -1, peer: 'seed', action: 'quit' }] };
     expect(errorAt(s, 'events[0].at')).toBe('expected a number of seconds ≥ 0, got -1');
-    expect(errorAt(s, 'events[0].action')).toBe('expected "leave" or "join", got "quit"');
+    expect(errorAt(s, 'events[0].action')).toBe('expected "leave", "join" or "set", got "quit"');
   });
 
   it('allows at most 10000 events in the file', () => {

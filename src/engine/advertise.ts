@@ -1,0 +1,106 @@
+// How a peer shows what it has, beyond BEP 3's bitfield on connecting and a have after each hash check:
+// - a have sent on one connection only (the haves of a lazy bitfield, BEP 16's offers: superseed.ts);
+// - a lazy bitfield (Azureus, uTorrent): the first bitfield leaves some held pieces out, and a have for
+//   each follows right after it on that connection (clients did this against ISPs that filtered seeds);
+// - libtorrent's predictive_piece_announce: a have before the piece is complete and hash-checked.
+import { rateAt } from './bandwidth';
+import { push } from './heap';
+import { randInt, stream } from './prng';
+import { BLOCK_RECEIVED, HAVE, type Half, type Peer } from './state';
+import { blockLength, blocksInPiece } from './torrent';
+import { append, record, T } from './trace';
+import { E, type World } from './world';
+import { broadcastHave, remoteGot } from './download';
+import { fillRequests, updateInterest } from './requests';
+import { superSeedSaw } from './superseed';
+import { startSend } from './upload';
+
+/** Pieces a lazy bitfield leaves out, at most (never all: at least one stays in the bitfield). */
+export const LAZY_HIDDEN = 4;
+
+/** A have on one connection: a HAVE record with to = the remote and y = 1. */
+export function sendHaveTo(w: World, h: Half, piece: number): void {
+  const st = w.st;
+  append(w.tr, st.now, T.HAVE, h.peer, h.remote, piece, 1);
+  st.msgCount[T.HAVE]!++;
+  push(st.queue, st.now + h.latency, E.MSG, h.mirror, T.HAVE, piece, 0);
+}
+
+/**
+ * A lazy bitfield: up to LAZY_HIDDEN held pieces, drawn from the peer's lazy stream, are left out
+ * (BITFIELD x = pieces shown, y = pieces left out), and the haves that reveal them are the next y
+ * records, sent at the same instant on the same connection, so they arrive right after it.
+ */
+export function sendLazyBitfield(w: World, h: Half, peer: Peer): void {
+  const held: number[] = [];
+  for (let p = 0; p < w.g.pieces; p++) if ((peer.pieces[p]! & HAVE) !== 0) held.push(p);
+  const k = Math.min(LAZY_HIDDEN, held.length - 1);
+  const rng = (peer.lazyRng ??= stream(w.cfg.seed, `peer/${w.cfg.peers[peer.id]!.name}/lazy`));
+  for (let i = 0; i < k; i++) {
+    const j = i + randInt(rng, held.length - i);
+    const t = held[i]!;
+    held[i] = held[j]!;
+    held[j] = t;
+  }
+  const hidden = held.slice(0, k).sort((a, b) => a - b);
+  const idx = w.tr.length;
+  append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, peer.haveCount - k, k);
+  w.st.msgCount[T.BITFIELD]!++;
+  push(w.st.queue, w.st.now + h.latency, E.MSG, h.mirror, T.BITFIELD, idx, 0);
+  for (const p of hidden) sendHaveTo(w, h, p);
+}
+
+/** The pieces the bitfield recorded at trace index `idx` left out (the haves right after it), or null. */
+export function hiddenPieces(w: World, idx: number): Set<number> | null {
+  const n = record(w.tr, idx).y;
+  if (n === 0) return null;
+  const out = new Set<number>();
+  for (let i = 1; i <= n; i++) out.add(record(w.tr, idx + i).x);
+  return out;
+}
+
+/** A have sent on this connection only reached its owner. */
+export function onDirectHave(w: World, r: Half, piece: number): void {
+  const peer = w.st.peers[r.peer]!;
+  if (peer.superSeed !== null) return superSeedSaw(w, peer, r, piece);
+  if (!remoteGot(w.st, peer, r, piece)) return;
+  if (!r.amInterested) updateInterest(w, r);
+  else fillRequests(w, r);
+}
+
+/**
+ * libtorrent's predictive_piece_announce (peer_connection::incoming_piece): once every block of the
+ * piece is received or requested, and the rest are all outstanding at the one peer that just sent a
+ * block, the piece is announced if they should arrive within the setting at that peer's current rate.
+ */
+export function maybeAnnounceEarly(w: World, peer: Peer, r: Half, piece: number): void {
+  const ahead = peer.profile.predictiveAnnounce;
+  if (ahead === 0 || peer.earlyHave.has(piece)) return;
+  const n = blocksInPiece(w.g, piece);
+  if (peer.pieceReq[piece] !== n || peer.pieceDone[piece] === n) return;
+  const base = piece * w.g.blocksPerPiece;
+  let bytes = 0;
+  for (let b = base; b < base + n; b++) {
+    const s = peer.blocks[b]!;
+    if (s === BLOCK_RECEIVED) continue;
+    if (s !== 1 || !r.outstanding.includes(b)) return;
+    bytes += blockLength(w.g, b);
+  }
+  const rate = rateAt(r.downRate, r.downLast, r.downSince, w.st.now);
+  if (rate <= 0 || (bytes * 1_000_000) / rate >= ahead) return;
+  peer.earlyHave.set(piece, w.tr.length);
+  broadcastHave(w, peer, piece);
+}
+
+/**
+ * The have of a verified piece (BEP 3), unless it went out early. Then only a connection opened since
+ * (whose bitfield predates the piece) still needs it: if there is one, the have goes out again to all
+ * (a duplicate have is harmless). Requests for the piece waiting at our end can now be served.
+ */
+export function announceVerified(w: World, peer: Peer, piece: number): void {
+  const early = peer.earlyHave.get(piece);
+  if (early === undefined) return broadcastHave(w, peer, piece);
+  peer.earlyHave.delete(piece);
+  if (peer.connOpenIndex.some((i) => i > early)) broadcastHave(w, peer, piece);
+  startSend(w, peer);
+}

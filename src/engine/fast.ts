@@ -1,0 +1,176 @@
+// BEP 6, the fast extension, on connections where both peers enable it (the `fastExtension` setting;
+// reserved[7] & 0x04 in both handshakes). It changes four things:
+// - the first message is have all or have none when the sender holds every piece or none (a bitfield
+//   otherwise), so it is never omitted;
+// - every request gets exactly one answer, the piece or a reject: a choke rejects the pending requests
+//   outside the allowed-fast set instead of dropping them silently, a request arriving while choked or
+//   whose cancel arrived first is rejected, and the downloader keeps its requests across a choke until
+//   they are answered;
+// - allowed fast: an uploader offers a few pieces (the set the BEP derives from the downloader's IP and
+//   the info hash) that the downloader may request, and gets, even while choked;
+// - suggest: a seed may point a peer at pieces to fetch first; the picker honours it after finishing
+//   started pieces (picker.ts).
+import { sha1 } from '@noble/hashes/legacy.js';
+import { infoHash, peerAddressBytes } from './identity';
+import { HAVE, knows, type Half, type Peer } from './state';
+import { blocksInPiece } from './torrent';
+import { T } from './trace';
+import { send, type World } from './world';
+import { dropRequest, pipelineLength, requestBlock } from './requests';
+
+/**
+ * The allowed-fast set of BEP 6 ("Allowed Fast Set Generation"): the first k distinct piece indices
+ * drawn from repeated SHA-1 of the peer's IPv4 address (its /24, last byte zeroed) followed by the
+ * info hash, each 20-byte digest read as five big-endian 32-bit numbers modulo the piece count.
+ * k is capped at the piece count (the BEP's loop would never end otherwise).
+ */
+export function allowedFastSet(pieces: number, hash: Uint8Array, ip: Uint8Array, k: number): number[] {
+  const want = Math.min(k, pieces);
+  const out: number[] = [];
+  let x = new Uint8Array(24);
+  x.set([ip[0]!, ip[1]!, ip[2]!, 0]);
+  x.set(hash, 4);
+  while (out.length < want) {
+    x = sha1(x);
+    for (let i = 0; i < 5 && out.length < want; i++) {
+      const y = ((x[4 * i]! << 24) | (x[4 * i + 1]! << 16) | (x[4 * i + 2]! << 8) | x[4 * i + 3]!) >>> 0;
+      const index = y % pieces;
+      if (!out.includes(index)) out.push(index);
+    }
+  }
+  return out;
+}
+
+const hashes = new WeakMap<object, Uint8Array>();
+
+/** The torrent's info hash, computed once per config. */
+function hashOf(w: World): Uint8Array {
+  let h = hashes.get(w.cfg);
+  if (h === undefined) {
+    h = infoHash(w.cfg);
+    hashes.set(w.cfg, h);
+  }
+  return h;
+}
+
+/**
+ * The remote's first message (bitfield, have all or have none) arrived on a fast connection. If it
+ * lacks pieces we hold, we send it allowed fast for the pieces of its set that we hold (libtorrent
+ * sends its set once, early), and, as a seed set to suggest, the next `suggestPieces` pieces in turn
+ * (a pointer that moves round the pieces, so successive peers are pointed at different ones).
+ */
+export function onAnnouncement(w: World, r: Half, remoteComplete: boolean): void {
+  const st = w.st;
+  const peer = st.peers[r.peer]!;
+  const remote = st.peers[r.remote]!;
+  // A super-seed (BEP 16) reveals pieces one at a time: it offers no allowed-fast set and no suggestions.
+  if (remoteComplete || peer.haveCount === 0 || peer.superSeed !== null) return;
+  const k = peer.profile.allowedFastSetSize;
+  if (k > 0) {
+    r.allowedOut = allowedFastSet(w.g.pieces, hashOf(w), peerAddressBytes(r.remote), k);
+    for (const p of r.allowedOut) if ((peer.pieces[p]! & HAVE) !== 0) send(w, r, T.ALLOWED_FAST, p);
+  }
+  let n = peer.haveCount === w.g.pieces ? peer.profile.suggestPieces : 0;
+  for (let tries = 0; n > 0 && tries < w.g.pieces; tries++) {
+    const p = peer.nextSuggest;
+    peer.nextSuggest = (p + 1) % w.g.pieces;
+    if ((remote.pieces[p]! & HAVE) !== 0) continue;
+    send(w, r, T.SUGGEST, p);
+    n--;
+  }
+}
+
+/** A request the uploader may serve although it chokes the requester: one for an allowed-fast piece. */
+export function allowedWhileChoked(w: World, h: Half, block: number): boolean {
+  return h.allowedOut.includes(Math.floor(block / w.g.blocksPerPiece));
+}
+
+/**
+ * At the uploader, requests queued on `h` (entries from `i`) that arrived by now and cannot be served
+ * are rejected (BEP 6) rather than dropped: those whose cancel arrived, and those that arrived while we
+ * choked the peer, unless for an allowed-fast piece. With `nothing`, no request can be served (an
+ * uploader with no upload capacity). Returns the first entry left: one to serve, or one still to arrive.
+ */
+export function rejectUnservable(w: World, h: Half, i: number, nothing: boolean): number {
+  const q = h.incoming;
+  const now = w.st.now;
+  const from = h.acceptFrom;
+  while (i < q.length && q[i + 1]! <= now) {
+    const cancelled = q[i + 2]! <= now;
+    const choked = from < 0 || q[i + 1]! < from;
+    if (!nothing && !cancelled && (!choked || allowedWhileChoked(w, h, q[i]!))) break;
+    send(w, h, T.REJECT, q[i]!);
+    i += 3;
+  }
+  return i;
+}
+
+/**
+ * We choked the remote of `h` on a fast connection: the requests it sent that have arrived are
+ * rejected now, except those for allowed-fast pieces, which we still serve; requests on their way
+ * are answered when they arrive (rejected, the connection being choked).
+ */
+export function rejectOnChoke(w: World, h: Half): void {
+  const q = h.incoming;
+  const now = w.st.now;
+  const keep: number[] = [];
+  for (let i = h.incomingHead; i < q.length; i += 3) {
+    const arrived = q[i + 1]! <= now;
+    if (arrived && (q[i + 2]! <= now || !allowedWhileChoked(w, h, q[i]!))) send(w, h, T.REJECT, q[i]!);
+    else keep.push(q[i]!, q[i + 1]!, q[i + 2]!);
+  }
+  h.incoming = keep;
+  h.incomingHead = 0;
+}
+
+/**
+ * An uploader with no upload capacity (`upload: 0`) sends no piece; on fast connections it still
+ * answers every request, with a reject, when it looks at its queue. Returns the earliest arrival
+ * still to come (Infinity if none), for its wake-up.
+ */
+export function rejectAllQueued(w: World, peer: Peer): number {
+  let next = Infinity;
+  for (let k = peer.servingHead; k < peer.serving.length; k++) {
+    const h = w.st.halves[peer.serving[k]!]!;
+    if (!h.fast || !h.open) continue;
+    const i = rejectUnservable(w, h, h.incomingHead, true);
+    h.incoming.splice(0, i);
+    h.incomingHead = 0;
+    if (h.incoming.length > 0) next = Math.min(next, h.incoming[1]!);
+  }
+  return next;
+}
+
+/**
+ * While choked, keep the pipeline filled with blocks of the allowed-fast pieces the remote offered
+ * (and has, and we lack), in the order offered.
+ */
+export function fillAllowedFast(w: World, h: Half): void {
+  const peer = w.st.peers[h.peer]!;
+  const limit = pipelineLength(w, h, peer);
+  const g = w.g;
+  for (const p of h.allowedIn) {
+    if (h.outstanding.length >= limit) return;
+    if ((peer.pieces[p]! & HAVE) !== 0 || !knows(w.st, h.id, p)) continue;
+    const base = p * g.blocksPerPiece;
+    const n = blocksInPiece(g, p);
+    for (let b = 0; b < n && h.outstanding.length < limit; b++) if (peer.blocks[base + b] === 0) requestBlock(w, peer, h, base + b);
+  }
+}
+
+/** Messages of BEP 6 arriving at `r` (the receiver's half). Returns false for other kinds. */
+export function onFastMessage(w: World, r: Half, kind: number, arg: number): boolean {
+  switch (kind) {
+    case T.REJECT:
+      dropRequest(w, r, arg);
+      return true;
+    case T.ALLOWED_FAST:
+      if (!r.allowedIn.includes(arg)) r.allowedIn.push(arg);
+      if (r.peerChoking) fillAllowedFast(w, r);
+      return true;
+    case T.SUGGEST:
+      if (!r.suggested.includes(arg)) r.suggested.push(arg);
+      return true;
+  }
+  return false;
+}

@@ -1,0 +1,79 @@
+// BEP 11 peer exchange (ut_pex), on connections where both peers enable it (the `pex` setting): peers
+// tell each other whom they are connected to, so a peer learns addresses without the tracker.
+// - Each peer with PEX on runs a timer every PEX_INTERVAL (60 s, from its join); at each tick it sends
+//   one message on every PEX connection that had none in the last 60 s: BEP 11 allows at most one a
+//   minute per connection.
+// - A message lists the peers added since the previous message on that connection and those dropped,
+//   at most 50 of each (BEP 11); what did not fit goes in the next one. Only connectable peers are
+//   listed: an address behind NAT is of no use to anyone (libtorrent marks reachable peers with flag 0x10).
+// - A receiver remembers every address it learns (Peer.pexKnown) and connects to those it is not
+//   connected to, within its peer-set limits, on receipt and at each of its own ticks.
+// There is no BEP 10 extension handshake in the model: both ends know from the handshake's reserved
+// bit (HS_EXTENDED) that the other speaks PEX.
+import { push } from './heap';
+import { connectTo } from './connections';
+import { PEER_ACTIVE, type Half, type Peer } from './state';
+import { append, auxReserve, T } from './trace';
+import { E, type World } from './world';
+
+export const PEX_INTERVAL = 60_000_000;
+/** BEP 11: at most 50 added and 50 dropped peers per message. */
+export const PEX_MAX = 50;
+
+/** Start a joining peer's PEX timer (only for peers with PEX on: other runs schedule nothing new). */
+export function startPex(w: World, peer: Peer): void {
+  if (peer.profile.pex && !peer.investigator) push(w.st.queue, w.st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
+}
+
+export function onPexTimer(w: World, peer: Peer): void {
+  if (peer.status !== PEER_ACTIVE) return;
+  const st = w.st;
+  for (const id of peer.conns) {
+    const h = st.halves[id]!;
+    if (h.pex && (h.pexAt < 0 || st.now - h.pexAt >= PEX_INTERVAL)) sendPex(w, peer, h);
+  }
+  dialKnown(w, peer);
+  push(st.queue, st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
+}
+
+function sendPex(w: World, peer: Peer, h: Half): void {
+  const st = w.st;
+  const now: number[] = [];
+  for (const q of peer.connRemote) if (q !== h.remote && st.peers[q]!.connectable) now.push(q);
+  const added = now.filter((q) => !h.pexListed.includes(q)).slice(0, PEX_MAX);
+  const dropped = h.pexListed.filter((q) => !now.includes(q)).slice(0, PEX_MAX);
+  if (added.length === 0 && dropped.length === 0) return;
+  h.pexListed = h.pexListed.filter((q) => !dropped.includes(q)).concat(added);
+  h.pexAt = st.now;
+  const off = auxReserve(w.tr, 2 + added.length + dropped.length);
+  const aux = w.tr.aux;
+  aux[off] = added.length;
+  aux[off + 1] = dropped.length;
+  added.forEach((q, i) => (aux[off + 2 + i] = q));
+  dropped.forEach((q, i) => (aux[off + 2 + added.length + i] = q));
+  append(w.tr, st.now, T.PEX, peer.id, h.remote, off, 2 + added.length + dropped.length);
+  st.msgCount[T.PEX]!++;
+  push(st.queue, st.now + h.latency, E.MSG, h.mirror, T.PEX, off, 0);
+}
+
+/** A PEX message arrived at `r` (its aux offset): learn the added peers and connect to them. */
+export function onPex(w: World, r: Half, off: number): void {
+  const peer = w.st.peers[r.peer]!;
+  // An investigator connects to the subject only.
+  if (peer.investigator) return;
+  const aux = w.tr.aux;
+  const added = aux[off]!;
+  for (let i = 0; i < added; i++) {
+    const q = aux[off + 2 + i]!;
+    if (q !== peer.id && !peer.pexKnown.includes(q)) peer.pexKnown.push(q);
+  }
+  dialKnown(w, peer);
+}
+
+/** Connect to learnt peers that are present and not connected, while the peer-set limits allow. */
+function dialKnown(w: World, peer: Peer): void {
+  for (const q of peer.pexKnown) {
+    if (w.st.peers[q]!.status !== PEER_ACTIVE) continue;
+    if (!connectTo(w, peer, q)) return;
+  }
+}

@@ -1,0 +1,90 @@
+// BEP 6's rule, read from the trace: on a connection where both peers offered the fast extension
+// (HANDSHAKE x & HS_FAST at both ends), every request gets exactly one answer, the piece or a reject.
+// Requests still unanswered at the end must be waiting in the uploader's queue (requests are queued at
+// its end, src/engine/requests.ts); a connection that closed (a leave or a ban) takes its requests with it.
+import type { Sim } from '../../src/engine/sim';
+import { HS_FAST, records, T } from '../../src/engine/trace';
+import { pairKey } from './rules';
+
+export interface AnswerReport {
+  requests: number;
+  pieces: number;
+  rejects: number;
+  /** Answers with no pending request to answer, and unanswered requests not in the uploader's queue. */
+  problems: string[];
+}
+
+export function checkAnswers(sim: Sim): AnswerReport {
+  const offered = new Map<string, number>();
+  const fast = new Set<string>();
+  // Pending requests by "downloader>uploader", block → count.
+  const pending = new Map<string, Map<number, number>>();
+  const report: AnswerReport = { requests: 0, pieces: 0, rejects: 0, problems: [] };
+  const drop = (pred: (d: number, u: number) => boolean) => {
+    for (const key of [...pending.keys()]) {
+      const [d, u] = key.split('>').map(Number) as [number, number];
+      if (pred(d, u)) pending.delete(key);
+    }
+  };
+  for (const r of records(sim.trace)) {
+    const dir = (d: number, u: number) => `${d}>${u}`;
+    switch (r.kind) {
+      case T.HANDSHAKE: {
+        const key = pairKey(r.from, r.to);
+        const other = offered.get(key);
+        if (other === undefined) offered.set(key, r.x);
+        else {
+          offered.delete(key);
+          if ((other & r.x & HS_FAST) !== 0) fast.add(key);
+          else fast.delete(key);
+        }
+        break;
+      }
+      case T.REFUSED:
+        offered.delete(pairKey(r.from, r.to));
+        break;
+      case T.REQUEST: {
+        if (!fast.has(pairKey(r.from, r.to))) break;
+        report.requests++;
+        const m = pending.get(dir(r.from, r.to)) ?? new Map<number, number>();
+        m.set(r.x, (m.get(r.x) ?? 0) + 1);
+        pending.set(dir(r.from, r.to), m);
+        break;
+      }
+      case T.PIECE:
+      case T.REJECT: {
+        if (!fast.has(pairKey(r.from, r.to))) {
+          if (r.kind === T.REJECT) report.problems.push(`reject on a connection without the fast extension: #${r.index}`);
+          break;
+        }
+        if (r.kind === T.PIECE) report.pieces++;
+        else report.rejects++;
+        const m = pending.get(dir(r.to, r.from));
+        const n = m?.get(r.x) ?? 0;
+        if (n === 0) report.problems.push(`${r.kind === T.PIECE ? 'piece' : 'reject'} ${r.from}→${r.to} block ${r.x} answers no pending request (#${r.index})`);
+        else m!.set(r.x, n - 1);
+        break;
+      }
+      case T.LEAVE:
+        drop((d, u) => d === r.from || u === r.from);
+        for (const key of [...offered.keys()]) if (key.split('-').map(Number).includes(r.from)) offered.delete(key);
+        break;
+      case T.BANNED:
+        drop((d, u) => (d === r.from && u === r.to) || (d === r.to && u === r.from));
+        fast.delete(pairKey(r.from, r.to));
+        break;
+    }
+  }
+  const st = sim.state;
+  for (const [key, m] of pending) {
+    const [d, u] = key.split('>').map(Number) as [number, number];
+    const h = st.halves.find((x) => x.peer === u && x.remote === d && x.open);
+    for (const [block, n] of m) {
+      if (n === 0) continue;
+      let queued = 0;
+      if (h) for (let i = h.incomingHead; i < h.incoming.length; i += 3) if (h.incoming[i] === block) queued++;
+      if (queued !== n) report.problems.push(`${n} request(s) ${d}→${u} for block ${block} unanswered, ${queued} in the uploader's queue`);
+    }
+  }
+  return report;
+}
