@@ -16,6 +16,19 @@ export interface CliOptions {
   counterfactual: Record<string, unknown> | undefined;
   /** The `--counterfactual` text as given (for the rerun command). */
   counterfactualText: string | undefined;
+  /** `--peers FILE`: with a .torrent as the file, the scenario (without "torrent") that gives the peers. */
+  peers: string | undefined;
+  /** `--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]`: write a packet capture. */
+  pcap: PcapRequest | undefined;
+}
+
+export interface PcapRequest {
+  file: string;
+  /** A peer's name (checked against the scenario by the caller); undefined = the whole swarm. */
+  peer: string | undefined;
+  /** Seconds. */
+  from: number | undefined;
+  to: number | undefined;
 }
 
 /** Report formats `--report` takes. */
@@ -28,7 +41,7 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `usage: npm run -s sim -- <scenario.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON]
+export const USAGE = `usage: npm run -s sim -- <scenario.json | file.torrent --peers peers.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON] [--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]]
 
 Runs a scenario without the browser and prints a summary.
 
@@ -42,10 +55,15 @@ options:
   --counterfactual JSON
                     rerun with the same seed and these subject fields, e.g. '{"upload": 0}',
                     and compare the two runs (with --report json, md or html: in the report)
+  --pcap FILE       write the run's wire traffic as a packet capture (pcap) for Wireshark
+  --pcap-peer NAME  only that peer's connections, as captured on its machine
+  --pcap-from S, --pcap-to S
+                    only messages sent from / before this simulated second
+  --peers FILE      with a .torrent file: the scenario (without "torrent") that gives the peers
   -h, --help        show this help
   --version         print the version`;
 
-const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out', '--counterfactual'] as const;
+const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out', '--counterfactual', '--peers', '--pcap', '--pcap-peer', '--pcap-from', '--pcap-to'] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
 const MAX_SECONDS = 1e9;
 
@@ -94,6 +112,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: `expected one scenario file, got ${files.length}: ${files.join(', ')}` };
   }
 
+  // A .torrent gives the torrent only; the peers come from a scenario file without "torrent".
+  const peers = values['--peers'];
+  const isTorrent = /\.torrent$/i.test(files[0]!);
+  if (isTorrent && peers === undefined) return { kind: 'error', message: `${files[0]} is a .torrent: give the peers with --peers FILE (a scenario without "torrent")` };
+  if (!isTorrent && peers !== undefined) return { kind: 'error', message: '--peers goes with a .torrent file, not a scenario' };
+
   let seed: number | undefined;
   if (values['--seed'] !== undefined) {
     const text = values['--seed'];
@@ -128,6 +152,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (report === 'csv') return { kind: 'error', message: '--counterfactual works with --report json, md or html, not csv' };
     counterfactual = parsed;
   }
+  const pcap = parsePcap(values);
+  if (typeof pcap === 'string') return { kind: 'error', message: pcap };
   // `--report FORMAT --out FILE` writes the report to FILE (the report issue's CLI); to get the result
   // file as well, name the report's file with --report-out and the result's with --out.
   const reportToOut = report !== undefined && reportOut === undefined && values['--out'] !== undefined;
@@ -142,8 +168,31 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       reportOut: reportToOut ? values['--out'] : reportOut,
       counterfactual,
       counterfactualText,
+      pcap,
+      peers,
     },
   };
+}
+
+/** The `--pcap` flags: the request, nothing, or what is wrong (naming the flag). */
+function parsePcap(values: Partial<Record<(typeof VALUE_FLAGS)[number], string>>): PcapRequest | undefined | string {
+  const file = values['--pcap'];
+  if (file === undefined) {
+    const stray = (['--pcap-peer', '--pcap-from', '--pcap-to'] as const).find((f) => values[f] !== undefined);
+    return stray === undefined ? undefined : `${stray} needs --pcap FILE`;
+  }
+  const seconds = (flag: '--pcap-from' | '--pcap-to'): number | undefined | string => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const v = /^\s*$/.test(text) ? NaN : Number(text);
+    return v >= 0 && v <= MAX_SECONDS ? v : `${flag}: expected a number of seconds from 0 to ${MAX_SECONDS}, got "${text}"`;
+  };
+  const from = seconds('--pcap-from');
+  if (typeof from === 'string') return from;
+  const to = seconds('--pcap-to');
+  if (typeof to === 'string') return to;
+  if (from !== undefined && to !== undefined && !(from < to)) return `--pcap-to: expected a time after --pcap-from (${from}), got ${to}`;
+  return { file, peer: values['--pcap-peer'], from, to };
 }
 
 /** The `--counterfactual` value: a JSON object, or what is wrong with it. */

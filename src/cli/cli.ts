@@ -18,7 +18,9 @@ import { buildResultFile, stringifyResultFile } from '../export/result';
 import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText, toMicros } from '../scenario';
 import { parseArgs, USAGE, type CliOptions, type ReportFormat } from './args';
 import { applyCounterfactual } from './counterfactual';
+import { withTorrentFile } from './torrent-input';
 import { formatComparison, formatSummary } from './summary';
+import { pcapProblem, writePcapFile } from './pcap-file';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -104,6 +106,13 @@ function checkOutPath(flag: string, out: string, scenarioFile: string): string |
   return undefined;
 }
 
+/** `--pcap FILE`: a writable place that is no other output, and a --pcap-peer the scenario has. */
+function checkPcap(pcap: NonNullable<CliOptions['pcap']>, config: SimConfig, options: CliOptions, scenarioFile: string): string | undefined {
+  const taken = [options.out, options.reportOut].some((f) => f !== undefined && resolve(f) === resolve(pcap.file));
+  if (taken) return `--pcap "${pcap.file}" is the same file as another output`;
+  return checkOutPath('--pcap', pcap.file, scenarioFile) ?? pcapProblem(pcap, config);
+}
+
 const REPORT_WRITERS: Record<Exclude<ReportFormat, 'json'>, typeof subjectReportMarkdown> = {
   md: subjectReportMarkdown,
   html: subjectReportHtml,
@@ -169,7 +178,9 @@ export function runCli(argv: readonly string[], io: CliIO): number {
   const { options } = args;
   const file = options.file;
 
-  const read = readScenarioFile(file);
+  // With a .torrent, the scenario is the --peers file with the torrent put in (torrent-input.ts).
+  const scenarioFile = options.peers ?? file;
+  const read = readScenarioFile(scenarioFile);
   if ('error' in read) {
     io.stderr(`${PROGRAM}: ${read.error}\n`);
     return 2;
@@ -179,13 +190,23 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     // fatal: a file that is not UTF-8 is an error, not silently mangled names. A BOM is dropped.
     text = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
   } catch {
-    io.stderr(`${PROGRAM}: ${file}: not valid UTF-8 text\n`);
+    io.stderr(`${PROGRAM}: ${scenarioFile}: not valid UTF-8 text\n`);
     return 2;
+  }
+  let scenarioBytes: Uint8Array = read.bytes;
+  if (options.peers !== undefined) {
+    const merged = withTorrentFile(file, options.peers, text);
+    if ('error' in merged) {
+      io.stderr(`${PROGRAM}: ${merged.error}\n`);
+      return 2;
+    }
+    text = merged.text;
+    scenarioBytes = new TextEncoder().encode(text);
   }
   const parsed = parseScenarioText(text);
   if (!parsed.ok) {
     const lines = formatScenarioErrors(parsed.errors).split('\n');
-    io.stderr(lines.map((line) => `${PROGRAM}: ${file}: ${line}\n`).join(''));
+    io.stderr(lines.map((line) => `${PROGRAM}: ${scenarioFile}: ${line}\n`).join(''));
     return 2;
   }
   const problem =
@@ -193,7 +214,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     (options.reportOut === undefined ? undefined : checkOutPath('--report-out', options.reportOut, file)) ??
     (options.out !== undefined && options.reportOut !== undefined && resolve(options.out) === resolve(options.reportOut)
       ? `--report-out "${options.reportOut}" is the same file as --out`
-      : undefined);
+      : undefined) ??
+    (options.pcap === undefined ? undefined : checkPcap(options.pcap, parsed.config, options, file));
   if (problem) {
     io.stderr(`${PROGRAM}: ${problem}\n`);
     return 2;
@@ -230,12 +252,21 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     const resultFile = buildResultFile({
       version: packageVersion(),
       engineVersion: ENGINE_VERSION,
-      scenarioSha256: createHash('sha256').update(read.bytes).digest('hex'),
+      scenarioSha256: createHash('sha256').update(scenarioBytes).digest('hex'),
       config,
       result: sim.result(),
       traceHash: sim.traceHash(nodeSha256()),
       subject,
     });
+    if (options.pcap !== undefined) {
+      try {
+        writePcapFile(sim, options.pcap);
+      } catch (e) {
+        if (errorCode(e) === undefined) throw e;
+        io.stderr(`${PROGRAM}: cannot write "${options.pcap.file}": ${describeIOError(e)}\n`);
+        return 2;
+      }
+    }
     output = stringifyResultFile(resultFile);
     summary = formatSummary(resultFile);
     let comparison: { c: CounterfactualComparison; report: SubjectReport } | undefined;

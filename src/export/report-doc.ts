@@ -107,13 +107,27 @@ export const GLOSSARY: [string, string][] = [
   ['counterfactual run', 'A second simulation of the same scenario with the same seed in which only the subject’s stated fields differ, run to compare the figures of the two.'],
 ];
 
+/**
+ * Of the copies that were complete by the report's time: the largest share that came directly from
+ * the subject, and the largest that came from it through other peers (fractions of the file).
+ */
+export function largestCompleteCopyShares(r: SubjectReport): { direct: number; downstream: number } {
+  const complete = r.recipients.filter((x) => x.completed);
+  return {
+    direct: Math.max(0, ...complete.map((x) => x.directShare)),
+    downstream: Math.max(0, ...complete.map((x) => x.downstreamShare), ...r.downstreamOnly.filter((x) => x.completed).map((x) => x.downstreamShare)),
+  };
+}
+
 function facts(r: SubjectReport, repro: Reproducibility): string[] {
   const out: string[] = [];
   const multi = r.files.length > 1;
   const atEnd = r.asOf === repro.endTime;
+  // A run cut short by --until (the app's report of the run so far) has not ended by itself.
+  const cut = repro.until !== null && repro.until !== undefined && repro.endTime === repro.until;
   out.push(
     `This report describes one peer, ${quote(r.name)} (the subject), in a simulated BitTorrent swarm: scenario ${quote(repro.scenarioName)}, ` +
-      `seed ${repro.seed}. The figures are as of ${secondsText(r.asOf)} of simulated time${atEnd ? ', the end of the run' : ''}.`,
+      `seed ${repro.seed}. The figures are as of ${secondsText(r.asOf)} of simulated time${atEnd ? (cut ? ', where the run was stopped' : ', the end of the run') : ''}.`,
   );
 
   const a = r.advertised;
@@ -154,9 +168,7 @@ function facts(r: SubjectReport, repro: Reproducibility): string[] {
     out.push('No peer other than the subject received a complete copy from the subject alone.');
   }
   if (r.completedThirdParties > 0) {
-    const complete = r.recipients.filter((x) => x.completed);
-    const maxDirect = Math.max(0, ...complete.map((x) => x.directShare));
-    const maxDown = Math.max(0, ...complete.map((x) => x.downstreamShare), ...r.downstreamOnly.filter((x) => x.completed).map((x) => x.downstreamShare));
+    const { direct: maxDirect, downstream: maxDown } = largestCompleteCopyShares(r);
     out.push(`The largest share of any complete copy that came directly from the subject was ${percentText(maxDirect)}.`);
     out.push(`The largest share of any complete copy that came from the subject through other peers was ${percentText(maxDown)}.`);
     out.push(

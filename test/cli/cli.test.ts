@@ -46,7 +46,7 @@ describe('bad input', () => {
     const r = sim(file);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`swarmscope: ${file}: peers[0].upload: expected a whole number ≥ 0, got -5\n`);
+    expect(r.stderr).toBe(`swarmscope: ${file}: peers[0].upload: expected a whole number of bytes per second ≥ 0, got -5\n`);
     noStack(r.stderr);
   });
 
@@ -106,7 +106,7 @@ describe('--help', () => {
   it('prints the usage and exits 0', () => {
     const r = sim('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: npm run -s sim -- <scenario.json> \[--seed N\] \[--until SECONDS\] \[--out result.json\]/);
+    expect(r.stdout).toMatch(/^usage: npm run -s sim -- <scenario.json \| file.torrent --peers peers.json> \[--seed N\] \[--until SECONDS\] \[--out result.json\]/);
   });
 });
 
@@ -362,7 +362,7 @@ describe('--counterfactual', () => {
       ['[1]', /^swarmscope: --counterfactual: expected a JSON object of the subject's fields/],
       ['{"uplaod": 0}', /^swarmscope: --counterfactual: counterfactual\.uplaod: unknown key "uplaod"; did you mean "upload"\?\n$/],
       ['{"settings": {"maxUploads": 0}}', /^swarmscope: --counterfactual: counterfactual\.settings\.maxUploads: expected a whole number from 1 to 100, got 0\n$/],
-      ['{"upload": -1}', /^swarmscope: --counterfactual: counterfactual\.upload: expected a whole number ≥ 0, got -1\n$/],
+      ['{"upload": -1}', /^swarmscope: --counterfactual: counterfactual\.upload: expected a whole number of bytes per second ≥ 0, got -1\n$/],
       ['{"name": "other"}', /^swarmscope: --counterfactual: counterfactual\.name: "name" cannot change/],
     ];
     for (const [json, message] of cases) {
