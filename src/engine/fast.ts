@@ -16,7 +16,7 @@ import { HAVE, knows, type Half, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';
-import { dropRequest, pipelineLength, requestBlock } from './requests';
+import { dropRequest, fillRequests, pipelineLength, requestBlock } from './requests';
 
 /**
  * The allowed-fast set of BEP 6 ("Allowed Fast Set Generation"): the first k distinct piece indices
@@ -162,7 +162,10 @@ export function fillAllowedFast(w: World, h: Half): void {
 export function onFastMessage(w: World, r: Half, kind: number, arg: number): boolean {
   switch (kind) {
     case T.REJECT:
+      // The block goes back to the pool, and the pipeline is topped up at once (libtorrent's
+      // incoming_reject_request picks again): while choked, with allowed-fast pieces only.
       dropRequest(w, r, arg);
+      fillRequests(w, r);
       return true;
     case T.ALLOWED_FAST:
       if (!r.allowedIn.includes(arg)) r.allowedIn.push(arg);

@@ -9,15 +9,19 @@ import type { SimConfig } from './types';
 export const PEER_PORT = 6881;
 
 /**
- * Peer i's IPv4 address as 4 bytes: 10.0.0.1 for peer 0, 10.0.0.2 for peer 1, and so on through the
- * private range 10.0.0.0/8 (RFC 1918), which holds far more than the 5,000 peers a scenario may have.
+ * Peer i's IPv4 address as 4 bytes: host 1 of its own /24 in the private range 10.0.0.0/8 (RFC 1918):
+ * 10.0.1.1 for peer 0, 10.0.2.1 for peer 1, ..., 10.1.0.1 for peer 255, distinct /24s for the first
+ * 65,535 peers (a scenario has at most 5,000). One /24 per peer because BEP 6 derives the allowed-fast
+ * set from the /24 alone (`ip & 0xFFFFFF00`): peers packed into one /24 would all get the same few
+ * pieces, and every choked peer would fetch those same pieces from the seed, which real swarms,
+ * spread over many networks, do not do.
  */
 export function peerAddressBytes(i: number): Uint8Array {
   const n = i + 1;
-  return new Uint8Array([10, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+  return new Uint8Array([10, (n >>> 8) & 0xff, n & 0xff, 1]);
 }
 
-/** Peer i's IPv4 address in dotted-quad form, e.g. "10.0.0.1". */
+/** Peer i's IPv4 address in dotted-quad form, e.g. "10.0.1.1". */
 export function peerAddress(i: number): string {
   return Array.from(peerAddressBytes(i)).join('.');
 }

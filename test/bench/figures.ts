@@ -3,8 +3,11 @@
 // 1. the super-seed ratio (bytes the seed uploaded before the first leecher completed ÷ file size),
 //    normal seeding against BEP 16 super-seeding;
 // 2. completion times of free riders against reciprocating peers of the same capacity;
-// 3. the number of leechers over time below and above the missing-piece threshold.
+// 3. the number of leechers over time below and above the missing-piece threshold;
+// 4. the mean completion time of a flash crowd with and without the BEP 6 fast extension.
 import { Sim } from '../../src/engine/sim';
+import { records, T } from '../../src/engine/trace';
+import type { PeerSettings, SimConfig } from '../../src/engine/types';
 import { bep16Swarm, census, freeRiderSwarm, meanCompletion, missingPieceSwarm, seedRatioAtFirstCompletion } from '../engine/reference';
 
 const SEEDS = [1, 2, 3];
@@ -35,4 +38,25 @@ for (const rate of [0.25, 1]) {
   const c = census(missingPieceSwarm(rate, 200), 20);
   const label = `${rate < 0.5 ? 'below' : 'above'} (${rate}/s)`.padEnd(15);
   console.log(`   ${label}${c.counts.map((n) => String(n).padStart(4)).join('')}   pieces held at the end: ${c.holders.join(',')} of ${c.present}`);
+}
+
+console.log('\n4. Mean completion time (s) of the BEP 16 flash crowd (1 seed, 20 leechers, all at 64 KiB/s up), BEP 6 on and off');
+const profiled = (cfg: SimConfig, client: string, settings: PeerSettings): SimConfig => ({
+  ...cfg,
+  peers: cfg.peers.map((p) => ({ ...p, client, settings: { ...p.settings, ...settings } })),
+});
+const meanDone = (cfg: SimConfig): number => {
+  const sim = new Sim(cfg, { checkpointEvery: 0 });
+  sim.run();
+  const t = [...records(sim.trace)].filter((r) => r.kind === T.COMPLETED && r.from !== 0).map((r) => r.time / 1e6);
+  return mean(t);
+};
+for (const [label, client, settings] of [
+  ['mainline                 ', 'mainline', {}],
+  ['mainline, fastExtension  ', 'mainline', { fastExtension: true }],
+  ['libtorrent               ', 'libtorrent', {}],
+  ['libtorrent, no fast ext. ', 'libtorrent', { fastExtension: false }],
+] as [string, string, PeerSettings][]) {
+  const ts = SEEDS.map((s) => meanDone(profiled(bep16Swarm(false, s), client, settings)));
+  console.log(`   ${label}${ts.map((t) => fmt(t, 1).padStart(7)).join('')}   (seeds ${SEEDS.join(', ')}; mean ${fmt(mean(ts), 1)})`);
 }

@@ -60,8 +60,8 @@ describe('sim --pcap', () => {
     expect(r.stdout).toContain('traceHash');
     const { packets } = readPcap(new Uint8Array(readFileSync(out)));
     expect(packets.length).toBeGreaterThan(0);
-    // The subject is the scenario's fifth peer: 10.0.0.5.
-    expect(packets.every((p) => p.src === '10.0.0.5' || p.dst === '10.0.0.5')).toBe(true);
+    // The subject is the scenario's fifth peer: 10.0.5.1.
+    expect(packets.every((p) => p.src === '10.0.5.1' || p.dst === '10.0.5.1')).toBe(true);
   });
 
   it('exits 2 naming the flag for a peer the scenario does not have, or a file it cannot write', () => {

@@ -45,11 +45,12 @@ describe('BEP 6 allowed-fast set generation', () => {
 });
 
 describe('synthetic identities', () => {
-  it('gives each peer a distinct private IPv4 address, 10.0.0.1 for peer 0', () => {
-    expect(peerAddress(0)).toBe('10.0.0.1');
-    expect(peerAddress(255)).toBe('10.0.1.0');
-    expect(Array.from(peerAddressBytes(4999))).toEqual([10, 0, 19, 136]);
-    expect(new Set(Array.from({ length: 5000 }, (_, i) => peerAddress(i))).size).toBe(5000);
+  it('gives each peer a private IPv4 address in its own /24, 10.0.1.1 for peer 0', () => {
+    expect(peerAddress(0)).toBe('10.0.1.1');
+    expect(peerAddress(255)).toBe('10.1.0.1');
+    expect(Array.from(peerAddressBytes(4999))).toEqual([10, 19, 136, 1]);
+    const slash24 = (i: number) => Array.from(peerAddressBytes(i)).slice(0, 3).join('.');
+    expect(new Set(Array.from({ length: 5000 }, (_, i) => slash24(i))).size).toBe(5000);
   });
   it('gives the torrent the SHA-1 of its bencoded info dictionary (piece hashes zero)', () => {
     const cfg = swarm([peer('s', { seed: true })], { pieces: 3, pieceLength: 32 * KiB, size: 70_000 });
@@ -219,4 +220,43 @@ describe('BEP 6 suggest', () => {
     const plain = run(crowd({ allowedFastSetSize: 0 }));
     expect(plain.traceHash()).not.toBe(sim.traceHash());
   });
+});
+
+describe('BEP 6 does not slow a swarm down', () => {
+  /** A flash crowd: one seed no faster than each of its 20 leechers (BEP 16's home-link setting). */
+  const flash = (seed: number, client: string, settings: PeerSettings): SimConfig =>
+    swarm(
+      [
+        peer('seed', { seed: true, client, settings }),
+        ...leechers('L', 20, { upload: 64 * KiB, download: 256 * KiB, client, settings }),
+      ],
+      { pieces: 64, pieceLength: 64 * KiB, seed },
+    );
+  const meanCompletion = (cfg: SimConfig): number => {
+    const done = all(run(cfg)).filter((r) => r.kind === T.COMPLETED && r.from !== 0);
+    expect(done).toHaveLength(20);
+    return done.reduce((s, r) => s + r.time, 0) / done.length;
+  };
+
+  it('gives each peer its own /24, so peers get different allowed-fast sets (the BEP keys the set on the /24)', () => {
+    const cfg = flash(1, 'libtorrent', {});
+    const hash = infoHash(cfg);
+    const sets = cfg.peers.map((_, i) => allowedFastSet(cfg.torrent.pieces, hash, peerAddressBytes(i), 5).join(','));
+    expect(new Set(sets).size).toBe(cfg.peers.length);
+  });
+
+  // The extension saves round trips and turns silent drops into rejects; the allowed-fast pieces are a
+  // few per peer, scattered by the peer's address. Nothing in it should make a swarm finish later.
+  for (const [client, on, off] of [
+    ['mainline', { fastExtension: true }, {}],
+    ['libtorrent', {}, { fastExtension: false }],
+  ] as [string, PeerSettings, PeerSettings][]) {
+    it(`${client}: with the fast extension a flash crowd finishes within 5% of the same swarm without it`, () => {
+      for (const seed of [1, 2, 3]) {
+        const withFast = meanCompletion(flash(seed, client, on));
+        const without = meanCompletion(flash(seed, client, off));
+        expect(withFast / without, `seed ${seed}: ${(withFast / S).toFixed(1)} s with, ${(without / S).toFixed(1)} s without`).toBeLessThanOrEqual(1.05);
+      }
+    });
+  }
 });

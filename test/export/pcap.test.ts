@@ -50,7 +50,7 @@ describe('the pcap export', () => {
     // A SYN and a SYN-ACK for every connection attempt the trace records (the initiator's handshake).
     expect(syns).toBe(2 * countInitiations(sim));
     // The seed left: each of its connections was closed with a FIN from both ends.
-    const seedIp = '10.0.0.1';
+    const seedIp = '10.0.1.1';
     const fins = packets.filter((p) => p.flags & 0x01);
     expect(fins.some((p) => p.src === seedIp)).toBe(true);
     expect(whole.stats.orphans).toBe(0);
@@ -96,7 +96,7 @@ describe('the pcap export', () => {
   });
 
   it("writes bitfields showing exactly the pieces the engine's record announces, a lazy bitfield's hidden ones left to the haves after it", () => {
-    const ip = (i: number) => `10.0.0.${i + 1}`;
+    const ip = (i: number) => `10.0.${i + 1}.1`;
     const bitfields = new Map<string, Uint8Array[]>();
     for (const s of reassemble(readPcap(whole.bytes).packets)) {
       const [src, dst] = s.key.split('>').map((e) => e.split(':')[0]!);
@@ -138,7 +138,7 @@ describe('the pcap export', () => {
     const to = 50 * S;
     const c = capture(sim, { peer: inv, from, to });
     const { packets } = readPcap(c.bytes);
-    const invIp = `10.0.0.${inv + 1}`;
+    const invIp = `10.0.${inv + 1}.1`;
     expect(packets.every((p) => p.src === invIp || p.dst === invIp)).toBe(true);
     const streams = reassemble(packets);
     expect(streams.every((s) => parseMessages(s.bytes).rest === 0)).toBe(true);
