@@ -8,7 +8,7 @@ export {
   type ScenarioTorrent,
   type ScenarioEvent,
 } from './schema';
-export { BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, SEED_CHOKERS } from './limits';
+export { AUDIENCES, BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, SEED_CHOKERS } from './limits';
 export { resolveScenario, toMicros } from './resolve';
 export { COLOURINGS, NARRATION_EVENTS, resolveNarration, type ResolvedStep, type ResolvedTrigger } from './narration';
 export { parseQuantity, type QuantityKind } from './quantity';

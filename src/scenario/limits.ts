@@ -36,6 +36,9 @@ export const LIMITS = {
   narrationTitleLength: 100,
   maxHighlight: 1000,
   maxTriggerCount: 1_000_000,
+  /** The picker's labels: `tags` per scenario and the characters of each. */
+  maxTags: 20,
+  tagLength: 40,
 } as const;
 
 export const DEFAULTS = {
@@ -52,3 +55,6 @@ export const KNOWN_CLIENTS = ['mainline', 'freerider', 'libtorrent'] as const;
 export const SEED_CHOKERS = ['mainline', 'round-robin', 'fastest-upload'] as const;
 
 export const PIECE_SELECTIONS = ['rarest-first', 'random'] as const;
+
+/** Who a scenario is written for (`audience`, shown by the app's picker). */
+export const AUDIENCES = ['students', 'lawyers', 'teachers'] as const;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { expected } from './messages';
 import { rate, size, time } from './fields';
-import { BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, PIECE_SELECTIONS, SEED_CHOKERS } from './limits';
+import { AUDIENCES, BLOCK_SIZE, DEFAULTS, KNOWN_CLIENTS, LIMITS, PIECE_SELECTIONS, SEED_CHOKERS } from './limits';
 import { narrationSchema } from './narration';
 import { checkEvent, checkPeer, checkScenario, checkTorrent } from './rules';
 
@@ -51,6 +51,8 @@ export const fileSchema = z.strictObject(
       .min(1, { error: expected('a non-empty path') })
       .max(LIMITS.filePathLength, { error: expected(`a path of at most ${LIMITS.filePathLength} characters`) }),
     length: size('a whole number of bytes ≥ 0', { min: 0 }),
+    /** Marks one of the works in question, for the people reading the scenario; plays no part in the run. */
+    inQuestion: bool.optional(),
   },
   { error: expected('a file such as {"path": "a.bin", "length": 1048576}') },
 );
@@ -191,6 +193,22 @@ export const scenarioSchema = z
         .max(LIMITS.descriptionLength, {
           error: expected(`a string of at most ${LIMITS.descriptionLength} characters`),
         })
+        .optional(),
+      /** Who the scenario is written for, shown by the app's picker; plays no part in the run. */
+      audience: z
+        .array(z.enum(AUDIENCES, { error: expected(`one of ${quoted(AUDIENCES)}`) }), { error: expected(`an array of ${quoted(AUDIENCES)}`) })
+        .max(AUDIENCES.length, { error: expected(`at most ${AUDIENCES.length} audiences`) })
+        .optional(),
+      /** Short labels for the app's picker, such as "choking"; play no part in the run. */
+      tags: z
+        .array(
+          z
+            .string({ error: expected(`a tag of 1 to ${LIMITS.tagLength} characters`) })
+            .min(1, { error: expected(`a tag of 1 to ${LIMITS.tagLength} characters`) })
+            .max(LIMITS.tagLength, { error: expected(`a tag of 1 to ${LIMITS.tagLength} characters`) }),
+          { error: expected('an array of tags such as ["choking"]') },
+        )
+        .max(LIMITS.maxTags, { error: expected(`at most ${LIMITS.maxTags} tags`) })
         .optional(),
       seed: integer(`a whole number from 0 to ${LIMITS.maxSeed}`, 0, LIMITS.maxSeed).default(DEFAULTS.seed),
       torrent: torrentSchema,

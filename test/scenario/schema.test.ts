@@ -100,7 +100,7 @@ describe('unknown keys', () => {
 
   it('lists the known keys when nothing is close', () => {
     expect(errorAt({ ...base(), colour: 'red' }, 'colour')).toBe(
-      'unknown key "colour"; known keys here: "name", "description", "seed", "torrent", "stopAt", "peers", "events", "narration"',
+      'unknown key "colour"; known keys here: "name", "description", "audience", "tags", "seed", "torrent", "stopAt", "peers", "events", "narration"',
     );
   });
 
