@@ -75,12 +75,17 @@ export class Sim {
 
   private takeCheckpoint(): void {
     const st = this.w.st;
-    this.checkpoints.push({
-      eventCount: st.eventCount,
-      state: structuredClone(st),
-      traceLength: this.trace.length,
-      auxLength: this.trace.auxLength,
-    });
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    // Replaying after a seek back: the checkpoints further on are still valid (the run is
+    // deterministic), so keep them rather than clone the state again.
+    if (last === undefined || st.eventCount > last.eventCount) {
+      this.checkpoints.push({
+        eventCount: st.eventCount,
+        state: structuredClone(st),
+        traceLength: this.trace.length,
+        auxLength: this.trace.auxLength,
+      });
+    }
     this.nextCheckpointAt = st.now + this.checkpointEvery;
   }
 
@@ -142,38 +147,56 @@ export class Sim {
     while (this.step());
   }
 
-  private restoreBefore(ok: (cp: Checkpoint) => boolean): void {
-    let cp: Checkpoint | undefined;
-    for (let i = this.checkpoints.length - 1; i >= 0; i--) {
-      if (ok(this.checkpoints[i]!)) {
-        cp = this.checkpoints[i];
-        break;
-      }
-    }
-    if (cp === undefined) {
-      // No checkpoints: start again from the beginning.
-      truncate(this.trace, 0, 0);
-      this.w = createWorld(this.config, this.trace);
-      return;
-    }
-    this.checkpoints.length = this.checkpoints.indexOf(cp) + 1;
-    truncate(this.trace, cp.traceLength, cp.auxLength);
+  /** The latest checkpoint that `ok` accepts, or undefined. */
+  private latest(ok: (cp: Checkpoint) => boolean): Checkpoint | undefined {
+    for (let i = this.checkpoints.length - 1; i >= 0; i--) if (ok(this.checkpoints[i]!)) return this.checkpoints[i];
+    return undefined;
+  }
+
+  /**
+   * Continue from a checkpoint. The trace keeps its chunks past this point: a replay rewrites those
+   * records with the same values, and a later checkpoint can be restored without replaying to it.
+   */
+  private restore(cp: Checkpoint): void {
+    this.trace.length = cp.traceLength;
+    this.trace.auxLength = cp.auxLength;
     this.w = { ...this.w, st: structuredClone(cp.state) };
     this.nextCheckpointAt = this.w.st.now + this.checkpointEvery;
   }
 
-  /** Go to time t (µs), forward or back: afterwards every event with time ≤ t has been processed. */
+  private restoreBefore(ok: (cp: Checkpoint) => boolean): void {
+    const cp = this.latest(ok);
+    if (cp !== undefined) return this.restore(cp);
+    // No checkpoints: start again from the beginning.
+    truncate(this.trace, 0, 0);
+    this.w = createWorld(this.config, this.trace);
+  }
+
+  /**
+   * Go to time t (µs), forward or back: afterwards every event with time ≤ t has been processed.
+   * Either way the run continues from the latest checkpoint at or before t when that is closer than
+   * where it is now, so a jump to a moment reached before costs at most one checkpoint interval.
+   */
   seek(t: number): void {
     // At a checkpoint every event up to its clock has run and the next one is later, so any
     // checkpoint whose clock is ≤ t is a valid place to replay from.
     if (t < this.now) this.restoreBefore((cp) => cp.state.now <= t);
+    else this.restoreAhead((cp) => cp.state.now <= t);
     this.runUntil(t);
   }
 
   /** Go to the state right after event number n (0 = before any event), forward or back. */
   seekEvent(n: number): void {
     if (n < this.eventCount) this.restoreBefore((cp) => cp.eventCount <= n);
+    else this.restoreAhead((cp) => cp.eventCount <= n);
     while (this.eventCount < n && this.step());
+  }
+
+  /** Forward: skip to the latest acceptable checkpoint if the run has been past it before. */
+  private restoreAhead(ok: (cp: Checkpoint) => boolean): void {
+    if (this.w.st.done) return;
+    const cp = this.latest(ok);
+    if (cp !== undefined && cp.eventCount > this.eventCount) this.restore(cp);
   }
 
   /** One event back. */

@@ -1,6 +1,6 @@
 // The stepping API the browser needs: one event forward, forward to a time, and back to any earlier
 // moment, with the state after going back identical to the state when the run first passed there.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Sim } from '../../src/engine/sim';
 import { flashCrowd, S } from './helpers';
 
@@ -41,6 +41,26 @@ describe('stepping', () => {
     expect(sim.trace.length).toBeGreaterThan(first.traceLength);
     sim.seek(7.5 * S);
     expect(snapshot(sim)).toEqual(first);
+  });
+
+  it('seeking forward to a moment reached before continues from its checkpoint, not from where it was', () => {
+    const straight = new Sim(config(), { checkpointEvery: 0 });
+    straight.runUntil(20 * S);
+    const at20 = snapshot(straight);
+    const sim = new Sim(config(), { checkpointEvery: 2 * S });
+    sim.runUntil(25 * S);
+    sim.seek(1 * S);
+    const from = sim.eventCount;
+    const step = vi.spyOn(sim, 'step');
+    sim.seek(20 * S);
+    // Only the events after the checkpoint at or before 20 s were processed again …
+    expect(step.mock.calls.length).toBeLessThan((sim.eventCount - from) / 4);
+    // … and the state is the one a straight run has at 20 s.
+    expect(snapshot(sim)).toEqual(at20);
+    step.mockRestore();
+    sim.run();
+    straight.run();
+    expect(sim.traceHash()).toBe(straight.traceHash());
   });
 
   it('seeking back works without checkpoints (replay from the start)', () => {
