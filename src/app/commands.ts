@@ -2,9 +2,11 @@
 // buttons, keyboard shortcuts, URL parameters and the embed postMessage API all call `run`, and the
 // browser tests drive the app through it too. A command is plain data plus a function; it reads and
 // writes UI state through the store and moves the engine through the session.
-import { T } from '../engine/trace';
+import { record, T } from '../engine/trace';
+import { openPrintableReport } from './printable';
+import { positionOf, tourOf } from './tour';
 import type { Session } from './session';
-import { SPEEDS, type Colouring, type PanelId, type Theme, type UiStore } from './store';
+import { BOOKMARK_SLOTS, SPEEDS, type Colouring, type LogFilter, type PanelId, type Theme, type UiStore } from './store';
 
 export interface AppContext {
   store: UiStore;
@@ -20,6 +22,8 @@ export interface Command<A = undefined> {
   /** False when the command does nothing right now (buttons are disabled). */
   enabled?(ctx: AppContext): boolean;
   run(ctx: AppContext, arg: A): void;
+  /** For a command whose shortcut keys carry its argument (1–9 → a bookmark slot). */
+  fromKey?(key: string): unknown;
 }
 
 const loaded = (ctx: AppContext): boolean => ctx.session.sim !== null;
@@ -189,6 +193,122 @@ export const commands = {
     keys: ['c'],
     run: (ctx) => ctx.store.update((s) => void (s.colouring = s.colouring === 'piece' ? 'source' : 'piece')),
   },
+  setLogFilter: {
+    id: 'setLogFilter',
+    label: 'Filter the message log',
+    run(ctx, change: Partial<LogFilter>) {
+      const sim = ctx.session.sim;
+      const below = (n: number) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < n;
+      const isPeer = below(sim?.config.peers.length ?? 0);
+      const isPiece = below(sim?.config.torrent.pieces ?? 0);
+      ctx.store.update((s) => {
+        // A value out of range is ignored rather than filtering everything out.
+        if (change.peer === null || isPeer(change.peer)) s.logFilter.peer = change.peer;
+        if (Array.isArray(change.kinds)) s.logFilter.kinds = change.kinds.filter(below(256));
+        if (change.piece === null || isPiece(change.piece)) s.logFilter.piece = change.piece;
+      });
+    },
+  },
+  clearLogFilter: {
+    id: 'clearLogFilter',
+    label: 'Show every message in the log',
+    run: (ctx) => ctx.store.update((s) => void (s.logFilter = { peer: null, kinds: [], piece: null })),
+  },
+  highlightRecord: {
+    id: 'highlightRecord',
+    label: 'Highlight a message',
+    run: (ctx, index: number | null) =>
+      ctx.store.update((s) => void (s.highlightedRecord = index !== null && Number.isInteger(index) && index >= 0 ? index : null)),
+  },
+  seekRecord: {
+    id: 'seekRecord',
+    label: 'Go to the moment of a message',
+    enabled: loaded,
+    run(ctx, index: number) {
+      const sim = ctx.session.sim;
+      if (!sim || !Number.isInteger(index) || index < 0 || index >= sim.trace.length) return;
+      // Seeking to the record's time runs every event at that time, so the state shows it done.
+      const { time } = record(sim.trace, index);
+      setPlaying(ctx, false);
+      ctx.session.seek(time);
+      ctx.store.update((s) => void (s.highlightedRecord = index));
+    },
+  },
+  highlightPieces: {
+    id: 'highlightPieces',
+    label: 'Highlight pieces',
+    run(ctx, pieces: readonly number[]) {
+      const n = ctx.session.sim?.config.torrent.pieces ?? 0;
+      const valid = Array.isArray(pieces) ? pieces.filter((p) => Number.isInteger(p) && p >= 0 && p < n) : [];
+      ctx.store.update((s) => void (s.highlightedPieces = valid));
+    },
+  },
+  showNarrationStep: {
+    id: 'showNarrationStep',
+    label: 'Show a narration step',
+    run(ctx, arg: { step: number | null; apply?: boolean }) {
+      // The caption and its highlight always follow; the step's selection, colouring and pause only
+      // when `apply` (reached by playing or by the tour), never by scrubbing past it.
+      const step = arg.step === null ? undefined : tourOf(ctx.session)?.steps[arg.step];
+      ctx.store.update((s) => void (s.narrationStep = step === undefined ? null : arg.step));
+      commands.highlightPieces.run(ctx, step?.highlight ?? []);
+      if (!step || !arg.apply) return;
+      if (step.pause) setPlaying(ctx, false);
+      if (step.select !== null) {
+        // The step points at a peer; the panel the user chose (evidence, charts…) stays on screen.
+        const panel = ctx.store.getState().activePanel;
+        commands.selectPeer.run(ctx, step.select);
+        commands.showPanel.run(ctx, panel);
+      }
+      if (step.colouring) commands.setColouring.run(ctx, step.colouring);
+    },
+  },
+  goToStep: {
+    id: 'goToStep',
+    label: 'Go to a narration step',
+    enabled: (ctx) => tourOf(ctx.session) !== null,
+    run(ctx, step: number) {
+      const tour = tourOf(ctx.session);
+      const firing = tour?.locate(step);
+      if (!tour || !firing) return;
+      // Exactly where the step fires: every event up to its time has run, the record that fired it included.
+      tour.busy = true;
+      try {
+        ctx.session.seek(firing.time);
+      } finally {
+        tour.busy = false;
+      }
+      tour.shown = step;
+      tour.shownAt = positionOf(ctx.session.sim!);
+      commands.showNarrationStep.run(ctx, { step, apply: true });
+    },
+  },
+  nextStep: {
+    id: 'nextStep',
+    label: 'Next narration step',
+    keys: [']', 'n'],
+    enabled: (ctx) => tourOf(ctx.session)?.mayHaveNext(ctx.store.getState().narrationStep) ?? false,
+    run(ctx) {
+      const next = tourOf(ctx.session)?.next(ctx.store.getState().narrationStep);
+      if (next !== null && next !== undefined) commands.goToStep.run(ctx, next);
+    },
+  },
+  previousStep: {
+    id: 'previousStep',
+    label: 'Previous narration step',
+    keys: ['[', 'N'],
+    enabled: (ctx) => (tourOf(ctx.session)?.previous(ctx.store.getState().narrationStep) ?? null) !== null,
+    run(ctx) {
+      const previous = tourOf(ctx.session)?.previous(ctx.store.getState().narrationStep);
+      if (previous !== null && previous !== undefined) commands.goToStep.run(ctx, previous);
+    },
+  },
+  togglePresenter: {
+    id: 'togglePresenter',
+    label: 'Presenter mode (big type, high contrast)',
+    keys: ['p'],
+    run: (ctx) => ctx.store.update((s) => void (s.presenter = !s.presenter)),
+  },
   showPanel: {
     id: 'showPanel',
     label: 'Show a panel',
@@ -205,16 +325,89 @@ export const commands = {
     keys: ['t'],
     run: (ctx) => ctx.store.update((s) => void (s.theme = s.theme === 'dark' ? 'light' : 'dark')),
   },
+  saveBookmark: {
+    id: 'saveBookmark',
+    label: 'Bookmark this moment',
+    keys: ['b'],
+    enabled: loaded,
+    run(ctx, slot?: number) {
+      const time = ctx.store.getState().time;
+      ctx.store.update((s) => {
+        // Without a slot: the first free one, else the last (a presenter re-marking the final moment).
+        const at = slot !== undefined && slot >= 1 && slot <= BOOKMARK_SLOTS ? slot - 1 : s.bookmarks.indexOf(null);
+        s.bookmarks[at < 0 ? BOOKMARK_SLOTS - 1 : at] = time;
+      });
+    },
+  },
+  jumpBookmark: {
+    id: 'jumpBookmark',
+    label: 'Jump to bookmark 1–9',
+    keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    enabled: loaded,
+    fromKey: (key: string) => Number(key),
+    run(ctx, slot: number) {
+      const time = ctx.store.getState().bookmarks[slot - 1];
+      if (time === undefined || time === null) return;
+      setPlaying(ctx, false);
+      ctx.session.seek(time);
+    },
+  },
+  toggleFullscreen: {
+    id: 'toggleFullscreen',
+    label: 'Full screen',
+    keys: ['f'],
+    run() {
+      if (typeof document === 'undefined') return;
+      if (document.fullscreenElement) void document.exitFullscreen();
+      // Refused without a user gesture or in a frame without allow="fullscreen": nothing to undo.
+      else void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    },
+  },
+  openExport: {
+    id: 'openExport',
+    label: 'Export a picture or a video',
+    keys: ['e'],
+    enabled: loaded,
+    run(ctx) {
+      setPlaying(ctx, false);
+      ctx.store.update((s) => void (s.exportOpen = true));
+    },
+  },
+  closeExport: { id: 'closeExport', label: 'Close the export dialog', run: (ctx) => ctx.store.update((s) => void (s.exportOpen = false)) },
   toggleHelp: {
     id: 'toggleHelp',
     label: 'Keyboard shortcuts',
     keys: ['?'],
     run: (ctx) => ctx.store.update((s) => void (s.helpOpen = !s.helpOpen)),
   },
+  printableReport: {
+    id: 'printableReport',
+    label: 'Printable report',
+    enabled: (ctx) => ctx.session.sim?.config.peers.some((p) => p.subject) ?? false,
+    run(ctx) {
+      // Pause first: the report is of this moment, and the evidence panel should keep showing it.
+      setPlaying(ctx, false);
+      const outcome = openPrintableReport(ctx);
+      if (!outcome.ok) ctx.store.update((s) => void (s.error = outcome.error));
+    },
+  },
   loadScenario: {
     id: 'loadScenario',
     label: 'Load a scenario',
-    run: (ctx, arg: { json: unknown; id: string | null }) => void ctx.session.load(arg.json, arg.id),
+    run: (ctx, arg: { json: unknown; id: string | null; text?: string }) => void ctx.session.load(arg.json, arg.id, arg.text ?? null),
+  },
+  setSeed: {
+    id: 'setSeed',
+    label: 'Run the scenario with another seed',
+    enabled: loaded,
+    run(ctx, seed: number) {
+      const json = ctx.session.scenarioJson;
+      const sim = ctx.session.sim;
+      if (!sim || sim.config.seed === seed || !Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) return;
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return;
+      // The file's text stays as it was: like the CLI's --seed, the seed is reported beside the file's hash.
+      ctx.session.load({ ...json, seed }, ctx.store.getState().scenario?.id ?? null, ctx.session.scenarioText);
+    },
   },
 } satisfies Record<string, Command<never>>;
 

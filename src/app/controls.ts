@@ -1,7 +1,8 @@
 // The playback bar: play/pause, step back, step, next rechoke, speed, the timeline scrubber and the
 // clock. Each control calls a command; the bar redraws itself from the store.
-import { commands, isEnabled, run, type AppContext, type CommandId } from './commands';
+import { isEnabled, run, type AppContext, type CommandId } from './commands';
 import { formatSpeed, formatTime } from './format';
+import { shortcutHint } from './keyboard';
 import { SPEEDS } from './store';
 
 function button(host: HTMLElement, id: string, text: string, title: string): HTMLButtonElement {
@@ -13,13 +14,6 @@ function button(host: HTMLElement, id: string, text: string, title: string): HTM
   b.setAttribute('aria-label', title);
   host.appendChild(b);
   return b;
-}
-
-function shortcutHint(id: CommandId): string {
-  const keys = (commands[id] as { keys?: readonly string[] }).keys;
-  if (!keys || keys.length === 0) return commands[id].label;
-  const shown = keys[0] === ' ' ? 'Space' : keys[0]!.replace('Arrow', '');
-  return `${commands[id].label} (${shown})`;
 }
 
 /** A finished run's hash, computed once: hashing a long trace takes a while. */
@@ -36,11 +30,11 @@ function finalHash(sim: { traceHash(): string }): string {
 
 export function mountControls(host: HTMLElement, ctx: AppContext): void {
   const call = (id: CommandId) => () => (run as (c: AppContext, id: CommandId) => boolean)(ctx, id);
-  const back = button(host, 'step-back', '⏮', shortcutHint('stepBack'));
+  const back = button(host, 'step-back', '◀ step', shortcutHint('stepBack'));
   back.addEventListener('click', call('stepBack'));
   const play = button(host, 'play', 'Play', shortcutHint('togglePlay'));
   play.addEventListener('click', call('togglePlay'));
-  const step = button(host, 'step', '⏭', shortcutHint('stepForward'));
+  const step = button(host, 'step', 'step ▶', shortcutHint('stepForward'));
   step.addEventListener('click', call('stepForward'));
   const rechoke = button(host, 'next-rechoke', 'next rechoke', shortcutHint('nextRechoke'));
   rechoke.addEventListener('click', call('nextRechoke'));
@@ -73,6 +67,12 @@ export function mountControls(host: HTMLElement, ctx: AppContext): void {
   clock.setAttribute('aria-label', 'Simulated time');
   host.appendChild(clock);
 
+  // When the swarm is too busy for the chosen speed, say how fast it really runs.
+  const effective = document.createElement('span');
+  effective.id = 'effective-speed';
+  effective.hidden = true;
+  host.appendChild(effective);
+
   const hash = document.createElement('span');
   hash.id = 'hash';
   host.appendChild(hash);
@@ -91,6 +91,10 @@ export function mountControls(host: HTMLElement, ctx: AppContext): void {
     scrubber.max = String(end);
     if (document.activeElement !== scrubber) scrubber.value = String(s.time);
     clock.textContent = formatTime(s.time);
+    const lagging = s.playing && s.effectiveSpeed !== null;
+    effective.hidden = !lagging;
+    effective.textContent = lagging ? `running at ≈${formatSpeed(Number((s.effectiveSpeed ?? 0).toPrecision(2)))}` : '';
+    effective.title = lagging ? 'The simulation cannot keep up with the chosen speed on this computer; it runs as fast as it can without freezing the page.' : '';
     hash.textContent = s.done && sim ? `traceHash ${finalHash(sim)}` : '';
   };
   ctx.store.subscribe(refresh);

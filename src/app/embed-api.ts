@@ -189,17 +189,30 @@ export function createEmbedApi(host: EmbedHost): EmbedApi {
   const unsubscribe = ctx.store.subscribe((s, before) => {
     if (s.runId !== before.runId) seenTrace = 0;
     const sim = ctx.session.sim;
-    if (sim && s.traceLength < seenTrace) seenTrace = s.traceLength;
-    if (sim && s.traceLength > seenTrace) {
+    // The store's count can lag the engine by one update (a new run starts before it is mirrored):
+    // read only what this run's trace holds.
+    const length = sim ? Math.min(s.traceLength, sim.trace.length) : 0;
+    if (sim && length < seenTrace) seenTrace = length;
+    if (sim && length > seenTrace) {
       // Completions since the last look; a seek back rewinds the mark so they are told again.
-      for (let i = seenTrace; i < s.traceLength; i++) {
+      for (let i = seenTrace; i < length; i++) {
         const chunk = sim.trace.chunks[i >>> 16]!;
         const at = i & 0xffff;
         if (chunk.kind[at] === T.COMPLETED) {
           emit('peercompleted', { peer: sim.config.peers[chunk.from[at]!]!.name, time: chunk.time[at]! / 1e6 });
         }
       }
-      seenTrace = s.traceLength;
+      seenTrace = length;
+    }
+    if (s.narrationStep !== before.narrationStep && s.narrationStep !== null) {
+      const steps = (ctx.session.scenarioJson as { narration?: { title?: unknown; text?: unknown }[] } | null)?.narration;
+      const step = Array.isArray(steps) ? steps[s.narrationStep] : undefined;
+      emit('narration', {
+        step: s.narrationStep,
+        title: typeof step?.title === 'string' ? step.title : null,
+        text: typeof step?.text === 'string' ? step.text : null,
+        time: s.time / 1e6,
+      });
     }
     if (s.time !== before.time) {
       const now = performance.now();

@@ -6,11 +6,14 @@ export interface LibraryEntry {
   name: string;
   description: string;
   json: unknown;
+  /** The file as written: the report's scenario SHA-256 is of these bytes, as the CLI's is. */
+  text: string;
 }
 
 export const DEFAULT_SCENARIO = 'flash-crowd';
 
-const files = import.meta.glob<unknown>('../../scenarios/*.json', { eager: true, import: 'default' });
+// As text, parsed here: one copy in the bundle serves both the run and the scenario's SHA-256.
+const files = import.meta.glob<string>('../../scenarios/*.json', { eager: true, query: '?raw', import: 'default' });
 
 function field(json: unknown, key: string): string {
   if (typeof json !== 'object' || json === null) return '';
@@ -19,9 +22,10 @@ function field(json: unknown, key: string): string {
 }
 
 export const library: readonly LibraryEntry[] = Object.entries(files)
-  .map(([path, json]) => {
+  .map(([path, text]) => {
     const id = path.slice(path.lastIndexOf('/') + 1, -'.json'.length);
-    return { id, name: field(json, 'name') || id, description: field(json, 'description'), json };
+    const json: unknown = JSON.parse(text);
+    return { id, name: field(json, 'name') || id, description: field(json, 'description'), json, text };
   })
   .sort((a, b) => (a.id === DEFAULT_SCENARIO ? -1 : b.id === DEFAULT_SCENARIO ? 1 : a.name.localeCompare(b.name)));
 

@@ -2,9 +2,20 @@
 // playback bar and the panels, bind the keyboard, and load the default scenario. Everything the user
 // sees as text goes through textContent: scenario files are untrusted.
 import { Sim } from '../engine/sim';
-import { createScene } from '../render/scene';
+import { createScene, type Scene } from '../render/scene';
 import { run, type AppContext, type CommandId } from './commands';
 import { mountControls } from './controls';
+import { mountPanels } from './panels';
+import { mountHeaderTools } from './header';
+import { mountPicker } from './picker';
+import { startUrlState } from './share';
+import { parseEmbedParams, startEmbed } from './embed';
+import { mountLiveRegion } from './live-region';
+import { mountExportDialog } from './export-dialog';
+import { mountEditor } from './editor';
+import { followNarration } from './narration-follow';
+import { mountNarrationView } from './narration-view';
+import { mountScenarioList } from './scenario-picker';
 import { bindKeyboard } from './keyboard';
 import { DEFAULT_SCENARIO, library, libraryEntry } from './library';
 import { messageOf, parseConfig, Session, type LoadResult } from './session';
@@ -21,6 +32,8 @@ interface TestHooks {
   command(id: CommandId, arg?: unknown): boolean;
   state(): UiState;
   engine(): { now: number; eventCount: number; traceLength: number; peerPieces: number[] } | null;
+  /** The scene once mounted: peer positions, zoom, frame timings (test/e2e/scene.test.ts, test/bench/app-bench.ts). */
+  scene(): Scene | null;
 }
 
 declare global {
@@ -47,23 +60,8 @@ const ui = {
   controls: element('controls'),
 };
 
-function mountPicker(): void {
-  for (const entry of library) {
-    const option = document.createElement('option');
-    option.value = entry.id;
-    option.textContent = entry.name;
-    option.title = entry.description;
-    ui.picker.appendChild(option);
-  }
-  ui.picker.addEventListener('change', () => {
-    const entry = libraryEntry(ui.picker.value);
-    if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id });
-  });
-}
-
 function refresh(s: UiState): void {
   ui.name.textContent = s.scenario?.name ?? '';
-  if (s.scenario?.id) ui.picker.value = s.scenario.id;
   ui.error.textContent = s.error ?? '';
   ui.error.hidden = s.error === null;
   document.documentElement.dataset.theme = s.theme;
@@ -86,20 +84,40 @@ function hashFor(scenarioJson: unknown, seed: number): string {
 }
 
 async function boot(): Promise<void> {
-  mountPicker();
+  mountPicker(ui.picker, ctx);
   mountControls(ui.controls, ctx);
+  mountPanels(ctx);
+  mountHeaderTools(element('header-tools'), document.body, ctx);
+  mountScenarioList(element('header-tools'), ctx);
+  mountEditor(element('header-tools'), ctx);
+  mountNarrationView(ui.controls, element('header-tools'), ctx);
+  const narration = followNarration(ctx);
   store.subscribe(refresh);
   bindKeyboard(document, ctx);
-  const scene = await createScene(ui.stage);
-  scene.onFrame((deltaMs) => session.advance(deltaMs));
+  const scene = await createScene(ui.stage, {
+    ui: () => store.getState(),
+    onHover: (peer) => {
+      if (store.getState().hoveredPeer !== peer) store.update((s) => void (s.hoveredPeer = peer));
+    },
+    onSelect: (peer) => run(ctx, 'selectPeer', peer),
+  });
+  mountedScene = scene;
+  // Through the narration, so that playing into a step with `pause` stops there.
+  scene.onFrame((deltaMs) => narration.advance(deltaMs));
   store.subscribe((s, before) => {
     if (s.runId !== before.runId) scene.show(session.sim);
   });
   const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
-  if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id });
+  if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
+  const embedParams = parseEmbedParams(location.search);
+  startUrlState(ctx, element('notice'), embedParams.problems);
+  startEmbed(ctx, embedParams, ui.stage, element('site-header'));
+  mountLiveRegion(ctx);
+  mountExportDialog(ctx, () => scene);
   refresh(store.getState());
 }
 
+let mountedScene: Scene | null = null;
 const ready = boot();
 ready.catch((error: unknown) => {
   ui.error.textContent = `swarmscope could not start: ${messageOf(error)}`;
@@ -112,6 +130,7 @@ window.__swarmscope = {
   load: (json) => session.load(json, null),
   command: (id, arg) => (run as (c: AppContext, id: CommandId, arg?: unknown) => boolean)(ctx, id, arg),
   state: () => store.getState(),
+  scene: () => mountedScene,
   engine: () => {
     const sim = session.sim;
     if (!sim) return null;

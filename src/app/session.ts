@@ -6,12 +6,16 @@ import { Sim } from '../engine/sim';
 import { record } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 import { formatScenarioErrors, parseScenario } from '../scenario';
+import ProbeWorker from './probe.worker?worker&inline';
 import type { UiStore } from './store';
 
 export type LoadResult = { ok: true } | { ok: false; error: string };
 
 /** Wall-clock budget of one slice of the background run that finds the end time, ms. */
 const PROBE_SLICE_MS = 12;
+
+/** Wall-clock budget of the engine in one animation frame, ms: with the scene it must fit in 8 ms. */
+export const ENGINE_BUDGET_MS = 4;
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -28,6 +32,12 @@ export class Session {
   private current: Sim | null = null;
   /** The scenario file of the current run, as given (for links and exports). */
   private source: unknown = null;
+  /** The scenario file's text when the caller had it (an opened file): the report hashes these bytes. */
+  private sourceText: string | null = null;
+  /** The end-time probe's worker while one runs. */
+  private worker: Worker | null = null;
+  private workersRefused = false;
+  private probeId = 0;
   private probe: { sim: Sim; timer: ReturnType<typeof setTimeout> | null } | null = null;
 
   constructor(store: UiStore) {
@@ -42,8 +52,12 @@ export class Session {
     return this.source;
   }
 
+  get scenarioText(): string | null {
+    return this.sourceText;
+  }
+
   /** Parse and start a scenario. On failure the previous run stays loaded and the error is shown. */
-  load(scenarioJson: unknown, id: string | null = null): LoadResult {
+  load(scenarioJson: unknown, id: string | null = null, text: string | null = null): LoadResult {
     const parsed = parseConfig(scenarioJson);
     if (!parsed.ok) {
       this.store.update((s) => {
@@ -51,6 +65,7 @@ export class Session {
       });
       return parsed;
     }
+    this.sourceText = text;
     this.start(parsed.config, scenarioJson);
     this.store.update((s) => {
       s.scenario = { id, name: parsed.config.name };
@@ -87,6 +102,50 @@ export class Session {
    */
   private probeEndTime(config: SimConfig): void {
     if (this.probe?.timer) clearTimeout(this.probe.timer);
+    this.probe = null;
+    const id = ++this.probeId;
+    const worker = this.startProbeWorker(id);
+    if (worker) {
+      worker.postMessage({ id, config });
+      return;
+    }
+    this.probeInSlices(config);
+  }
+
+  /**
+   * A fresh worker for each probe (a long probe of the last scenario must not delay this one);
+   * null where workers are missing or refused.
+   */
+  private startProbeWorker(id: number): Worker | null {
+    this.worker?.terminate();
+    this.worker = null;
+    if (typeof Worker === 'undefined' || this.workersRefused) return null;
+    try {
+      const worker = new ProbeWorker();
+      worker.onmessage = (event: MessageEvent<{ id: number; endTime: number | null }>) => {
+        worker.terminate();
+        if (event.data.id !== this.probeId || event.data.endTime === null) return;
+        const end = event.data.endTime;
+        this.store.update((s) => {
+          s.endTime ??= end;
+        });
+      };
+      worker.onerror = () => {
+        // A page that forbids workers (a strict CSP): probe on the main thread instead.
+        worker.terminate();
+        this.workersRefused = true;
+        if (id === this.probeId && this.current) this.probeInSlices(this.current.config);
+      };
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.workersRefused = true;
+      return null;
+    }
+  }
+
+  /** The probe on the main thread, in short slices between frames. */
+  private probeInSlices(config: SimConfig): void {
     const probe = { sim: new Sim(config, { checkpointEvery: 0 }), timer: null as ReturnType<typeof setTimeout> | null };
     this.probe = probe;
     const slice = (): void => {
@@ -106,7 +165,7 @@ export class Session {
         const end = probe.sim.now;
         this.probe = null;
         this.store.update((s) => {
-          s.endTime = end;
+          s.endTime ??= end;
         });
       } else {
         probe.timer = setTimeout(slice, 0);
@@ -151,7 +210,27 @@ export class Session {
     if (!playing || !this.current || this.current.done) return;
     // Whole µs: the engine's clock is an integer.
     const by = Math.max(1, Math.round(deltaMs * 1000 * speed));
-    this.move((sim) => sim.runUntil(sim.now + by));
+    const target = this.current.now + by;
+    const deadline = performance.now() + ENGINE_BUDGET_MS;
+    let caughtUp = false;
+    this.move((sim) => {
+      // At most ENGINE_BUDGET_MS of engine work a frame, checked every few events: when the swarm
+      // is too busy for the asked speed, the clock runs slower instead of the page freezing.
+      while (!caughtUp && performance.now() < deadline) {
+        for (let i = 0; i < 32; i++) {
+          const next = sim.nextEventTime;
+          if (next === null || next > target || !sim.step()) {
+            caughtUp = true;
+            break;
+          }
+        }
+      }
+      if (caughtUp) sim.runUntil(target);
+    });
+    const reached = (this.current.now - (target - by)) / (deltaMs * 1000);
+    this.store.update((s) => {
+      s.effectiveSpeed = caughtUp ? null : Math.max(0, reached);
+    });
   }
 
   /** Go to simulated time t (µs), forward or back. */
@@ -188,6 +267,8 @@ export class Session {
   dispose(): void {
     if (this.probe?.timer) clearTimeout(this.probe.timer);
     this.probe = null;
+    this.worker?.terminate();
+    this.worker = null;
   }
 }
 

@@ -11,6 +11,9 @@ export type PanelId = 'inspector' | 'log' | 'charts' | 'evidence';
 /** Speeds the +/− commands step through: simulated seconds per wall-clock second. */
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
+/** Keys 1–9. */
+export const BOOKMARK_SLOTS = 9;
+
 export interface LogFilter {
   /** Only messages from or to this peer index. */
   peer: number | null;
@@ -28,6 +31,8 @@ export interface UiState {
   playing: boolean;
   /** Simulated seconds per wall-clock second. */
   speed: number;
+  /** While playing: the speed the engine actually kept up with when it could not reach `speed`; null when it can. */
+  effectiveSpeed: number | null;
   /** Simulated µs on the clock (the engine has processed every event up to here). */
   time: number;
   /** Engine events processed. */
@@ -48,7 +53,17 @@ export interface UiState {
   /** A problem to show the user (bad scenario file, engine error); null when none. */
   error: string | null;
   helpOpen: boolean;
+  /** The export dialog (PNG, GIF, WebM) is open. */
+  exportOpen: boolean;
   logFilter: LogFilter;
+  /** Saved moments (simulated µs) in slots 1–9 (index 0–8); null = empty. Keys 1–9 jump to them. */
+  bookmarks: (number | null)[];
+  /** Presenter mode: big type and high contrast for a projector (index.html's :root[data-presenter]). */
+  presenter: boolean;
+  /** The narration step on screen (index into the scenario's `narration`); null before the first fires. */
+  narrationStep: number | null;
+  /** Pieces a narration step points at; the scene, inspector and charts may mark them. */
+  highlightedPieces: number[];
 }
 
 export type UiStore = StoreApi<UiState> & {
@@ -62,6 +77,7 @@ export function initialUiState(): UiState {
     runId: 0,
     playing: false,
     speed: 10,
+    effectiveSpeed: null,
     time: 0,
     eventCount: 0,
     traceLength: 0,
@@ -75,7 +91,12 @@ export function initialUiState(): UiState {
     theme: 'dark',
     error: null,
     helpOpen: false,
+    exportOpen: false,
     logFilter: { peer: null, kinds: [], piece: null },
+    bookmarks: Array.from({ length: BOOKMARK_SLOTS }, () => null),
+    presenter: false,
+    narrationStep: null,
+    highlightedPieces: [],
   };
 }
 

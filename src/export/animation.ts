@@ -32,7 +32,8 @@ export function planFrames({ from, to, fps, speed }: RangeOptions): FramePlan {
     throw new Error(`the range must run forward from a time ≥ 0, got ${from / 1e6} s to ${to / 1e6} s`);
   }
   const stepUs = (1e6 * speed) / fps;
-  const count = Math.floor((to - from) / stepUs) + 1;
+  // Whole frames from the range's length; the tiny slack keeps 60 s at 15 fps at 901 frames despite rounding.
+  const count = Math.floor(((to - from) * fps) / (1e6 * speed) + 1e-9) + 1;
   if (count > MAX_FRAMES) {
     throw new Error(`that range is ${count} frames; at most ${MAX_FRAMES}: shorten it, raise the speed or lower the fps`);
   }
@@ -52,6 +53,14 @@ export interface EncodeOptions {
   signal?: AbortSignal;
   /** Called after each frame with (done, total). */
   onProgress?(done: number, total: number): void;
+}
+
+/**
+ * Let the page breathe between frames: awaiting only promises would keep the encoder in one task,
+ * so the progress bar would not paint and the cancel button could not be pressed.
+ */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export class ExportCancelled extends Error {
@@ -85,6 +94,7 @@ export async function encodeGif(
     const index = applyPalette(frame.data, palette);
     gif.writeFrame(index, frame.width, frame.height, { palette, delay: frameMs, repeat: 0 });
     onProgress?.(k + 1, frameCount);
+    await nextTask();
   }
   gif.finish();
   return gif.bytes();

@@ -2,7 +2,7 @@
 // frame k onto `canvas`; mediabunny (the maintained successor of webm-muxer) encodes it with VP9 at the
 // frame's own timestamp k / fps, so the video's timing comes from the plan, not from the wall clock.
 // mediabunny is loaded on first use: it is only needed when someone exports.
-import { ExportCancelled, type EncodeOptions } from './animation';
+import { ExportCancelled, nextTask, type EncodeOptions } from './animation';
 
 export async function encodeWebm(
   canvas: HTMLCanvasElement | OffscreenCanvas,
@@ -24,6 +24,7 @@ export async function encodeWebm(
       await drawFrame(k);
       await source.add(k / fps, 1 / fps);
       onProgress?.(k + 1, frameCount);
+      await nextTask();
     }
     await output.finalize();
   } catch (error) {

@@ -1,49 +1,77 @@
-// The PixiJS picture of a swarm: every peer on a circle, its shape saying what it is (square = seed,
-// circle = leecher, diamond = subject) and a bar under it saying how much of the file it holds.
-// The scene only reads the swarm it is given; playback belongs to the app.
-import { Application, Container, Graphics, Text } from 'pixi.js';
-import type { PeerSpec, SimConfig } from '../engine/types';
+// The PixiJS picture of a swarm. Layers, bottom to top: links (links.ts), bitfield rings and nodes
+// (nodes.ts), announcement rings and blocks in flight (flights.ts), outlines (overlay.ts), then names
+// and the key in screen space (labels.ts, legend.ts). The world (layout.ts) is drawn through a camera
+// (camera.ts): the wheel zooms about the pointer, a drag pans, a double click fits the swarm again.
+// The scene only reads: the Sim it is shown, the UI state it is given, and the trace for pulses and
+// provenance. Pointing at and clicking a peer are reported through callbacks; the app decides.
+import { Application, Container, Rectangle, UPDATE_PRIORITY } from 'pixi.js';
+import { createLineage, followLineage, type Lineage } from '../analysis/provenance';
+import type { UiState } from '../app/store';
+import type { Sim } from '../engine/sim';
+import { BROADCAST, CHUNK, CHUNK_BITS, T } from '../engine/trace';
+import { createAtlas } from './atlas';
+import { fit, pan, peerAt, toScreen, wheelFactor, zoomAt, type Camera } from './camera';
+import { FlightLayer } from './flights';
+import type { SceneFrame } from './frame';
+import { LabelLayer } from './labels';
+import { layoutSwarm, roleOf, type Layout } from './layout';
+import { Legend } from './legend';
+import { LinkLayer } from './links';
+import { NodeLayer } from './nodes';
+import { Overlay } from './overlay';
+import { paletteFor, type Role } from './palette';
+import { FrameStats, type SceneStats } from './stats';
 
-/** What the scene reads from a running simulation (the engine's Sim has this shape). */
-export interface SwarmView {
-  readonly config: SimConfig;
-  peerPieces(i: number): number;
+export interface SceneOptions {
+  /** The UI state to draw with (selection, hover, highlighted record, colouring, theme). */
+  ui(): Readonly<UiState>;
+  /** The pointer moved onto a peer, or off every peer (null). */
+  onHover?(peer: number | null): void;
+  /** A click on a peer, or on empty space (null). */
+  onSelect?(peer: number | null): void;
 }
 
 export interface Scene {
-  /** Draw this swarm from now on (null: draw nothing). */
-  show(view: SwarmView | null): void;
+  /** Draw this run from now on (null: draw nothing). */
+  show(sim: Sim | null): void;
   /** Call `update` before each frame is drawn, with the wall-clock milliseconds since the last frame. */
   onFrame(update: (deltaMs: number) => void): void;
+  /** Where peer i is drawn, in CSS pixels from the canvas's top-left corner; null if there is none. */
+  peerPosition(i: number): { x: number; y: number } | null;
+  /** Zoom by `factor` about a point of the canvas (default: its centre). */
+  zoom(factor: number, at?: { x: number; y: number }): void;
+  /** Frame timings and what the last frame drew (for the benchmark and the browser tests). */
+  stats(): SceneStats;
+  /** Update and render one frame now, outside the ticker; returns its JS time in ms (benchmarks; kept in the stats). */
+  frameNow(): number;
+  /**
+   * Draw the current moment at width × height CSS pixels (× scale) onto a fresh 2D canvas, whatever
+   * the window's size, for PNG, GIF and video exports; the on-screen canvas is restored after.
+   */
+  capture(width: number, height: number, scale: number, clockMs?: number): HTMLCanvasElement;
+  /**
+   * Start a frame-by-frame export: the live frames stop, and what the scene remembers between frames
+   * (announcement rings, where each flying block started) starts afresh from the current moment, so
+   * the frames depend only on the engine and on the `clockMs` each capture is given (the video's own
+   * clock), never on the wall clock. `endCapture` resumes the live view.
+   */
+  beginCapture(): void;
+  endCapture(): void;
 }
 
-const BACKGROUND = 0x0d1117;
-const TRACK = 0x30363d;
-const LABEL = 0xc9d1d9;
-const COLOR = { seed: 0x3fb950, leecher: 0x58a6ff, subject: 0xf0883e } as const;
-/** Beyond this many peers the names would overlap, so they are left out. */
-const MAX_LABELS = 40;
-/** Longer names are cut to this many characters on the canvas. */
-const MAX_NAME = 24;
+/** Drawing pulses for more new records than this at once (after a jump) would only be noise. */
+const MAX_PULSE_SCAN = 4000;
+/** While playing, links are redrawn at most this often (ms): flags flicker faster than anyone reads them. */
+const LINKS_EVERY_MS = 100;
+/** Pointer travel (px) beyond which a press is a drag, not a click. */
+const DRAG_PX = 4;
 
-type Role = keyof typeof COLOR;
-
-function roleOf(peer: PeerSpec): Role {
-  if (peer.subject) return 'subject';
-  return peer.seed ? 'seed' : 'leecher';
-}
-
-function drawMarker(g: Graphics, role: Role, x: number, y: number, r: number): void {
-  const color = COLOR[role];
-  if (role === 'seed') g.rect(x - r, y - r, 2 * r, 2 * r).fill(color);
-  else if (role === 'leecher') g.circle(x, y, r).fill(color);
-  else g.poly([x, y - r * 1.3, x + r * 1.3, y, x, y + r * 1.3, x - r * 1.3, y]).fill(color);
-}
-
-export async function createScene(host: HTMLElement): Promise<Scene> {
+export async function createScene(host: HTMLElement, options: SceneOptions): Promise<Scene> {
   const app = new Application();
+  let palette = paletteFor(options.ui().theme);
+  const initStart = performance.now();
   await app.init({
-    background: BACKGROUND,
+    background: palette.background,
     antialias: true,
     resizeTo: host,
     resolution: window.devicePixelRatio,
@@ -51,68 +79,248 @@ export async function createScene(host: HTMLElement): Promise<Scene> {
     preference: 'webgl',
   });
   host.appendChild(app.canvas);
-  // Pixi follows window resizes only; the host also changes size when the page around it reflows.
-  new ResizeObserver(() => app.resize()).observe(host);
+  const atlas = createAtlas();
+  const world = new Container();
+  const links = new LinkLayer(atlas);
+  const nodes = new NodeLayer(atlas);
+  const flights = new FlightLayer(atlas);
+  const overlay = new Overlay();
+  const labels = new LabelLayer();
+  const legend = new Legend();
+  world.addChild(...links.containers, ...nodes.containers, ...flights.containers, overlay.graphics);
+  app.stage.addChild(world, labels.container, legend.container);
+  const stats = new FrameStats();
+  stats.initMs = performance.now() - initStart;
 
-  const shapes = new Graphics();
-  const labels = new Container();
-  app.stage.addChild(shapes, labels);
-  let names: Text[] = [];
-  let view: SwarmView | null = null;
+  let sim: Sim | null = null;
+  let layout: Layout = layoutSwarm([]);
+  let roles: Role[] = [];
+  let lineage: Lineage | null = null;
+  let camera: Camera = fit(app.screen.width, app.screen.height);
+  let userMoved = false;
+  let traceSeen = 0;
   let update: ((deltaMs: number) => void) | null = null;
-  app.ticker.add((ticker) => {
-    update?.(ticker.deltaMS);
-    draw();
-  });
+  // What the last frame was drawn from; a difference redraws the layers that depend on it.
+  let drawn = { events: -1, links: '', overlay: '', labels: '' };
+  let linksAt = -Infinity;
 
-  function draw(): void {
-    shapes.clear();
-    if (!view) return;
-    const { peers, torrent } = view.config;
-    const n = peers.length;
-    const cx = app.screen.width / 2;
-    const cy = app.screen.height / 2;
-    // Room outside the ring for the names.
-    const ring = Math.max(20, Math.min(cx, cy) - (names.length > 0 ? 64 : 24));
-    const r = Math.max(3, Math.min(12, ((2 * Math.PI * ring) / Math.max(n, 1)) * 0.2));
-    const barWidth = 3 * r;
-    for (let i = 0; i < n; i++) {
-      const role = roleOf(peers[i]!);
-      // Start at twelve o'clock and go clockwise, so peer 0 is always at the top.
-      const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
-      const cos = Math.cos(angle);
-      const sin = Math.sin(angle);
-      const x = cx + ring * cos;
-      const y = cy + ring * sin;
-      drawMarker(shapes, role, x, y, r);
-      const fraction = torrent.pieces > 0 ? Math.min(1, view.peerPieces(i) / torrent.pieces) : 0;
-      const barY = y + r * 1.3 + 4;
-      shapes.rect(x - barWidth / 2, barY, barWidth, 4).fill(TRACK);
-      if (fraction > 0) shapes.rect(x - barWidth / 2, barY, barWidth * fraction, 4).fill(COLOR[role]);
-      const name = names[i];
-      if (name) {
-        // Each name sits just outside the ring and grows away from it, clear of the bar below.
-        const out = ring + r * 1.3 + 14;
-        name.position.set(cx + out * cos, cy + out * sin);
-        name.anchor.set(0.5 - 0.5 * cos, 0.5 - 0.5 * sin);
-      }
-    }
+  function refit(): void {
+    camera = fit(app.screen.width, app.screen.height);
+    userMoved = false;
   }
+
+  // Pixi follows window resizes only; the host also changes size when the page around it reflows.
+  new ResizeObserver(() => {
+    app.resize();
+    if (!userMoved) refit();
+  }).observe(host);
+
+  /** Announcements among the records appended since the last frame become pulses. */
+  function scanTrace(s: Sim, wall: number): void {
+    const trace = s.trace;
+    if (trace.length < traceSeen) {
+      // A seek back: pulses are history, and a ring may hold as many pieces as before but other ones.
+      flights.clearPulses();
+      nodes.reset();
+    }
+    const start = Math.max(Math.min(traceSeen, trace.length), trace.length - MAX_PULSE_SCAN);
+    for (let i = start; i < trace.length; i++) {
+      const c = trace.chunks[i >>> CHUNK_BITS]!;
+      const j = i & (CHUNK - 1);
+      const kind = c.kind[j]!;
+      if (kind === T.HAVE && c.to[j] === BROADCAST) flights.pulse(kind, c.from[j]!, BROADCAST, c.x[j]!, wall);
+      else if (kind === T.BITFIELD) flights.pulse(kind, c.from[j]!, c.to[j]!, 0, wall);
+    }
+    traceSeen = trace.length;
+  }
+
+  function drawFrame(wall: number, still = false): void {
+    // A picture for export leaves out where the mouse happens to rest: only the state itself.
+    const ui = still ? { ...options.ui(), hoveredPeer: null } : options.ui();
+    const nextPalette = paletteFor(ui.theme);
+    if (nextPalette !== palette) {
+      palette = nextPalette;
+      app.renderer.background.color = palette.background;
+    }
+    world.position.set(camera.x, camera.y);
+    world.scale.set(camera.scale);
+    const { width, height } = app.screen;
+    legend.draw(palette, ui.colouring, width, height);
+    if (!sim) return;
+    const bySource = ui.colouring === 'source' && sim.config.peers.some((p) => p.subject);
+    if (bySource) {
+      lineage ??= createLineage(sim.config, sim.geometry);
+      followLineage(lineage, sim.trace);
+    }
+    scanTrace(sim, wall);
+    const f: SceneFrame = { sim, layout, roles, palette, ui, scale: camera.scale, lineage: bySource ? lineage : null, wall };
+    nodes.draw(f);
+    const focus = ui.selectedPeer ?? ui.hoveredPeer;
+    const linkKey = `${camera.scale}|${focus}|${ui.theme}`;
+    const linksDue = !ui.playing || wall - linksAt >= LINKS_EVERY_MS;
+    if (linkKey !== drawn.links || (sim.eventCount !== drawn.events && linksDue)) {
+      links.draw(f);
+      linksAt = wall;
+    }
+    flights.draw(f);
+    // The highlighted record is drawn only once the trace holds it: its presence, not the trace's length.
+    const highlighted = ui.highlightedRecord !== null && ui.highlightedRecord < sim.trace.length;
+    const overlayKey = `${linkKey}|${ui.selectedPeer}|${ui.hoveredPeer}|${ui.highlightedRecord}|${highlighted}`;
+    if (overlayKey !== drawn.overlay) overlay.draw(f);
+    const labelKey = `${linkKey}|${camera.x}|${camera.y}|${ui.selectedPeer}|${ui.hoveredPeer}|${width}|${height}`;
+    if (labelKey !== drawn.labels) labels.draw(f, camera, width, height);
+    // The links' event count moves only when they were redrawn, so a skipped frame is caught up later.
+    drawn = { events: linksAt === wall ? sim.eventCount : drawn.events, links: linkKey, overlay: overlayKey, labels: labelKey };
+    stats.drew(f.roles.length, flights.inFlight, links.count, flights.pulseCount, nodes.ringSegments, wall);
+  }
+
+  let frameStart = 0;
+  let sceneMs = 0;
+  let advanceMs = 0;
+  /** An export is drawing frames of its own: the live view waits. */
+  let capturing = false;
+  const forgetTransient = (): void => {
+    flights.reset(sim ? sim.geometry.blockIds : 1);
+    links.reset();
+    nodes.reset();
+    traceSeen = sim ? sim.trace.length : 0;
+    drawn = { events: -1, links: '', overlay: '', labels: '' };
+    linksAt = -Infinity;
+  };
+  app.ticker.add((ticker) => {
+    if (capturing) return;
+    const t0 = performance.now();
+    update?.(ticker.deltaMS);
+    const t1 = performance.now();
+    drawFrame(t1);
+    frameStart = performance.now();
+    advanceMs = t1 - t0;
+    sceneMs = frameStart - t1;
+  });
+  // After Pixi's own render (UPDATE_PRIORITY.LOW): the frame's JS is done.
+  app.ticker.add(() => stats.frame(advanceMs, sceneMs, performance.now() - frameStart, sim !== null), undefined, UPDATE_PRIORITY.UTILITY);
+
+  // --- pointer: hover, click to select, drag to pan, wheel to zoom, double click to fit ---
+  const canvas = app.canvas;
+  let press: { x: number; y: number; dragging: boolean } | null = null;
+  let hovered: number | null = null;
+  const hitAt = (x: number, y: number): number | null => (sim ? peerAt(camera, layout.x, layout.y, layout.r, x, y) : null);
+  const hover = (peer: number | null): void => {
+    if (peer === hovered) return;
+    hovered = peer;
+    canvas.style.cursor = peer === null ? '' : 'pointer';
+    options.onHover?.(peer);
+  };
+  canvas.addEventListener('pointerdown', (e) => {
+    press = { x: e.offsetX, y: e.offsetY, dragging: false };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (press) {
+      if (!press.dragging && Math.hypot(e.offsetX - press.x, e.offsetY - press.y) > DRAG_PX) press.dragging = true;
+      if (press.dragging) {
+        camera = pan(camera, e.movementX, e.movementY);
+        userMoved = true;
+      }
+      return;
+    }
+    hover(hitAt(e.offsetX, e.offsetY));
+  });
+  canvas.addEventListener('pointerup', (e) => {
+    const wasClick = press !== null && !press.dragging;
+    press = null;
+    if (wasClick) options.onSelect?.(hitAt(e.offsetX, e.offsetY));
+  });
+  canvas.addEventListener('pointercancel', () => (press = null));
+  canvas.addEventListener('pointerleave', () => {
+    if (!press) hover(null);
+  });
+  const zoom = (factor: number, x: number, y: number): void => {
+    camera = zoomAt(camera, factor, x, y, fit(app.screen.width, app.screen.height).scale);
+    userMoved = true;
+  };
+  canvas.addEventListener(
+    'wheel',
+    (e) => {
+      e.preventDefault();
+      zoom(wheelFactor(e.deltaY, e.deltaMode), e.offsetX, e.offsetY);
+    },
+    { passive: false },
+  );
+  canvas.addEventListener('dblclick', refit);
 
   return {
     show(next) {
-      view = next;
-      for (const old of labels.removeChildren()) old.destroy();
-      names = [];
-      if (!next || next.config.peers.length > MAX_LABELS) return;
-      for (const peer of next.config.peers) {
-        const text = peer.name.length > MAX_NAME ? `${peer.name.slice(0, MAX_NAME - 1)}…` : peer.name;
-        // Pixi Text draws the name as pixels: an untrusted name cannot become markup.
-        names.push(labels.addChild(new Text({ text, style: { fill: LABEL, fontSize: 11 } })));
-      }
+      sim = next;
+      roles = next ? next.config.peers.map(roleOf) : [];
+      layout = layoutSwarm(roles);
+      lineage = null;
+      traceSeen = next ? next.trace.length : 0;
+      hovered = null;
+      nodes.reset();
+      links.reset();
+      labels.reset();
+      flights.reset(next ? next.geometry.blockIds : 1);
+      drawn = { events: -1, links: '', overlay: '', labels: '' };
+      refit();
     },
     onFrame(next) {
       update = next;
+    },
+    peerPosition(i) {
+      if (!sim || i < 0 || i >= roles.length) return null;
+      return toScreen(camera, layout.x[i]!, layout.y[i]!);
+    },
+    zoom(factor, at) {
+      zoom(factor, at?.x ?? app.screen.width / 2, at?.y ?? app.screen.height / 2);
+    },
+    stats: () => stats.snapshot(camera.scale, labels.shown),
+    frameNow() {
+      const t0 = performance.now();
+      drawFrame(t0);
+      const t1 = performance.now();
+      app.render();
+      const t2 = performance.now();
+      // Kept with the ticker's frames (no engine advance): the scene bench times frames this way.
+      stats.frame(0, t1 - t0, t2 - t1, sim !== null);
+      return t2 - t0;
+    },
+    beginCapture() {
+      capturing = true;
+      forgetTransient();
+    },
+    endCapture() {
+      capturing = false;
+      forgetTransient();
+    },
+    capture(width, height, scale, clockMs) {
+      const resolution = app.renderer.resolution;
+      app.renderer.resolution = scale;
+      app.renderer.resize(width, height);
+      // The picture is framed for its own size (the user's zoom is for the screen), and every layer
+      // is drawn afresh for it rather than reusing what the screen's last frame left.
+      const onScreen = camera;
+      camera = fit(width, height);
+      drawn = { events: -1, links: '', overlay: '', labels: '' };
+      try {
+        drawFrame(clockMs ?? performance.now(), true);
+        const out = app.renderer.extract.canvas({ target: app.stage, frame: new Rectangle(0, 0, width, height), resolution: scale });
+        const copy = document.createElement('canvas');
+        copy.width = Math.round(width * scale);
+        copy.height = Math.round(height * scale);
+        const context = copy.getContext('2d', { willReadFrequently: true })!;
+        // The stage has no background of its own: paint the scene's, then the picture.
+        context.fillStyle = `#${palette.background.toString(16).padStart(6, '0')}`;
+        context.fillRect(0, 0, copy.width, copy.height);
+        context.drawImage(out as HTMLCanvasElement, 0, 0, copy.width, copy.height);
+        return copy;
+      } finally {
+        camera = onScreen;
+        drawn = { events: -1, links: '', overlay: '', labels: '' };
+        app.renderer.resolution = resolution;
+        app.resize();
+        drawFrame(performance.now());
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
 // the app only through commands.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbedApi, EMBED_CONTEXT, EMBED_VERSION, originAllowed, parseMessage, type EmbedReply } from '../../src/app/embed-api';
-import type { AppContext } from '../../src/app/commands';
+import { run, type AppContext } from '../../src/app/commands';
 import { Session } from '../../src/app/session';
 import { createUiStore } from '../../src/app/store';
 
@@ -102,5 +102,51 @@ describe('the embed postMessage API', () => {
     const huge = parseMessage(`{"context":"swarmscope","pad":"${'x'.repeat(1_000_001)}"}`);
     expect(huge.ok).toBe(false);
     expect(JSON.stringify(huge)).toContain('longer than');
+  });
+});
+
+describe('the embed API across scenario loads', () => {
+  it('keeps telling completions after a new scenario replaces a longer run', () => {
+    const store = createUiStore();
+    const session = new Session(store);
+    cleanup = () => session.dispose();
+    const ctx: AppContext = { store, session };
+    const api = createEmbedApi({ ctx, allowedOrigins: [PARENT], selfOrigin: SELF, log: () => undefined });
+    const replies: EmbedReply[] = [];
+    api.receive({ context: EMBED_CONTEXT, version: EMBED_VERSION, method: 'addEventListener', value: 'peercompleted', listener: 'c' }, PARENT, (r) => replies.push(r));
+    session.load({ ...scenario, peers: [...scenario.peers, { name: 'extra', count: 4, upload: 300_000 }] });
+    session.runToEnd();
+    const first = replies.length;
+    expect(first).toBe(6);
+    session.load(scenario);
+    session.runToEnd();
+    expect(replies.slice(first).map((r) => (r.value as { peer: string }).peer).sort()).toEqual(['learner-1', 'learner-2']);
+  });
+});
+
+describe('the embed API and narration', () => {
+  it('tells listeners each narration step as the run reaches it', () => {
+    const narrated = {
+      ...scenario,
+      narration: [
+        { at: 0.5, title: 'Start', text: 'The seed begins.' },
+        { when: { event: 'complete', peer: 'learner-1' }, text: 'A learner has it all.' },
+      ],
+    };
+    const store = createUiStore();
+    const session = new Session(store);
+    cleanup = () => session.dispose();
+    const ctx: AppContext = { store, session };
+    session.load(narrated);
+    const api = createEmbedApi({ ctx, allowedOrigins: [PARENT], selfOrigin: SELF, log: () => undefined });
+    const replies: EmbedReply[] = [];
+    api.receive({ context: EMBED_CONTEXT, version: EMBED_VERSION, method: 'addEventListener', value: 'narration', listener: 'n' }, PARENT, (r) => replies.push(r));
+    run(ctx, 'showNarrationStep', { step: 0 });
+    run(ctx, 'showNarrationStep', { step: 1 });
+    expect(replies.map((r) => r.value)).toMatchObject([
+      { step: 0, title: 'Start', text: 'The seed begins.' },
+      { step: 1, title: null, text: 'A learner has it all.' },
+    ]);
+    expect(replies.every((r) => r.event === 'narration' && r.listener === 'n')).toBe(true);
   });
 });

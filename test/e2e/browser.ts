@@ -34,7 +34,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-async function buildApp(outDir: string): Promise<void> {
+export async function buildApp(outDir: string): Promise<void> {
   // Vitest sets NODE_ENV=test, which would make Vite build for development; test what ships instead.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -54,6 +54,8 @@ export async function launchChromium(viewport = { width: 1280, height: 720 }): P
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    // The app starts in the system's colour scheme; tests that count role colours expect the dark one.
+    colorScheme: 'dark',
     args: CHROMIUM_ARGS,
   });
   return {

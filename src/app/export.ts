@@ -1,0 +1,115 @@
+// Pictures of the run: a PNG of the current frame (1× or 2×), and an animated GIF or a WebM video of
+// a chosen time range, rendered frame by frame from the deterministic engine. For each frame the
+// session seeks to the frame's simulated time and the scene draws that moment; afterwards the run
+// goes back to where the user was. Progress and cancel come through the returned job.
+import { encodeGif, planFrames, type Frame } from '../export/animation';
+import type { AppContext } from './commands';
+
+/** What the scene offers the exporter: draw the current moment and hand over its pixels. */
+export interface FrameSource {
+  /** Draw the scene as it is now at width × height CSS pixels times `scale` onto a fresh canvas; `clockMs` is the video's clock. */
+  capture(width: number, height: number, scale: number, clockMs?: number): HTMLCanvasElement;
+  /** Frames from here on depend only on the engine and the clock given to `capture`. */
+  beginCapture(): void;
+  endCapture(): void;
+}
+
+export type AnimationFormat = 'gif' | 'webm';
+
+export interface AnimationRequest {
+  format: AnimationFormat;
+  /** Simulated seconds. */
+  from: number;
+  to: number;
+  fps: number;
+  /** Simulated seconds per second of video. */
+  speed: number;
+  width: number;
+  height: number;
+}
+
+export interface ExportJob {
+  /** Resolves with the file, or rejects (ExportCancelled when cancelled). */
+  result: Promise<Blob>;
+  cancel(): void;
+}
+
+function fileStem(ctx: AppContext): string {
+  const name = ctx.store.getState().scenario?.name ?? 'swarm';
+  // A file name, not a path: keep letters, digits and dashes of the untrusted scenario name.
+  const safe = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  return `swarmscope-${safe || 'swarm'}`;
+}
+
+export function pngName(ctx: AppContext): string {
+  return `${fileStem(ctx)}-${(ctx.store.getState().time / 1e6).toFixed(3)}s.png`;
+}
+
+export function animationName(ctx: AppContext, request: AnimationRequest): string {
+  return `${fileStem(ctx)}-${request.from}s-${request.to}s.${request.format}`;
+}
+
+export function exportPng(source: FrameSource, width: number, height: number, scale: 1 | 2): Promise<Blob> {
+  const canvas = source.capture(width, height, scale);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The browser could not encode the PNG.'))), 'image/png'),
+  );
+}
+
+function pixelsOf(canvas: HTMLCanvasElement): Frame {
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('The browser gave no 2D canvas to read the frame from.');
+  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  return { width: image.width, height: image.height, data: image.data };
+}
+
+export function exportAnimation(ctx: AppContext, source: FrameSource, request: AnimationRequest, onProgress: (done: number, total: number) => void): ExportJob {
+  const controller = new AbortController();
+  const plan = planFrames({ from: Math.round(request.from * 1e6), to: Math.round(request.to * 1e6), fps: request.fps, speed: request.speed });
+  const { session, store } = ctx;
+  const resumeAt = store.getState().time;
+  const wasPlaying = store.getState().playing;
+  store.update((s) => void (s.playing = false));
+  const frameAt = (k: number): HTMLCanvasElement => {
+    session.seek(plan.times[k]!);
+    // From the first frame's moment on, the scene remembers only what this export showed it.
+    if (k === 0) {
+      source.beginCapture();
+      // The very first picture after page load can differ in small ways (text and textures made on
+      // first use); a throwaway draw of the same moment makes every export start alike.
+      source.capture(request.width, request.height, 1, 0);
+    }
+    return source.capture(request.width, request.height, 1, k * plan.frameMs);
+  };
+  const encode = async (): Promise<Blob> => {
+    const options = { signal: controller.signal, onProgress };
+    if (request.format === 'gif') {
+      const bytes = await encodeGif(plan.times.length, (k) => pixelsOf(frameAt(k)), plan.frameMs, options);
+      return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/gif' });
+    }
+    const { encodeWebm } = await import('../export/webm');
+    const target = document.createElement('canvas');
+    target.width = request.width;
+    target.height = request.height;
+    const context = target.getContext('2d');
+    if (!context) throw new Error('The browser gave no 2D canvas to draw the video on.');
+    const bytes = await encodeWebm(target, plan.times.length, (k) => void context.drawImage(frameAt(k), 0, 0), request.fps, options);
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'video/webm' });
+  };
+  const result = encode().finally(() => {
+    source.endCapture();
+    session.seek(resumeAt);
+    store.update((s) => void (s.playing = wasPlaying));
+  });
+  return { result, cancel: () => controller.abort() };
+}
+
+/** Hand a file to the user as a download. */
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

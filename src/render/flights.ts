@@ -1,0 +1,190 @@
+// What moves: blocks in flight as filled dots travelling from sender to receiver at the engine's own
+// times (flight.ts), and announcements as hollow rings: a have as a ring spreading out from the peer
+// that verified the piece, a bitfield as a ring travelling to the peer it was sent to. Filled = sent,
+// hollow = made available. Dots are coloured by piece or, colouring by source, in the subject's
+// colour when the sender's copy came from the subject (and larger), so its bytes stand out wherever
+// they travel next.
+import { blockFromSubject, pieceFromSubject } from '../analysis/provenance';
+import type { Sim } from '../engine/sim';
+import { T } from '../engine/trace';
+import { blocksInFlight, createFlights, type Flights } from '../engine/view';
+import { FRAME, type Atlas } from './atlas';
+import { FlightClock } from './flight';
+import { focusOf, type SceneFrame } from './frame';
+import { packed, pieceColourCached } from './palette';
+import { ParticlePool } from './pool';
+
+/** How long an announcement's ring is seen, wall-clock ms (whatever the speed). */
+export const PULSE_MS = 700;
+/** Rings alive at once; beyond this the oldest go first (a 300-peer swarm at 1,000× announces a lot). */
+export const MAX_PULSES = 1500;
+
+export class FlightLayer {
+  private readonly dots: ParticlePool;
+  private readonly rings: ParticlePool;
+  private readonly flights: Flights = createFlights();
+  private readonly clock = new FlightClock();
+  private where = new Float32Array(1024);
+  // Pulses: a ring buffer of announcements, oldest at `head`.
+  private readonly kind = new Uint8Array(MAX_PULSES);
+  private readonly from = new Int32Array(MAX_PULSES);
+  private readonly to = new Int32Array(MAX_PULSES);
+  private readonly piece = new Int32Array(MAX_PULSES);
+  private readonly born = new Float64Array(MAX_PULSES);
+  private head = 0;
+  private pulses = 0;
+  /** What the blocks were last drawn from (see drawBlocks). */
+  private sim: Sim | null = null;
+  private eventCount = -1;
+  private drawnWith = '';
+
+  constructor(atlas: Atlas) {
+    this.dots = new ParticlePool(atlas.dot, { position: true, vertex: true, color: true });
+    this.rings = new ParticlePool(atlas.ring, { position: true, vertex: true, color: true });
+  }
+
+  get containers() {
+    return [this.rings.container, this.dots.container];
+  }
+
+  /** Blocks drawn in the last frame. */
+  get inFlight(): number {
+    return this.flights.count;
+  }
+
+  get pulseCount(): number {
+    return this.pulses;
+  }
+
+  reset(blockIds: number): void {
+    this.sim = null;
+    this.drawnWith = '';
+    this.clock.reset(blockIds);
+    this.clearPulses();
+    this.dots.show(0);
+    this.rings.show(0);
+    this.dots.trim(4096);
+  }
+
+  clearPulses(): void {
+    this.head = 0;
+    this.pulses = 0;
+  }
+
+  /** An announcement seen in the trace: HAVE (to = BROADCAST) or BITFIELD; `piece` for a have. */
+  pulse(kind: number, from: number, to: number, piece: number, wall: number): void {
+    let at: number;
+    if (this.pulses < MAX_PULSES) at = (this.head + this.pulses++) % MAX_PULSES;
+    else {
+      at = this.head;
+      this.head = (this.head + 1) % MAX_PULSES;
+    }
+    this.kind[at] = kind;
+    this.from[at] = from;
+    this.to[at] = to;
+    this.piece[at] = piece;
+    this.born[at] = wall;
+  }
+
+  draw(f: SceneFrame): void {
+    this.drawBlocks(f);
+    this.drawPulses(f);
+  }
+
+  private drawBlocks(f: SceneFrame): void {
+    const bySource = f.ui.colouring === 'source' && f.lineage !== null;
+    const focus = focusOf(f.ui);
+    // The blocks in flight change only with an event; between events (and while paused) they only
+    // move, and while paused with nothing else changed they stay where they are.
+    const moved = f.sim !== this.sim || f.sim.eventCount !== this.eventCount;
+    const key = `${f.sim.now}|${bySource}|${focus}|${f.scale}|${f.palette.background}`;
+    if (!moved && key === this.drawnWith) return;
+    this.drawnWith = key;
+    if (moved) {
+      blocksInFlight(f.sim, this.flights);
+      this.sim = f.sim;
+      this.eventCount = f.sim.eventCount;
+    }
+    const fl = this.flights;
+    if (this.where.length < fl.count) this.where = new Float32Array(fl.count * 2);
+    this.clock.place(fl, f.sim.now, this.where);
+    const { x, y, r } = f.layout;
+    const bpp = f.sim.geometry.blocksPerPiece;
+    const subject = f.lineage?.subject ?? -1;
+    const base = Math.max(r * 0.6, 4 / f.scale);
+    const dots = this.dots.slots(fl.count);
+    for (let i = 0; i < fl.count; i++) {
+      const a = fl.sender[i]!;
+      const b = fl.receiver[i]!;
+      const dx = x[b]! - x[a]!;
+      const dy = y[b]! - y[a]!;
+      const d = Math.hypot(dx, dy) || 1;
+      const ux = dx / d;
+      const uy = dy / d;
+      // Along the connection between the two rings, a little to the right of the direction of travel,
+      // so the blocks going each way on one connection do not cover each other.
+      const edge = Math.min(r * 1.9, d / 3);
+      const along = edge + (d - 2 * edge) * this.where[i]!;
+      const side = r * 0.45;
+      const dot = dots[i]!;
+      dot.x = x[a]! + ux * along - uy * side;
+      dot.y = y[a]! + uy * along + ux * side;
+      const block = fl.block[i]!;
+      let size = base;
+      let alpha = 1;
+      let colour: number;
+      if (bySource) {
+        const fromSubject = a === subject || blockFromSubject(f.lineage!, a, block);
+        colour = fromSubject ? f.palette.role.subject : f.palette.otherSource;
+        if (fromSubject) size *= 1.5;
+        else alpha = 0.6;
+      } else {
+        colour = pieceColourCached(Math.floor(block / bpp), f.palette);
+      }
+      if (focus !== null && a !== focus && b !== focus) alpha *= 0.3;
+      dot.color = packed(colour, alpha);
+      dot.scaleX = dot.scaleY = size / FRAME;
+    }
+    this.dots.show(fl.count);
+  }
+
+  private drawPulses(f: SceneFrame): void {
+    // Drop the rings that have faded.
+    while (this.pulses > 0 && f.wall - this.born[this.head]! > PULSE_MS) {
+      this.head = (this.head + 1) % MAX_PULSES;
+      this.pulses--;
+    }
+    const { x, y, r } = f.layout;
+    const bySource = f.ui.colouring === 'source' && f.lineage !== null;
+    const subject = f.lineage?.subject ?? -1;
+    const rings = this.rings.slots(this.pulses);
+    for (let k = 0; k < this.pulses; k++) {
+      const at = (this.head + k) % MAX_PULSES;
+      const age = Math.min(1, Math.max(0, (f.wall - this.born[at]!) / PULSE_MS));
+      const from = this.from[at]!;
+      const ring = rings[k]!;
+      let size: number;
+      let colour: number;
+      if (this.kind[at] === T.HAVE) {
+        ring.x = x[from]!;
+        ring.y = y[from]!;
+        size = r * (2.6 + 2 * age);
+        const piece = this.piece[at]!;
+        colour = bySource
+          ? from === subject || pieceFromSubject(f.lineage!, from, piece)
+            ? f.palette.role.subject
+            : f.palette.otherSource
+          : pieceColourCached(piece, f.palette);
+      } else {
+        const to = this.to[at]!;
+        ring.x = x[from]! + (x[to]! - x[from]!) * age;
+        ring.y = y[from]! + (y[to]! - y[from]!) * age;
+        size = r * 1.6;
+        colour = bySource && from !== subject ? f.palette.otherSource : f.palette.role[f.roles[from]!];
+      }
+      ring.scaleX = ring.scaleY = size / FRAME;
+      ring.color = packed(colour, 0.9 * (1 - age));
+    }
+    this.rings.show(this.pulses);
+  }
+}

@@ -1,0 +1,44 @@
+// A ParticleContainer whose particle count changes from frame to frame (links, blocks, pulses): the
+// Particle objects are kept and reused, so a frame allocates nothing however many it shows. A layer
+// writes into `slots(n)` and then shows the first k of them.
+// Every property is static unless named dynamic: Pixi re-uploads the dynamic ones of every particle
+// in every frame (its default makes positions dynamic), the static ones only after `touch()`. So a
+// layer that changes little (rings, nodes, links) pays for an upload only in the frames it changes.
+import { Particle, ParticleContainer, type ParticleProperties, type Texture } from 'pixi.js';
+
+const STATIC: Required<ParticleProperties> = { vertex: false, position: false, rotation: false, uvs: false, color: false };
+
+export class ParticlePool {
+  readonly container: ParticleContainer;
+  private readonly spare: Particle[] = [];
+  private readonly texture: Texture;
+
+  constructor(texture: Texture, dynamic: ParticleProperties = {}) {
+    this.texture = texture;
+    this.container = new ParticleContainer({ texture, dynamicProperties: { ...STATIC, ...dynamic } });
+  }
+
+  /** At least `n` particles to write into; the first ones are those drawn. */
+  slots(n: number): readonly Particle[] {
+    while (this.spare.length < n) this.spare.push(new Particle({ texture: this.texture, anchorX: 0.5, anchorY: 0.5 }));
+    return this.spare;
+  }
+
+  /** Draw the first `n` slots. */
+  show(n: number): void {
+    const shown = this.container.particleChildren as Particle[];
+    const spare = this.slots(n);
+    if (shown.length > n) shown.length = n;
+    else for (let i = shown.length; i < n; i++) shown.push(spare[i]!);
+  }
+
+  /** Upload the properties that are not dynamic (after changing colours, textures, sizes). */
+  touch(): void {
+    this.container.update();
+  }
+
+  /** Drop the spare particles beyond `keep` (after a big swarm, a small one needs few). */
+  trim(keep: number): void {
+    if (this.spare.length > keep) this.spare.length = Math.max(keep, this.container.particleChildren.length);
+  }
+}

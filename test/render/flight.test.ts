@@ -1,0 +1,51 @@
+// Where a block in flight is drawn, from the engine's send and arrival times.
+import { describe, expect, it } from 'vitest';
+import { createFlights, PHASE_SENDING, PHASE_TRAVELLING, type Flights } from '../../src/engine/view';
+import { FlightClock, journeyOf, progress } from '../../src/render/flight';
+
+function oneFlight(phase: number, at: number, latency = 100, sendTime = 50): Flights {
+  const f = createFlights(4);
+  f.count = 1;
+  f.sender[0] = 0;
+  f.receiver[0] = 1;
+  f.senderHalf[0] = 3;
+  f.block[0] = 7;
+  f.phase[0] = phase;
+  f.at[0] = at;
+  f.latency[0] = latency;
+  f.sendTime[0] = sendTime;
+  return f;
+}
+
+describe('a block in flight', () => {
+  it('is at (now − sentAt) / (arriveAt − sentAt) of the way, within 0 and 1', () => {
+    expect(progress(150, 100, 300)).toBeCloseTo(0.25);
+    expect(progress(50, 100, 300)).toBe(0);
+    expect(progress(400, 100, 300)).toBe(1);
+    expect(progress(5, 10, 10)).toBe(1);
+  });
+
+  it('while being sent, started one send time before its last byte leaves and arrives a latency after', () => {
+    expect(journeyOf(oneFlight(PHASE_SENDING, 1000), 0, undefined)).toEqual({ sentAt: 950, arriveAt: 1100 });
+  });
+
+  it('on the wire, arrives when the engine says and started when it was seen starting', () => {
+    const f = oneFlight(PHASE_TRAVELLING, 1300);
+    expect(journeyOf(f, 0, 900)).toEqual({ sentAt: 900, arriveAt: 1300 });
+    expect(journeyOf(f, 0, undefined)).toEqual({ sentAt: 1150, arriveAt: 1300 });
+  });
+
+  it('does not jump back when a slow download link delays its arrival', () => {
+    const clock = new FlightClock();
+    clock.reset(16);
+    const at = new Float32Array(1);
+    clock.place(oneFlight(PHASE_SENDING, 1000), 1000, at);
+    const whenSent = at[0]!;
+    // The engine now says it arrives at 1300 instead of the estimated 1100: the start stays 950.
+    clock.place(oneFlight(PHASE_TRAVELLING, 1300), 1000, at);
+    expect(at[0]).toBeCloseTo((1000 - 950) / (1300 - 950));
+    expect(whenSent).toBeCloseTo((1000 - 950) / (1100 - 950));
+    clock.place(oneFlight(PHASE_TRAVELLING, 1300), 1300, at);
+    expect(at[0]).toBe(1);
+  });
+});
