@@ -1,0 +1,170 @@
+// Read-only queries over a running Sim for the scene (src/render/): the blocks in flight, with the
+// engine's own times, and each open connection's four flags. Nothing here changes the state or the
+// trace; it only reads the event queue and the connection halves, so the picture is exactly the
+// engine's, however the engine schedules things inside.
+import { transferTime } from './bandwidth';
+import type { Sim } from './sim';
+import { HAVE, PEER_ACTIVE, PEER_LEFT } from './state';
+import { blockLength } from './torrent';
+import { E } from './world';
+
+/** A block being sent (its bytes are still leaving the sender). */
+export const PHASE_SENDING = 0;
+/** A block on the wire (sent, not yet arrived). */
+export const PHASE_TRAVELLING = 1;
+
+/**
+ * The blocks in flight, as parallel columns (a 300-peer swarm has thousands; no object per block).
+ * `at` is the engine's time of the phase's end: when the last byte leaves the sender (sending) or
+ * when the block arrives (travelling). `latency` is the connection's one-way latency and `sendTime`
+ * how long the sender takes to send the block at its upload rate, both µs: with them a reader can
+ * place the block between its two ends.
+ */
+export interface Flights {
+  count: number;
+  sender: Int32Array;
+  receiver: Int32Array;
+  /** The sender's end of the connection (a half id): with `block`, names one transfer. */
+  senderHalf: Int32Array;
+  block: Int32Array;
+  phase: Uint8Array;
+  at: Float64Array;
+  latency: Float64Array;
+  sendTime: Float64Array;
+}
+
+export function createFlights(capacity = 1024): Flights {
+  return {
+    count: 0,
+    sender: new Int32Array(capacity),
+    receiver: new Int32Array(capacity),
+    senderHalf: new Int32Array(capacity),
+    block: new Int32Array(capacity),
+    phase: new Uint8Array(capacity),
+    at: new Float64Array(capacity),
+    latency: new Float64Array(capacity),
+    sendTime: new Float64Array(capacity),
+  };
+}
+
+function grown<A extends Int32Array | Uint8Array | Float64Array>(a: A, cap: number): A {
+  const b = new (a.constructor as new (n: number) => A)(cap);
+  b.set(a);
+  return b;
+}
+
+function ensure(f: Flights, n: number): void {
+  if (n <= f.sender.length) return;
+  const cap = Math.max(n, f.sender.length * 2);
+  f.sender = grown(f.sender, cap);
+  f.receiver = grown(f.receiver, cap);
+  f.senderHalf = grown(f.senderHalf, cap);
+  f.block = grown(f.block, cap);
+  f.phase = grown(f.phase, cap);
+  f.at = grown(f.at, cap);
+  f.latency = grown(f.latency, cap);
+  f.sendTime = grown(f.sendTime, cap);
+}
+
+/**
+ * Fill `out` with every block in flight now: the SEND_DONE events (a block being sent) and the
+ * ARRIVE events (a block on the wire) still in the queue. The order is the heap's, not time order.
+ */
+export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flights {
+  const st = sim.state;
+  const q = st.queue;
+  const g = sim.geometry;
+  const halves = st.halves;
+  const peers = st.peers;
+  ensure(out, q.size);
+  let n = 0;
+  for (let i = 0; i < q.size; i++) {
+    const slot = q.order[i]!;
+    const kind = q.kind[slot]!;
+    if (kind !== E.SEND_DONE && kind !== E.ARRIVE) continue;
+    // SEND_DONE: a = sender, b = sender's half; ARRIVE: a = receiver's half, b = sender's half.
+    const h = halves[q.b[slot]!];
+    if (h === undefined) continue;
+    const block = q.c[slot]!;
+    out.sender[n] = h.peer;
+    out.receiver[n] = h.remote;
+    out.senderHalf[n] = h.id;
+    out.block[n] = block;
+    out.phase[n] = kind === E.SEND_DONE ? PHASE_SENDING : PHASE_TRAVELLING;
+    out.at[n] = q.time[slot]!;
+    out.latency[n] = h.latency;
+    const upload = peers[h.peer]!.upload;
+    out.sendTime[n] = upload > 0 ? transferTime(blockLength(g, block), upload) : 0;
+    n++;
+  }
+  out.count = n;
+  return out;
+}
+
+/** Bits of a link's flags, as seen from its owner's end (BEP 3 names). */
+export const FLAG = {
+  AM_CHOKING: 1,
+  AM_INTERESTED: 2,
+  PEER_CHOKING: 4,
+  PEER_INTERESTED: 8,
+  /** The owner unchokes the remote in an optimistic slot. */
+  OPTIMISTIC: 16,
+} as const;
+
+/** The open connections, one entry per end (so each connection twice), as parallel columns. */
+export interface Links {
+  count: number;
+  peer: Int32Array;
+  remote: Int32Array;
+  flags: Uint8Array;
+}
+
+export function createLinks(capacity = 1024): Links {
+  return { count: 0, peer: new Int32Array(capacity), remote: new Int32Array(capacity), flags: new Uint8Array(capacity) };
+}
+
+/** Fill `out` with every open end of a connection and its flags. */
+export function openLinks(sim: Sim, out: Links = createLinks()): Links {
+  const halves = sim.state.halves;
+  if (out.peer.length < halves.length) {
+    const cap = Math.max(halves.length, out.peer.length * 2);
+    out.peer = new Int32Array(cap);
+    out.remote = new Int32Array(cap);
+    out.flags = new Uint8Array(cap);
+  }
+  let n = 0;
+  for (let i = 0; i < halves.length; i++) {
+    const h = halves[i]!;
+    if (!h.open) continue;
+    out.peer[n] = h.peer;
+    out.remote[n] = h.remote;
+    out.flags[n] =
+      (h.amChoking ? FLAG.AM_CHOKING : 0) |
+      (h.amInterested ? FLAG.AM_INTERESTED : 0) |
+      (h.peerChoking ? FLAG.PEER_CHOKING : 0) |
+      (h.peerInterested ? FLAG.PEER_INTERESTED : 0) |
+      (h.optimisticSlot && !h.amChoking ? FLAG.OPTIMISTIC : 0);
+    n++;
+  }
+  out.count = n;
+  return out;
+}
+
+export type Presence = 'waiting' | 'active' | 'left';
+
+export function presenceOf(sim: Sim, peer: number): Presence {
+  const status = sim.state.peers[peer]!.status;
+  return status === PEER_ACTIVE ? 'active' : status === PEER_LEFT ? 'left' : 'waiting';
+}
+
+/** Does the peer hold the verified piece now? */
+export function holdsPiece(sim: Sim, peer: number, piece: number): boolean {
+  return (sim.state.peers[peer]!.pieces[piece]! & HAVE) !== 0;
+}
+
+/** Write 1 for each piece the peer holds verified now, 0 for the others, into `out` (one entry a piece). */
+export function heldPieces(sim: Sim, peer: number, out: Uint8Array): Uint8Array {
+  const pieces = sim.state.peers[peer]!.pieces;
+  for (let p = 0; p < out.length; p++) out[p] = (pieces[p]! & HAVE) !== 0 ? 1 : 0;
+  return out;
+}
