@@ -7,22 +7,9 @@
 // The triggers arrive resolved (peer names → indices, seconds → µs) by src/scenario/narration.ts; the
 // types are repeated here, not imported, because analysis/ may not import scenario/.
 import { CHUNK, CHUNK_BITS, SLOT, T, type Trace } from '../engine/trace';
-import type { SimConfig } from '../engine/types';
+import { NARRATION_EVENTS, type SimConfig } from '../engine/types';
 
-export const NARRATION_EVENTS = [
-  'join',
-  'leave',
-  'complete',
-  'first-upload',
-  'unchoke',
-  'choke',
-  'optimistic-unchoke',
-  'rechoke',
-  'verified',
-  'cancel',
-  'banned',
-  'replication',
-] as const;
+export { NARRATION_EVENTS };
 export type NarrationEvent = (typeof NARRATION_EVENTS)[number];
 
 export interface EventTrigger {

@@ -205,3 +205,22 @@ export interface SimResult {
 
 /** Longest run without stopAt: 24 h of simulated time, in µs. */
 export const MAX_SIM_TIME = 24 * 3600 * 1_000_000;
+
+/**
+ * The engine events a narration step can wait for: the scenario format (src/scenario/narration.ts)
+ * accepts these names and the analysis (src/analysis/narration.ts) finds them in the trace.
+ */
+export const NARRATION_EVENTS = [
+  'join',
+  'leave',
+  'complete',
+  'first-upload',
+  'unchoke',
+  'choke',
+  'optimistic-unchoke',
+  'rechoke',
+  'verified',
+  'cancel',
+  'banned',
+  'replication',
+] as const;

@@ -3,6 +3,7 @@
 // carries BEP 11 peer exchange. Framing (BEP 3): a 4-byte big-endian length, a 1-byte id, the payload.
 // Shared by the pcap export and anything else that needs wire bytes; tested against webtorrent's
 // bittorrent-protocol (test/export/wire-bytes.test.ts).
+import { concat } from '../engine/identity';
 
 /** Message ids on the wire: BEP 3 (0–8), BEP 6 (0x0D–0x11), BEP 10 extended (20). */
 export const MSG = {
@@ -110,15 +111,6 @@ function bstr(bytes: Uint8Array | string): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Our BEP 10 extended handshake: `d1:md6:ut_pexi1eee`, announcing ut_pex only (what the engine simulates). */
 export function extendedHandshake(): Uint8Array {

@@ -4,27 +4,14 @@
 // the peer names, and their resolution to peer indices and µs for src/analysis/narration.ts, which
 // finds when each step fires. Text is plain text: the app must show it as text, never as HTML.
 import { z } from 'zod';
+import { NARRATION_EVENTS } from '../engine/types';
 import { time } from './fields';
 import { LIMITS } from './limits';
 import { expected } from './messages';
 import { buildNameTable, type NameTable, type NamedEntry } from './names';
 import { closest } from './suggest';
 
-/** The engine events a step can wait for (src/analysis/narration.ts; a test keeps the two lists equal). */
-export const NARRATION_EVENTS = [
-  'join',
-  'leave',
-  'complete',
-  'first-upload',
-  'unchoke',
-  'choke',
-  'optimistic-unchoke',
-  'rechoke',
-  'verified',
-  'cancel',
-  'banned',
-  'replication',
-] as const;
+export { NARRATION_EVENTS };
 export type NarrationEventName = (typeof NARRATION_EVENTS)[number];
 
 /** How the app colours blocks (src/app/store.ts `Colouring`). */
