@@ -3,7 +3,7 @@
 // checked before anything runs, and a bad one is named in the dialog.
 import { ExportCancelled } from '../export/animation';
 import { run, type AppContext } from './commands';
-import { animationName, download, exportAnimation, exportPng, pngName, type AnimationFormat, type FrameSource } from './export';
+import { animationName, download, exportAnimation, exportPcap, exportPng, pcapName, pngName, type AnimationFormat, type FrameSource } from './export';
 
 const SIZES = ['1280x720', '960x540', '640x360'] as const;
 
@@ -50,6 +50,7 @@ export function mountExportDialog(ctx: AppContext, source: () => FrameSource | n
       ['png2', 'PNG of this moment (2×)'],
       ['gif', 'Animated GIF of a time range'],
       ['webm', 'WebM video of a time range'],
+      ['pcap', 'Packet capture (pcap) of the selected peer, or the whole swarm, over a time range'],
     ]);
   });
   const size = field<HTMLSelectElement>(form, 'select', 'Size', (el) => {
@@ -89,8 +90,10 @@ export function mountExportDialog(ctx: AppContext, source: () => FrameSource | n
   let job: { cancel(): void } | null = null;
 
   const isAnimation = () => format.value === 'gif' || format.value === 'webm';
+  const isPcap = () => format.value === 'pcap';
   const refresh = () => {
-    for (const input of rangeFields) input.closest('label')!.hidden = !isAnimation();
+    for (const input of rangeFields) input.closest('label')!.hidden = !isAnimation() && !(isPcap() && (input === from || input === to));
+    size.closest('label')!.hidden = isPcap();
   };
   format.addEventListener('change', refresh);
 
@@ -105,6 +108,17 @@ export function mountExportDialog(ctx: AppContext, source: () => FrameSource | n
     if (!frames || job) return;
     const [width, height] = size.value.split('x').map(Number) as [number, number];
     status.textContent = '';
+    if (isPcap()) {
+      const peer = ctx.store.getState().selectedPeer;
+      try {
+        const blob = exportPcap(ctx, Number(from.value), Number(to.value), peer);
+        download(blob, pcapName(ctx, Number(from.value), Number(to.value), peer));
+        status.textContent = `Done: ${(blob.size / 1024).toFixed(0)} KiB`;
+      } catch (error) {
+        status.textContent = error instanceof Error ? error.message : String(error);
+      }
+      return;
+    }
     if (!isAnimation()) {
       exportPng(frames, width, height, format.value === 'png2' ? 2 : 1)
         .then((blob) => download(blob, pngName(ctx)))

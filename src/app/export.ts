@@ -3,6 +3,7 @@
 // session seeks to the frame's simulated time and the scene draws that moment; afterwards the run
 // goes back to where the user was. Progress and cancel come through the returned job.
 import { encodeGif, planFrames, type Frame } from '../export/animation';
+import { writePcap } from '../export/pcap';
 import type { AppContext } from './commands';
 
 /** What the scene offers the exporter: draw the current moment and hand over its pixels. */
@@ -102,6 +103,53 @@ export function exportAnimation(ctx: AppContext, source: FrameSource, request: A
     store.update((s) => void (s.playing = wasPlaying));
   });
   return { result, cancel: () => controller.abort() };
+}
+
+/** A capture in the browser is held in memory before it is saved: refuse what would not fit. */
+export const MAX_PCAP_BYTES = 256 * 1024 * 1024;
+
+export function pcapName(ctx: AppContext, from: number, to: number, peer: number | null): string {
+  const who = peer === null ? 'swarm' : `peer${peer}`;
+  return `${fileStem(ctx)}-${who}-${from}s-${to}s.pcap`;
+}
+
+/**
+ * A packet capture (src/export/pcap.ts) of the selected peer's traffic, or the whole swarm's, from
+ * `from` to `to` simulated seconds: the run goes forward to `to` if it is not there yet (the capture
+ * is written from the trace), then back to where the user was.
+ */
+export function exportPcap(ctx: AppContext, from: number, to: number, peer: number | null): Blob {
+  const { session, store } = ctx;
+  const fromUs = Math.round(from * 1e6);
+  const toUs = Math.round(to * 1e6);
+  if (!(Number.isFinite(from) && Number.isFinite(to) && fromUs >= 0 && toUs > fromUs)) {
+    throw new Error(`the range must run forward from a time ≥ 0, got ${from} s to ${to} s`);
+  }
+  const sim = session.sim;
+  if (!sim) throw new Error('No scenario is loaded.');
+  const resumeAt = store.getState().time;
+  if (sim.now < toUs) session.seek(toUs);
+  try {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    writePcap(
+      { config: sim.config, trace: sim.trace, uploads: sim.state.peers.map((p) => p.upload) },
+      { peer: peer ?? undefined, from: fromUs, to: toUs },
+      {
+        write(chunk) {
+          size += chunk.length;
+          if (size > MAX_PCAP_BYTES) {
+            throw new Error(`the capture would be over ${MAX_PCAP_BYTES / 1024 / 1024} MiB: select one peer or shorten the range (the CLI's --pcap has no limit)`);
+          }
+          // The writer reuses its buffer: keep a copy.
+          parts.push(chunk.slice());
+        },
+      },
+    );
+    return new Blob(parts as Uint8Array<ArrayBuffer>[], { type: 'application/vnd.tcpdump.pcap' });
+  } finally {
+    if (session.sim === sim && sim.now !== resumeAt) session.seek(resumeAt);
+  }
 }
 
 /** Hand a file to the user as a download. */

@@ -2,6 +2,7 @@
 // big, not JSON or not a valid scenario is reported in words, naming the file, and the scenario
 // that was running keeps running (the session only replaces it once the new one has parsed).
 import { formatScenarioErrors, MAX_SCENARIO_BYTES, parseScenarioText } from '../scenario';
+import { MAX_TORRENT_BYTES, parseTorrentFile, scenarioWithTorrent } from '../scenario/torrent-file';
 import { run, type AppContext } from './commands';
 
 /** The part of a File this module reads (tests pass plain objects). */
@@ -9,6 +10,8 @@ export interface ScenarioFile {
   name: string;
   size: number;
   text(): Promise<string>;
+  /** For a .torrent (a File has it). */
+  arrayBuffer?(): Promise<ArrayBuffer>;
 }
 
 export type FileReadResult = { ok: true; json: unknown; text: string } | { ok: false; error: string };
@@ -41,9 +44,36 @@ export async function readScenarioFile(file: ScenarioFile): Promise<FileReadResu
   return { ok: true, json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown, text };
 }
 
+/**
+ * A .torrent: the swarm takes its piece length, pieces, files, name and info hash, and keeps the
+ * peers (and the rest) of the scenario on screen, which the editor can then change. The narration
+ * goes: it was written for another torrent.
+ */
+export async function readTorrentFile(file: ScenarioFile, current: unknown): Promise<FileReadResult> {
+  const failed = (why: string): FileReadResult => ({ ok: false, error: `"${file.name}" could not be opened: ${why}` });
+  if (file.size > MAX_TORRENT_BYTES) return failed(`it is too large (${megabytes(file.size)}); a .torrent is at most ${megabytes(MAX_TORRENT_BYTES)}.`);
+  if (!file.arrayBuffer) return failed('it could not be read as bytes.');
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    return failed(`it could not be read (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const torrent = parseTorrentFile(bytes);
+  if (!torrent.ok) return failed(`it is not a usable .torrent: ${torrent.error}`);
+  const peers = typeof current === 'object' && current !== null ? { ...(current as Record<string, unknown>) } : {};
+  for (const key of ['torrent', 'name', 'description', 'narration', '$schema']) delete peers[key];
+  const combined = scenarioWithTorrent(peers, torrent.torrent);
+  if (!combined.ok) return failed(combined.error);
+  const text = JSON.stringify(combined.value, null, 2);
+  const parsed = parseScenarioText(text);
+  if (!parsed.ok) return failed(`its layout does not fit the current peers:\n${formatScenarioErrors(parsed.errors)}`);
+  return { ok: true, json: combined.value, text };
+}
+
 /** Open a file: load it through the command registry, or show why not. */
 export async function openScenarioFile(ctx: AppContext, file: ScenarioFile): Promise<boolean> {
-  const result = await readScenarioFile(file);
+  const result = file.name.toLowerCase().endsWith('.torrent') ? await readTorrentFile(file, ctx.session.scenarioJson) : await readScenarioFile(file);
   if (!result.ok) {
     ctx.store.update((s) => {
       s.error = result.error;
@@ -67,7 +97,7 @@ export function mountFileOpen(host: HTMLElement, dropZone: HTMLElement, ctx: App
   const input = document.createElement('input');
   input.type = 'file';
   input.id = 'scenario-file';
-  input.accept = '.json,application/json';
+  input.accept = '.json,application/json,.torrent,application/x-bittorrent';
   input.hidden = true;
   input.addEventListener('change', () => {
     const file = input.files?.[0];
@@ -78,7 +108,7 @@ export function mountFileOpen(host: HTMLElement, dropZone: HTMLElement, ctx: App
   button.type = 'button';
   button.id = 'open-file';
   button.textContent = 'Open file…';
-  button.title = 'Open a scenario file (.json); you can also drop one on the page';
+  button.title = 'Open a scenario file (.json) or a .torrent (its layout, with the peers on screen); you can also drop one on the page';
   button.addEventListener('click', () => input.click());
   host.append(input, button);
 

@@ -64,3 +64,37 @@ describe('opening a scenario file', () => {
     expect(ctx.store.getState()).toMatchObject({ scenario: { name: 'Again' }, error: null });
   });
 });
+
+describe('opening a .torrent', () => {
+  async function torrentFile(name: string, files: { path: string; length: number }[], pieceLength: number): Promise<ScenarioFile> {
+    const { default: createTorrent } = await import('create-torrent');
+    const input = files.map((f) => Object.assign(Buffer.alloc(f.length, 7), { name: f.path.split('/').pop()!, fullPath: f.path }));
+    const bytes: Uint8Array = await new Promise((resolve, reject) =>
+      createTorrent(input, { name, pieceLength, announceList: [], creationDate: 1_700_000_000 }, (err, t) => (err ? reject(err) : resolve(new Uint8Array(t)))),
+    );
+    return { name: `${name}.torrent`, size: bytes.length, text: async () => '', arrayBuffer: async () => bytes.slice().buffer };
+  }
+
+  it('takes the layout, name and info hash from the torrent and keeps the peers on screen', async () => {
+    const ctx = makeContext(smallSwarm);
+    const file = await torrentFile('lecture-notes', [{ path: 'lecture-notes/a.pdf', length: 300_000 }, { path: 'lecture-notes/b.pdf', length: 200_000 }], 65_536);
+    expect(await openScenarioFile(ctx, file)).toBe(true);
+    const config = ctx.session.sim!.config;
+    expect(config.torrent.pieceLength).toBe(65_536);
+    expect(config.torrent.pieces).toBe(Math.ceil(500_000 / 65_536));
+    expect(config.torrent.files!.map((f) => f.length)).toEqual([300_000, 200_000]);
+    expect(config.name).toBe('lecture-notes');
+    expect(config.peers.map((p) => p.name)).toEqual(['origin', 'subject', 'leecher-1', 'leecher-2', 'leecher-3']);
+    expect(ctx.store.getState().error).toBeNull();
+  });
+
+  it('reports a truncated .torrent by name and keeps the run going', async () => {
+    const ctx = makeContext(smallSwarm);
+    const good = await torrentFile('x', [{ path: 'x/a', length: 100_000 }], 16_384);
+    const bytes = new Uint8Array(await good.arrayBuffer!()).slice(0, 40);
+    const bad: ScenarioFile = { name: 'cut.torrent', size: bytes.length, text: async () => '', arrayBuffer: async () => bytes.buffer };
+    expect(await openScenarioFile(ctx, bad)).toBe(false);
+    expect(ctx.store.getState().error).toMatch(/^"cut\.torrent" could not be opened: it is not a usable \.torrent/);
+    expect(ctx.session.sim!.config.name).toBe('Small swarm');
+  });
+});

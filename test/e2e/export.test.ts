@@ -1,10 +1,15 @@
 // Exports, in the browser: PNG of the moment at 1× and 2×, an animated GIF and a WebM video of a
 // time range rendered frame by frame from the engine (the same range gives the same GIF), with
 // progress and cancel; the run is back where the user was afterwards.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GifReader } from 'omggif';
+import { Sim } from '../../src/engine/sim';
+import { writePcap } from '../../src/export/pcap';
+import { formatScenarioErrors, parseScenario } from '../../src/scenario';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, type App } from './browser';
+import { openApp, root, type App } from './browser';
 
 let app: App;
 let page: Page;
@@ -98,6 +103,23 @@ describe('exports', { timeout: 180_000 }, () => {
     await expect.poll(() => dialog.locator('[role="status"]').textContent(), { timeout: 15_000 }).toBe('Cancelled.');
     expect(await page.evaluate(() => window.__swarmscope.engine()!.now)).toBe(5_000_000);
     await dialog.locator('button', { hasText: 'Close' }).click();
+  });
+
+  it('a packet capture of the selected peer over a range, byte for byte the capture Node writes', async () => {
+    await page.evaluate(() => window.__swarmscope.command('selectPeer', 3));
+    const capture = await exportFile({ format: 'pcap', from: '0', to: '10' });
+    expect(capture.name).toBe('swarmscope-flash-crowd-peer3-0s-10s.pcap');
+    const parsed = parseScenario(JSON.parse(readFileSync(join(root, 'scenarios/flash-crowd.json'), 'utf8')));
+    if (!parsed.ok) throw new Error(formatScenarioErrors(parsed.errors));
+    const sim = new Sim(parsed.config);
+    sim.runUntil(10_000_000);
+    const parts: Buffer[] = [];
+    writePcap({ config: sim.config, trace: sim.trace, uploads: sim.state.peers.map((p) => p.upload) }, { peer: 3, from: 0, to: 10_000_000 }, { write: (chunk) => parts.push(Buffer.from(chunk)) });
+    expect(capture.bytes.readUInt32LE(0)).toBe(0xa1b2c3d4);
+    expect(capture.bytes.length).toBeGreaterThan(10_000);
+    expect(capture.bytes.equals(Buffer.concat(parts))).toBe(true);
+    expect(await page.evaluate(() => window.__swarmscope.engine()!.now)).toBe(5_000_000);
+    await page.evaluate(() => window.__swarmscope.command('selectPeer', null));
   });
 
   it('refuses a range it cannot make, saying why', async () => {

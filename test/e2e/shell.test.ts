@@ -268,6 +268,19 @@ describe('opening a scenario file', () => {
     expect(await page.locator('#scenario-picker option:checked').textContent()).toBe('(own file) Small swarm');
   });
 
+  it('opens a .torrent: its layout and name, with the peers that were on screen', async () => {
+    const { default: createTorrent } = await import('create-torrent');
+    const input = [Object.assign(Buffer.alloc(700_000, 3), { name: 'talk.webm', fullPath: 'talk/talk.webm' })];
+    const bytes: Buffer = await new Promise((resolve, reject) =>
+      createTorrent(input, { name: 'talk', pieceLength: 131_072, announceList: [], creationDate: 1_700_000_000 }, (err, t) => (err ? reject(err) : resolve(Buffer.from(t)))),
+    );
+    const peersBefore = await page.evaluate(() => window.__swarmscope.engine()!.peerPieces.length);
+    await page.locator('#scenario-file').setInputFiles({ name: 'talk.torrent', mimeType: 'application/x-bittorrent', buffer: bytes });
+    await expect.poll(() => text('#scenario-name')).toBe('talk');
+    expect(await page.evaluate(() => window.__swarmscope.engine()!.peerPieces.length)).toBe(peersBefore);
+    expect(await page.locator('#error').isVisible()).toBe(false);
+  });
+
   it.each([
     ['not JSON', 'broken.json', '{"name": ', /"broken\.json" could not be opened: not valid JSON/],
     ['an invalid scenario', 'invalid.json', JSON.stringify({ ...smallSwarm, peers: 'none' }), /"invalid\.json" could not be opened: it is not a valid scenario:\n.*peers/],
