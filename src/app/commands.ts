@@ -309,6 +309,12 @@ export const commands = {
     keys: ['p'],
     run: (ctx) => ctx.store.update((s) => void (s.presenter = !s.presenter)),
   },
+  toggleReducedMotion: {
+    id: 'toggleReducedMotion',
+    label: 'Reduced motion (blocks sit still, nothing spreads)',
+    keys: ['m'],
+    run: (ctx) => ctx.store.update((s) => void (s.reducedMotion = !s.reducedMotion)),
+  },
   showPanel: {
     id: 'showPanel',
     label: 'Show a panel',

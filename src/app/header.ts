@@ -40,6 +40,8 @@ function mountExportButton(host: HTMLElement, ctx: AppContext): void {
 /** Mount the tools into `host` (a container in the header); files dropped on `dropZone` open too. */
 export function mountHeaderTools(host: HTMLElement, dropZone: HTMLElement, ctx: AppContext): void {
   run(ctx, 'setTheme', preferredTheme());
+  // Follow the system's reduced-motion preference from the start; M toggles it.
+  if (window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) run(ctx, 'toggleReducedMotion');
   mountFileOpen(host, dropZone, ctx);
   mountShareButtons(host, ctx);
   mountExportButton(host, ctx);

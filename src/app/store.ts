@@ -60,6 +60,8 @@ export interface UiState {
   bookmarks: (number | null)[];
   /** Presenter mode: big type and high contrast for a projector (index.html's :root[data-presenter]). */
   presenter: boolean;
+  /** Reduced motion: blocks in flight sit still mid-connection and announcements do not spread (prefers-reduced-motion). */
+  reducedMotion: boolean;
   /** The narration step on screen (index into the scenario's `narration`); null before the first fires. */
   narrationStep: number | null;
   /** Pieces a narration step points at; the scene, inspector and charts may mark them. */
@@ -95,6 +97,7 @@ export function initialUiState(): UiState {
     logFilter: { peer: null, kinds: [], piece: null },
     bookmarks: Array.from({ length: BOOKMARK_SLOTS }, () => null),
     presenter: false,
+    reducedMotion: false,
     narrationStep: null,
     highlightedPieces: [],
   };

@@ -62,3 +62,11 @@ export class FlightClock {
     this.seen = next;
   }
 }
+
+/**
+ * Where along its connection a block is drawn: its progress, or the middle of the connection for
+ * viewers who asked for reduced motion (the block is still shown, for as long as it is in flight).
+ */
+export function shownProgress(progress: number, reducedMotion: boolean): number {
+  return reducedMotion ? 0.5 : progress;
+}

@@ -9,7 +9,7 @@ import type { Sim } from '../engine/sim';
 import { T } from '../engine/trace';
 import { blocksInFlight, createFlights, type Flights } from '../engine/view';
 import { FRAME, type Atlas } from './atlas';
-import { FlightClock } from './flight';
+import { FlightClock, shownProgress } from './flight';
 import { focusOf, type SceneFrame } from './frame';
 import { packed, pieceColourCached } from './palette';
 import { ParticlePool } from './pool';
@@ -97,7 +97,7 @@ export class FlightLayer {
     // The blocks in flight change only with an event; between events (and while paused) they only
     // move, and while paused with nothing else changed they stay where they are.
     const moved = f.sim !== this.sim || f.sim.eventCount !== this.eventCount;
-    const key = `${f.sim.now}|${bySource}|${focus}|${f.scale}|${f.palette.background}`;
+    const key = `${f.sim.now}|${bySource}|${focus}|${f.scale}|${f.palette.background}|${f.ui.reducedMotion}`;
     if (!moved && key === this.drawnWith) return;
     this.drawnWith = key;
     if (moved) {
@@ -124,7 +124,7 @@ export class FlightLayer {
       // Along the connection between the two rings, a little to the right of the direction of travel,
       // so the blocks going each way on one connection do not cover each other.
       const edge = Math.min(r * 1.9, d / 3);
-      const along = edge + (d - 2 * edge) * this.where[i]!;
+      const along = edge + (d - 2 * edge) * shownProgress(this.where[i]!, f.ui.reducedMotion);
       const side = r * 0.45;
       const dot = dots[i]!;
       dot.x = x[a]! + ux * along - uy * side;
@@ -168,7 +168,8 @@ export class FlightLayer {
       if (this.kind[at] === T.HAVE) {
         ring.x = x[from]!;
         ring.y = y[from]!;
-        size = r * (2.6 + 2 * age);
+        // Reduced motion: the ring fades where it is instead of spreading.
+        size = r * (2.6 + (f.ui.reducedMotion ? 1 : 2 * age));
         const piece = this.piece[at]!;
         colour = bySource
           ? from === subject || pieceFromSubject(f.lineage!, from, piece)
@@ -177,8 +178,9 @@ export class FlightLayer {
           : pieceColourCached(piece, f.palette);
       } else {
         const to = this.to[at]!;
-        ring.x = x[from]! + (x[to]! - x[from]!) * age;
-        ring.y = y[from]! + (y[to]! - y[from]!) * age;
+        const travelled = f.ui.reducedMotion ? 1 : age;
+        ring.x = x[from]! + (x[to]! - x[from]!) * travelled;
+        ring.y = y[from]! + (y[to]! - y[from]!) * travelled;
         size = r * 1.6;
         colour = bySource && from !== subject ? f.palette.otherSource : f.palette.role[f.roles[from]!];
       }

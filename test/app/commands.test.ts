@@ -192,3 +192,13 @@ describe('the other commands', () => {
     }
   });
 });
+
+describe('reduced motion', () => {
+  it('is off unless asked for, and M toggles it', () => {
+    const ctx = makeContext(smallSwarm);
+    expect(ctx.store.getState().reducedMotion).toBe(false);
+    expect(commands.toggleReducedMotion.keys).toContain('m');
+    run(ctx, 'toggleReducedMotion');
+    expect(ctx.store.getState().reducedMotion).toBe(true);
+  });
+});

@@ -258,6 +258,21 @@ describe('the theme', () => {
   });
 });
 
+describe('reduced motion', () => {
+  it('follows the system preference, and M toggles it', async () => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(app.url);
+    await page.evaluate(() => window.__swarmscope.ready);
+    expect((await state()).reducedMotion).toBe(true);
+    await page.keyboard.press('m');
+    expect((await state()).reducedMotion).toBe(false);
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.goto(app.url);
+    await page.evaluate(() => window.__swarmscope.ready);
+    expect((await state()).reducedMotion).toBe(false);
+  });
+});
+
 describe('opening a scenario file', () => {
   beforeAll(loadDefault);
 

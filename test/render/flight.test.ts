@@ -1,7 +1,7 @@
 // Where a block in flight is drawn, from the engine's send and arrival times.
 import { describe, expect, it } from 'vitest';
 import { createFlights, PHASE_SENDING, PHASE_TRAVELLING, type Flights } from '../../src/engine/view';
-import { FlightClock, journeyOf, progress } from '../../src/render/flight';
+import { FlightClock, journeyOf, progress, shownProgress } from '../../src/render/flight';
 
 function oneFlight(phase: number, at: number, latency = 100, sendTime = 50): Flights {
   const f = createFlights(4);
@@ -47,5 +47,12 @@ describe('a block in flight', () => {
     expect(whenSent).toBeCloseTo((1000 - 950) / (1100 - 950));
     clock.place(oneFlight(PHASE_TRAVELLING, 1300), 1300, at);
     expect(at[0]).toBe(1);
+  });
+});
+
+describe('reduced motion', () => {
+  it('draws a block in flight still, mid-connection, whatever its progress', () => {
+    expect([0, 0.2, 0.9].map((p) => shownProgress(p, true))).toEqual([0.5, 0.5, 0.5]);
+    expect([0, 0.2, 0.9].map((p) => shownProgress(p, false))).toEqual([0, 0.2, 0.9]);
   });
 });
