@@ -2,7 +2,7 @@
 // looking at the scene: "L-3 sent piece 12 to L-7 while still missing 40 pieces". Fed trace records in
 // order (incrementally, as the run advances); each sentence is a plain fact about the simulated swarm.
 // Only the first upload of each peer is told (the moment it starts giving back), not every block.
-import { LEAVE_REASON, T, type Trace } from '../engine/trace';
+import { CHUNK, CHUNK_BITS, LEAVE_REASON, T, type Trace } from '../engine/trace';
 import { geometry, pieceOf, type Geometry } from '../engine/torrent';
 import type { SimConfig } from '../engine/types';
 
@@ -65,8 +65,8 @@ export class NotableEvents {
     const pieces = this.config.torrent.pieces;
     const name = (i: number) => peers[i]?.name ?? `peer ${i}`;
     for (; this.cursor < trace.length; this.cursor++) {
-      const c = trace.chunks[this.cursor >>> 16]!;
-      const at = this.cursor & 0xffff;
+      const c = trace.chunks[this.cursor >>> CHUNK_BITS]!;
+      const at = this.cursor & (CHUNK - 1);
       const kind = c.kind[at]!;
       const from = c.from[at]!;
       const time = c.time[at]!;

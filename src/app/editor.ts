@@ -6,13 +6,9 @@ import { run, type AppContext } from './commands';
 import { applyKnobs, checkScenario, readKnobs, scenarioFile, SUBJECT_SETTINGS, type Knobs } from './editor-model';
 import { KNOWN_CLIENTS } from '../scenario';
 import './dialogs.css';
+import { el } from './dom';
+import { download } from './export';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, parent: HTMLElement, textContent = ''): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (textContent) element.textContent = textContent;
-  parent.appendChild(element);
-  return element;
-}
 
 /** A labelled text field bound to one knob; `name` lets tests and people find it. */
 function field(parent: HTMLElement, label: string, name: string, value: string, placeholder: string, set: (v: string) => void): void {
@@ -65,16 +61,6 @@ function form(host: HTMLElement, knobs: Knobs): void {
     if (key === 'superSeeding') choice(box, key, name, subject.settings[key], ['true', 'false'], (v) => void (subject.settings[key] = v));
     else field(box, key, name, subject.settings[key], 'client default', (v) => void (subject.settings[key] = v));
   }
-}
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  // The click has started the download; the URL is not needed after this task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export function mountEditor(headerTools: HTMLElement, ctx: AppContext): void {
@@ -131,7 +117,7 @@ export function mountEditor(headerTools: HTMLElement, ctx: AppContext): void {
   save.addEventListener('click', () => {
     const file = scenarioFile(edited(), new URL('scenario.schema.json', document.baseURI).href);
     report(file.ok ? null : file.error);
-    if (file.ok) download(file.text, file.name);
+    if (file.ok) download(new Blob([file.text], { type: 'application/json' }), file.name);
   });
   close.addEventListener('click', () => dialog.close());
 }

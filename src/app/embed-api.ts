@@ -5,7 +5,7 @@
 // own origin), is obeyed; anything else is ignored and logged. Every method is a command call, so the
 // API can do nothing a user could not do with the buttons.
 import { z } from 'zod';
-import { T } from '../engine/trace';
+import { CHUNK, CHUNK_BITS, T } from '../engine/trace';
 import { run, type AppContext } from './commands';
 import { libraryEntry } from './library';
 
@@ -196,8 +196,8 @@ export function createEmbedApi(host: EmbedHost): EmbedApi {
     if (sim && length > seenTrace) {
       // Completions since the last look; a seek back rewinds the mark so they are told again.
       for (let i = seenTrace; i < length; i++) {
-        const chunk = sim.trace.chunks[i >>> 16]!;
-        const at = i & 0xffff;
+        const chunk = sim.trace.chunks[i >>> CHUNK_BITS]!;
+        const at = i & (CHUNK - 1);
         if (chunk.kind[at] === T.COMPLETED) {
           emit('peercompleted', { peer: sim.config.peers[chunk.from[at]!]!.name, time: chunk.time[at]! / 1e6 });
         }

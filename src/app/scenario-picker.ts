@@ -6,6 +6,7 @@ import { run, type AppContext } from './commands';
 import { library, type LibraryEntry } from './library';
 import { AUDIENCES } from '../scenario';
 import './dialogs.css';
+import { el } from './dom';
 
 /** A list of strings from a scenario file's top level; [] when absent or malformed. */
 export function stringList(json: unknown, key: string): string[] {
@@ -19,12 +20,6 @@ export function entriesFor(audience: string | null, entries: readonly LibraryEnt
   return audience === null ? [...entries] : entries.filter((e) => stringList(e.json, 'audience').includes(audience));
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, parent: HTMLElement, text = ''): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (text) element.textContent = text;
-  parent.appendChild(element);
-  return element;
-}
 
 export function mountScenarioList(headerTools: HTMLElement, ctx: AppContext): void {
   const open = el('button', headerTools, 'Library…');

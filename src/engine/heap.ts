@@ -39,7 +39,8 @@ export function createQueue(capacity = 1024): EventQueue {
   return q;
 }
 
-function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, cap: number): A {
+/** A copy of typed array `a` with room for `cap` elements. */
+export function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, cap: number): A {
   const b = new (a.constructor as new (n: number) => A)(cap);
   b.set(a);
   return b;

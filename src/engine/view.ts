@@ -3,6 +3,7 @@
 // trace; it only reads the event queue and the connection halves, so the picture is exactly the
 // engine's, however the engine schedules things inside.
 import { transferTime } from './bandwidth';
+import { grown } from './heap';
 import type { Sim } from './sim';
 import { HAVE, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
@@ -45,12 +46,6 @@ export function createFlights(capacity = 1024): Flights {
     latency: new Float64Array(capacity),
     sendTime: new Float64Array(capacity),
   };
-}
-
-function grown<A extends Int32Array | Uint8Array | Float64Array>(a: A, cap: number): A {
-  const b = new (a.constructor as new (n: number) => A)(cap);
-  b.set(a);
-  return b;
 }
 
 function ensure(f: Flights, n: number): void {

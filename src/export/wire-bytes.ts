@@ -4,23 +4,28 @@
 // Shared by the pcap export and anything else that needs wire bytes; tested against webtorrent's
 // bittorrent-protocol (test/export/wire-bytes.test.ts).
 import { concat } from '../engine/identity';
+import { T } from '../engine/trace';
 
-/** Message ids on the wire: BEP 3 (0–8), BEP 6 (0x0D–0x11), BEP 10 extended (20). */
+/**
+ * Message ids on the wire: BEP 3 (0–8), BEP 6 (0x0D–0x11), BEP 10 extended (20). The trace records
+ * wire messages under these same ids (src/engine/trace.ts), so they are taken from there.
+ */
 export const MSG = {
-  CHOKE: 0,
-  UNCHOKE: 1,
-  INTERESTED: 2,
-  NOT_INTERESTED: 3,
-  HAVE: 4,
-  BITFIELD: 5,
-  REQUEST: 6,
-  PIECE: 7,
-  CANCEL: 8,
-  SUGGEST: 0x0d,
-  HAVE_ALL: 0x0e,
-  HAVE_NONE: 0x0f,
-  REJECT: 0x10,
-  ALLOWED_FAST: 0x11,
+  CHOKE: T.CHOKE,
+  UNCHOKE: T.UNCHOKE,
+  INTERESTED: T.INTERESTED,
+  NOT_INTERESTED: T.NOT_INTERESTED,
+  HAVE: T.HAVE,
+  BITFIELD: T.BITFIELD,
+  REQUEST: T.REQUEST,
+  PIECE: T.PIECE,
+  CANCEL: T.CANCEL,
+  SUGGEST: T.SUGGEST,
+  HAVE_ALL: T.HAVE_ALL,
+  HAVE_NONE: T.HAVE_NONE,
+  REJECT: T.REJECT,
+  ALLOWED_FAST: T.ALLOWED_FAST,
+  /** BEP 10; the trace has no record of its own for it (PEX travels inside it). */
   EXTENDED: 20,
 } as const;
 

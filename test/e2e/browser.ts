@@ -12,8 +12,8 @@ import { build, preview, type PreviewServer } from 'vite';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-/** Test artifacts (screenshots) go here; CI keeps the folder. */
-export const artifactsDir = join(root, 'test-artifacts');
+/** Test artifacts (screenshots) go here, inside test/ and ignored by git. */
+export const artifactsDir = join(root, 'test', 'artifacts');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -106,8 +106,12 @@ export async function nextFrames(page: Page): Promise<void> {
 
 export type Rgb = readonly [number, number, number];
 
-/** Screenshot the canvas as the user sees it, decode the PNG in the page, and count pixels. */
-export async function canvasPixels(page: Page, background: Rgb, colours: Record<string, Rgb> = {}) {
+/**
+ * Screenshot the canvas as the user sees it, decode the PNG in the page, and count pixels: those
+ * not near `background` (or, with 'most common', not near the canvas's most common colour, the
+ * background whatever the theme), and those near each of `colours`.
+ */
+export async function canvasPixels(page: Page, background: Rgb | 'most common', colours: Record<string, Rgb> = {}) {
   const png = await page.locator('#stage canvas').screenshot();
   return page.evaluate(
     async ({ base64, background, colours }) => {
@@ -120,12 +124,24 @@ export async function canvasPixels(page: Page, background: Rgb, colours: Record<
       const context2d = canvas.getContext('2d')!;
       context2d.drawImage(image, 0, 0);
       const data = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
+      let base: readonly number[];
+      if (background === 'most common') {
+        const seen = new Map<number, number>();
+        for (let i = 0; i < data.length; i += 4) {
+          const rgb = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+          seen.set(rgb, (seen.get(rgb) ?? 0) + 1);
+        }
+        const top = [...seen].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+        base = [top >> 16, (top >> 8) & 255, top & 255];
+      } else {
+        base = background;
+      }
       const near = (i: number, [r, g, b]: readonly number[], tolerance: number) =>
         Math.abs(data[i]! - r!) <= tolerance && Math.abs(data[i + 1]! - g!) <= tolerance && Math.abs(data[i + 2]! - b!) <= tolerance;
       const counts: Record<string, number> = Object.fromEntries(Object.keys(colours).map((name) => [name, 0]));
       let notBackground = 0;
       for (let i = 0; i < data.length; i += 4) {
-        if (!near(i, background, 8)) notBackground++;
+        if (!near(i, base, 8)) notBackground++;
         for (const [name, colour] of Object.entries(colours)) if (near(i, colour, 6)) counts[name]!++;
       }
       return { total: data.length / 4, notBackground, counts };

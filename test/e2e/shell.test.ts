@@ -1,14 +1,14 @@
 // The app shell in a real browser: every library scenario drawn from the picker, the playback bar
 // and the scrubber against the engine's own clock, the keyboard shortcuts, the help overlay, the
 // theme, opening a scenario file (picker and drop, good and bad), and the layout at projector and
-// small-embed sizes, with screenshots kept in test-artifacts/.
+// small-embed sizes, with screenshots kept in test/artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../../src/app/format';
 import { library } from '../../src/app/library';
-import { artifactsDir, nextFrames, openApp, type App } from './browser';
+import { artifactsDir, canvasPixels, nextFrames, openApp, type App } from './browser';
 
 const smallSwarm = {
   name: 'Small swarm',
@@ -38,30 +38,8 @@ afterAll(async () => {
  * a blank frame is 0, a drawn swarm has markers, links and labels.
  */
 async function drawnFraction(): Promise<{ total: number; drawn: number }> {
-  const png = await page.locator('#stage canvas').screenshot();
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const counts = new Map<number, number>();
-    for (let i = 0; i < data.length; i += 4) {
-      const rgb = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
-    }
-    const background = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-    const [r, g, b] = [background >> 16, (background >> 8) & 255, background & 255];
-    let drawn = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - r) > 8 || Math.abs(data[i + 1]! - g) > 8 || Math.abs(data[i + 2]! - b) > 8) drawn++;
-    }
-    return { total: data.length / 4, drawn: drawn / (data.length / 4) };
-  }, png.toString('base64'));
+  const { total, notBackground } = await canvasPixels(page, 'most common');
+  return { total, drawn: notBackground / total };
 }
 
 const engine = () => page.evaluate(() => window.__swarmscope.engine()!);
