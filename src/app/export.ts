@@ -74,12 +74,7 @@ export function exportAnimation(ctx: AppContext, source: FrameSource, request: A
   const frameAt = (k: number): HTMLCanvasElement => {
     session.seek(plan.times[k]!);
     // From the first frame's moment on, the scene remembers only what this export showed it.
-    if (k === 0) {
-      source.beginCapture();
-      // The very first picture after page load can differ in small ways (text and textures made on
-      // first use); a throwaway draw of the same moment makes every export start alike.
-      source.capture(request.width, request.height, 1, 0);
-    }
+    if (k === 0) source.beginCapture();
     return source.capture(request.width, request.height, 1, k * plan.frameMs);
   };
   const encode = async (): Promise<Blob> => {

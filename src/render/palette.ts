@@ -1,7 +1,11 @@
 // The scene's colours, for the dark and the light theme. Roles differ by shape as well as colour
-// (layout.ts), so nothing depends on telling two hues apart; the hues themselves avoid the
-// red/green pair and keep the subject's orange against the leechers' blue, a pair that stays
-// distinct under the common colour-vision deficiencies.
+// (layout.ts), and the colours hold on their own too: every pair that must be told apart (the roles,
+// the subject's bytes against the rest, the link ends, neighbouring pieces) stays at least ΔE00 10
+// apart in normal vision and under simulated protanopia, deuteranopia and tritanopia
+// (test/render/palette-cvd.test.ts). To a red-green deficient eye the seed's green and the
+// subject's orange both look yellowish, so they differ in lightness or saturation as well as hue; the
+// investigator's violet and the leechers' blue both look blue, so the violet is much lighter (dark
+// theme) or deeper (light theme).
 import type { Theme } from '../app/store';
 
 export type Role = 'seed' | 'leecher' | 'subject' | 'investigator';
@@ -29,7 +33,7 @@ export const DARK: Palette = {
   background: 0x0d1117,
   track: 0x30363d,
   label: 0xc9d1d9,
-  role: { seed: 0x3fb950, leecher: 0x58a6ff, subject: 0xf0883e, investigator: 0xd2a8ff },
+  role: { seed: 0x46da89, leecher: 0x58a6ff, subject: 0xf0883e, investigator: 0xe8c5fd },
   link: 0x8b949e,
   optimistic: 0xe3b341,
   otherSource: 0x6e7681,
@@ -43,10 +47,10 @@ export const LIGHT: Palette = {
   background: 0xffffff,
   track: 0xd0d7de,
   label: 0x1f2328,
-  role: { seed: 0x1a7f37, leecher: 0x0969da, subject: 0xbc4c00, investigator: 0x8250df },
+  role: { seed: 0x2e874a, leecher: 0x0969da, subject: 0xbc4c00, investigator: 0x5125b0 },
   link: 0x59636e,
   optimistic: 0x9a6700,
-  otherSource: 0xafb8c1,
+  otherSource: 0x9ea7b0,
   selection: 0x1f2328,
   hover: 0x59636e,
   highlight: 0xbf3989,

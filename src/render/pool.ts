@@ -4,6 +4,10 @@
 // Every property is static unless named dynamic: Pixi re-uploads the dynamic ones of every particle
 // in every frame (its default makes positions dynamic), the static ones only after `touch()`. So a
 // layer that changes little (rings, nodes, links) pays for an upload only in the frames it changes.
+// Showing more particles than before touches the pool too: Pixi uploads the static properties
+// (texture coordinates, rotation) of particles pushed into `particleChildren` only when told or when
+// it grows its buffer, and a particle without them is drawn invisible. Untold, which blocks in flight
+// showed depended on how many the first frames after page load had drawn.
 import { Particle, ParticleContainer, type ParticleProperties, type Texture } from 'pixi.js';
 
 const STATIC: Required<ParticleProperties> = { vertex: false, position: false, rotation: false, uvs: false, color: false };
@@ -28,8 +32,12 @@ export class ParticlePool {
   show(n: number): void {
     const shown = this.container.particleChildren as Particle[];
     const spare = this.slots(n);
-    if (shown.length > n) shown.length = n;
-    else for (let i = shown.length; i < n; i++) shown.push(spare[i]!);
+    if (shown.length >= n) {
+      shown.length = n;
+      return;
+    }
+    for (let i = shown.length; i < n; i++) shown.push(spare[i]!);
+    this.touch();
   }
 
   /** Upload the properties that are not dynamic (after changing colours, textures, sizes). */

@@ -9,6 +9,7 @@ import { canvasPixels as pixelsOf, nextFrames, openApp, root, type App } from '.
 import { Sim } from '../../src/engine/sim';
 import type { SimConfig } from '../../src/engine/types';
 import { formatScenarioErrors, parseScenario } from '../../src/scenario';
+import { DARK } from '../../src/render/palette';
 
 const flashCrowd: unknown = JSON.parse(readFileSync(join(root, 'scenarios/flash-crowd.json'), 'utf8'));
 /** A swarm small enough to run many times: one seed, the subject, three leechers. */
@@ -24,10 +25,11 @@ const smallSwarm = {
 };
 /** Page and canvas background (index.html, src/render/scene.ts). */
 const BACKGROUND = [0x0d, 0x11, 0x17] as const;
-/** Role colours of src/render/scene.ts. */
-const SEED = [0x3f, 0xb9, 0x50] as const;
-const LEECHER = [0x58, 0xa6, 0xff] as const;
-const SUBJECT = [0xf0, 0x88, 0x3e] as const;
+const rgb = (c: number) => [(c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff] as const;
+/** Role colours of src/render/palette.ts. */
+const SEED = rgb(DARK.role.seed);
+const LEECHER = rgb(DARK.role.leecher);
+const SUBJECT = rgb(DARK.role.subject);
 
 function configOf(scenario: unknown): SimConfig {
   const parsed = parseScenario(scenario);

@@ -9,7 +9,7 @@ describe('the palette', () => {
   it('keeps the role colours the page test looks for in the dark theme', () => {
     expect(paletteFor('dark')).toBe(DARK);
     expect(DARK.background).toBe(0x0d1117);
-    expect(DARK.role).toMatchObject({ seed: 0x3fb950, leecher: 0x58a6ff, subject: 0xf0883e });
+    expect(DARK.role).toMatchObject({ seed: 0x46da89, leecher: 0x58a6ff, subject: 0xf0883e });
     expect(paletteFor('light')).toBe(LIGHT);
     expect(LIGHT.background).toBe(0xffffff);
   });
