@@ -31,14 +31,16 @@ export function onArrive(w: World, rid: number, block: number, bad: number): voi
   r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
   r.lastBlockAt = st.now;
   r.roundBytes += len;
+  // Blocks mostly arrive in the order asked: shift() moves the array's start instead of its contents.
   const i = r.outstanding.indexOf(block);
-  if (i >= 0) r.outstanding.splice(i, 1);
+  if (i === 0) r.outstanding.shift();
+  else if (i > 0) r.outstanding.splice(i, 1);
   let s = peer.blocks[block]!;
   if (s !== BLOCK_RECEIVED) {
     const piece = Math.floor(block / w.g.blocksPerPiece);
     if (i >= 0) s--;
     else if (s === 0) takeBlock(w, peer, piece);
-    if (s > 0) cancelElsewhere(w, peer, r, block);
+    if (s > 0) cancelElsewhere(w, peer, r, block, s);
     peer.blocks[block] = BLOCK_RECEIVED;
     if (peer.blockSrc !== null) keepCopy(peer, block, piece, r.remote, bad);
     peer.pieceDone[piece]!++;
@@ -50,15 +52,21 @@ export function onArrive(w: World, rid: number, block: number, bad: number): voi
   fillRequests(w, r);
 }
 
-/** Endgame (mainline): a block arrived; cancel the duplicate requests for it on other connections. */
-function cancelElsewhere(w: World, peer: Peer, from: Half, block: number): void {
-  for (const id of peer.conns) {
-    const h = w.st.halves[id]!;
+/**
+ * Endgame (mainline): a block arrived; cancel the duplicate requests for it on other connections.
+ * peer.blocks counts the connections it is still outstanding on (`left` of them besides `from`), so
+ * the scan stops at the last one instead of searching every connection's requests.
+ */
+function cancelElsewhere(w: World, peer: Peer, from: Half, block: number, left: number): void {
+  const conns = peer.conns;
+  for (let k = 0; k < conns.length && left > 0; k++) {
+    const h = w.st.halves[conns[k]!]!;
     if (h === from) continue;
     const j = h.outstanding.indexOf(block);
     if (j < 0) continue;
     h.outstanding.splice(j, 1);
     sendCancel(w, h, block);
+    left--;
   }
 }
 

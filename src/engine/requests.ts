@@ -66,8 +66,9 @@ export function requestBlock(w: World, peer: Peer, h: Half, block: number): void
 export function fillRequests(w: World, h: Half): void {
   if (!h.amInterested || !h.open) return;
   if (h.peerChoking) {
-    // BEP 6: while choked, only the allowed-fast pieces may be requested.
-    if (h.allowedIn.length > 0) fillAllowedFast(w, h);
+    // BEP 6: while choked, only the allowed-fast pieces may be requested. (h.fast first: most
+    // connections are choked and plain, and the list is one more object to fetch.)
+    if (h.fast && h.allowedIn.length > 0) fillAllowedFast(w, h);
     return;
   }
   const peer = w.st.peers[h.peer]!;

@@ -1,9 +1,10 @@
 // The stepping API over the swarm: one event forward, forward to a time, and back to any earlier
-// moment. Going back restores the latest checkpoint (a structuredClone of the plain-data state) at or
+// moment. Going back restores the latest checkpoint (a copy of the plain-data state, clone.ts) at or
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
 import { canProgress, type SimState } from './state';
+import { cloneState } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
@@ -81,7 +82,7 @@ export class Sim {
     if (last === undefined || st.eventCount > last.eventCount) {
       this.checkpoints.push({
         eventCount: st.eventCount,
-        state: structuredClone(st),
+        state: cloneState(st),
         traceLength: this.trace.length,
         auxLength: this.trace.auxLength,
       });
@@ -160,7 +161,7 @@ export class Sim {
   private restore(cp: Checkpoint): void {
     this.trace.length = cp.traceLength;
     this.trace.auxLength = cp.auxLength;
-    this.w = { ...this.w, st: structuredClone(cp.state) };
+    this.w = { ...this.w, st: cloneState(cp.state) };
     this.nextCheckpointAt = this.w.st.now + this.checkpointEvery;
   }
 

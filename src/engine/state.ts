@@ -1,5 +1,5 @@
 // The engine's mutable state as plain data: objects, arrays, typed arrays and one Map, nothing with a
-// prototype or a closure, so that structuredClone makes an exact checkpoint. Everything the simulation
+// prototype or a closure, so that a checkpoint is an exact copy (clone.ts; equal to structuredClone). Everything the simulation
 // does lives here except the trace (append-only, truncated on a seek back) and the immutable config.
 import type { EventQueue } from './heap';
 import type { Rng } from './prng';

@@ -64,7 +64,7 @@ export function startSend(w: World, peer: Peer): void {
     // A piece announced by a predictive have (advertise.ts) is served once it has passed its hash check.
     if (peer.earlyHave.size > 0 && (peer.pieces[Math.floor(block / w.g.blocksPerPiece)]! & HAVE) === 0) continue;
     h.incomingHead = i + 3;
-    if (h.incomingHead > 96 && h.incomingHead * 2 > q.length) {
+    if (h.incomingHead > 12 && h.incomingHead * 2 > q.length) {
       q.splice(0, h.incomingHead);
       h.incomingHead = 0;
     }

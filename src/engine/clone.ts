@@ -1,0 +1,100 @@
+// Checkpoints: a copy of the whole mutable state, taken every few simulated seconds and on each
+// restore. structuredClone did this generically but walks every one of tens of thousands of
+// connection objects through the serializer (100–200 ms for 300 peers, a visible stall at 100×);
+// this copy knows the shape: it spreads each object and copies its arrays, typed arrays and maps.
+// What it may share with the original is only what the engine never mutates in place: a peer's
+// profile and settings (replaced whole by a `set` event, dynamics.ts). test/engine/clone.test.ts
+// walks both graphs to prove that nothing else is shared and that the copy equals structuredClone's.
+import type { EventQueue } from './heap';
+import type { Rng } from './prng';
+import type { Half, Peer, SimState, SuperSeed } from './state';
+
+const rng = (r: Rng): Rng => ({ a: r.a, b: r.b, c: r.c, d: r.d });
+const rngOrNull = (r: Rng | null): Rng | null => (r === null ? null : rng(r));
+
+function cloneQueue(q: EventQueue): EventQueue {
+  return {
+    ...q,
+    order: q.order.slice(),
+    orderTime: q.orderTime.slice(),
+    orderSeq: q.orderSeq.slice(),
+    time: q.time.slice(),
+    seq: q.seq.slice(),
+    kind: q.kind.slice(),
+    a: q.a.slice(),
+    b: q.b.slice(),
+    c: q.c.slice(),
+    d: q.d.slice(),
+    free: q.free.slice(),
+  };
+}
+
+function cloneSuperSeed(s: SuperSeed | null): SuperSeed | null {
+  if (s === null) return null;
+  return { offers: new Map(s.offers), handedOut: s.handedOut.slice(), order: s.order.slice() };
+}
+
+/** A peer, its `pieces` a view of the copy's pieceState (as in the original). */
+function clonePeer(p: Peer, pieceState: Int32Array): Peer {
+  const n = p.pieces.length;
+  return {
+    ...p,
+    pieces: pieceState.subarray(p.id * n, (p.id + 1) * n),
+    verifiedAt: p.verifiedAt.slice(),
+    blocks: p.blocks.slice(),
+    pieceDone: p.pieceDone.slice(),
+    pieceReq: p.pieceReq.slice(),
+    partial: p.partial.slice(),
+    open: p.open.slice(),
+    cand: p.cand.slice(),
+    conns: p.conns.slice(),
+    connMirror: p.connMirror.slice(),
+    connRemote: p.connRemote.slice(),
+    connLatency: p.connLatency.slice(),
+    connOpenIndex: p.connOpenIndex.slice(),
+    serving: p.serving.slice(),
+    pickRng: rng(p.pickRng),
+    chokeRng: rng(p.chokeRng),
+    trackerRng: rng(p.trackerRng),
+    corruptRng: rngOrNull(p.corruptRng),
+    blockSrc: p.blockSrc === null ? null : p.blockSrc.slice(),
+    tainted: p.tainted === null ? null : p.tainted.slice(),
+    strikes: new Map(p.strikes),
+    pexKnown: p.pexKnown.slice(),
+    earlyHave: new Map(p.earlyHave),
+    lazyRng: rngOrNull(p.lazyRng),
+    superSeed: cloneSuperSeed(p.superSeed),
+    seedingRng: rngOrNull(p.seedingRng),
+  };
+}
+
+function cloneHalf(h: Half): Half {
+  return {
+    ...h,
+    outstanding: h.outstanding.slice(),
+    incoming: h.incoming.slice(),
+    allowedIn: h.allowedIn.slice(),
+    allowedOut: h.allowedOut.slice(),
+    suggested: h.suggested.slice(),
+    pexListed: h.pexListed.slice(),
+  };
+}
+
+/** A copy of the state that shares nothing mutable with it. */
+export function cloneState(st: SimState): SimState {
+  const pieceState = st.pieceState.slice();
+  const halves = new Array<Half>(st.halves.length);
+  for (let i = 0; i < halves.length; i++) halves[i] = cloneHalf(st.halves[i]!);
+  return {
+    ...st,
+    queue: cloneQueue(st.queue),
+    peers: st.peers.map((p) => clonePeer(p, pieceState)),
+    halves,
+    pairs: new Map(st.pairs),
+    pieceState,
+    bits: st.bits.slice(),
+    tracker: st.tracker.slice(),
+    msgCount: st.msgCount.slice(),
+    banned: new Map(st.banned),
+  };
+}
