@@ -42,6 +42,8 @@ export interface FileReport {
   /** Added: the first and last piece (0-based) holding bytes of this file; null for a file of 0 bytes. */
   firstPiece: number | null;
   lastPiece: number | null;
+  /** Added: the scenario marks this file as one of the works in question (`"inQuestion": true`). */
+  inQuestion: boolean;
 }
 
 interface Span {
@@ -107,6 +109,7 @@ export function fileReports(l: Ledger): FileReport[] {
       recipients: 0,
       firstPiece,
       lastPiece,
+      inQuestion: 'inQuestion' in f && f.inQuestion === true,
     };
   });
 

@@ -93,6 +93,8 @@ export interface PeerSpec {
 export interface FileSpec {
   path: string;
   length: number;
+  /** The scenario marks it as one of the works in question: carried to the report, ignored by the run. */
+  inQuestion?: true;
 }
 
 export interface TorrentSpec {

@@ -3,6 +3,7 @@
 // the numbers of the report; none draws a conclusion (no legal words: see FORBIDDEN_WORDS' test).
 import type { CompletionRow, CounterfactualComparison } from '../analysis/counterfactual';
 import type { SubjectReport } from '../analysis/report';
+import type { FileReport } from '../analysis/files';
 import type { ResultFile } from './result';
 import { bytesText, count, grouped, percentText, ratioText, secondsText } from './report-format';
 
@@ -196,6 +197,14 @@ function facts(r: SubjectReport, repro: Reproducibility): string[] {
     const straddling = new Set(r.files.flatMap((f) => f.straddlingPieces)).size;
     out.push(`The torrent holds ${count(r.files.length, 'file')}; the subject sent bytes of ${grouped(sentFiles)} of them.`);
     out.push(`${count(straddling, 'piece')} ${straddling === 1 ? 'holds' : 'hold'} bytes of more than one file.`);
+  }
+  const works = r.files.filter((f) => f.inQuestion);
+  if (works.length > 0) {
+    const sent = works.filter((f) => f.bytesSent > 0).length;
+    const whole = works.filter((f) => f.recipientsWithWholeFile.length > 0).length;
+    out.push(
+      `The scenario marks ${count(works.length, 'file')} as works in question; the subject sent bytes of ${grouped(sent)} of them, and ${grouped(whole)} of them ${whole === 1 ? 'is' : 'are'} held whole by another peer at the report's time.`,
+    );
   }
   return out;
 }
@@ -444,6 +453,31 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility, counter
     });
   }
 
+  const fileTable = (files: readonly FileReport[]): DocTable => ({
+    headers: ['file', 'length', 'bytes sent', 'peers sent to', 'bytes received', 'ratio', 'straddling pieces', 'peers with the whole file', 'largest direct share of a whole copy'],
+    numeric: [false, true, true, true, true, true, false, true, true],
+    rows: files.map((f) => [
+      f.path,
+      grouped(f.length),
+      grouped(f.bytesSent),
+      grouped(f.recipients),
+      grouped(f.bytesReceived),
+      ratioText(f.ratio),
+      f.straddlingPieces.length === 0 ? 'none' : f.straddlingPieces.map(grouped).join(', '),
+      grouped(f.recipientsWithWholeFile.length),
+      f.recipientsWithWholeFile.length === 0 ? '–' : percentText(Math.max(...f.recipientsWithWholeFile.map((x) => x.directShareOfFile))),
+    ]),
+  });
+  const works = r.files.filter((f) => f.inQuestion);
+  if (works.length > 0) {
+    sections.push({
+      id: 'works-in-question',
+      title: 'Works in question',
+      intro: ['The files the scenario marks as works in question ("inQuestion": true), with the same columns as the table of all files below.'],
+      table: fileTable(works),
+    });
+  }
+
   sections.push({
     id: 'files',
     title: 'Files',
@@ -452,21 +486,7 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility, counter
         ? 'One row per file of the torrent, in order. A block that holds the end of one file and the start of the next counts in each for its own bytes.'
         : 'The torrent is a single file.',
     ],
-    table: {
-      headers: ['file', 'length', 'bytes sent', 'peers sent to', 'bytes received', 'ratio', 'straddling pieces', 'peers with the whole file', 'largest direct share of a whole copy'],
-      numeric: [false, true, true, true, true, true, false, true, true],
-      rows: r.files.map((f) => [
-        f.path,
-        grouped(f.length),
-        grouped(f.bytesSent),
-        grouped(f.recipients),
-        grouped(f.bytesReceived),
-        ratioText(f.ratio),
-        f.straddlingPieces.length === 0 ? 'none' : f.straddlingPieces.map(grouped).join(', '),
-        grouped(f.recipientsWithWholeFile.length),
-        f.recipientsWithWholeFile.length === 0 ? '–' : percentText(Math.max(...f.recipientsWithWholeFile.map((x) => x.directShareOfFile))),
-      ]),
-    },
+    table: fileTable(r.files),
   });
 
   if (multi) {

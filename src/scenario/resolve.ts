@@ -15,7 +15,7 @@ const optionalMicros = (seconds: number | undefined): number | null =>
 export function resolveTorrent(t: ScenarioTorrent): TorrentSpec {
   const { pieceLength } = t;
   if (t.files !== undefined) {
-    const files = t.files.map((f) => ({ path: f.path, length: f.length }));
+    const files = t.files.map((f) => ({ path: f.path, length: f.length, ...(f.inQuestion === true ? { inQuestion: true as const } : {}) }));
     const size = files.reduce((sum, f) => sum + f.length, 0);
     return { pieceLength, pieces: Math.ceil(size / pieceLength), size, files };
   }

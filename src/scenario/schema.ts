@@ -51,7 +51,7 @@ export const fileSchema = z.strictObject(
       .min(1, { error: expected('a non-empty path') })
       .max(LIMITS.filePathLength, { error: expected(`a path of at most ${LIMITS.filePathLength} characters`) }),
     length: size('a whole number of bytes ≥ 0', { min: 0 }),
-    /** Marks one of the works in question, for the people reading the scenario; plays no part in the run. */
+    /** Marks one of the works in question: the report lists these files apart (inQuestion in its files); plays no part in the run. */
     inQuestion: bool.optional(),
   },
   { error: expected('a file such as {"path": "a.bin", "length": 1048576}') },

@@ -141,6 +141,21 @@ describe('sentences of fact', () => {
     expect(facts).toContain('No piece data arrived at the subject, so there is no ratio');
   });
 
+  it('files the scenario marks as works in question get a sentence and a table of their own', () => {
+    const marked = files.map((f, i) => (i === 1 ? { ...f, inQuestion: true as const } : f));
+    const config = multi(swarm([peer(EVIL_SUBJECT, { seed: true, subject: true }), peer(EVIL_PEER)], { pieceLength: 32 * KiB }));
+    const report = reportOf({ ...config, torrent: { ...config.torrent, files: marked } });
+    expect(report.files.map((f) => f.inQuestion)).toEqual([false, true, false]);
+    const doc = buildReportDoc(report, repro(report));
+    expect(doc.facts.join('\n')).toContain('The scenario marks 1 file as works in question; the subject sent bytes of 1 of them, and 1 of them is held whole by another peer');
+    const works = doc.sections.find((x) => x.id === 'works-in-question')!;
+    expect(works.table!.rows.map((row) => row[0])).toEqual(['books/b.epub']);
+    expect(works.table!.rows[0]).toEqual(doc.sections.find((x) => x.id === 'files')!.table!.rows[1]);
+    // Without marks there is neither.
+    expect(buildReportDoc(alone, repro(alone)).sections.some((x) => x.id === 'works-in-question')).toBe(false);
+    expect(buildReportDoc(alone, repro(alone)).facts.join('\n')).not.toContain('works in question');
+  });
+
   it('a subject that sent nothing says so', () => {
     const facts = buildReportDoc(silent, repro(silent)).facts.join('\n');
     expect(facts).toContain('No piece data sent by the subject arrived at any other peer.');

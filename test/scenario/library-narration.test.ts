@@ -248,5 +248,7 @@ describe('each library scenario shows what it teaches', () => {
     expect(leave.x).toBe(LEAVE_REASON.SEED_TIME);
     expect(report.files.reduce((sum, f) => sum + f.bytesSent, 0)).toBe(report.uploaded.bytes);
     expect(report.files.filter((f) => inQuestion.includes(f.path))).toHaveLength(inQuestion.length);
+    // The marks reach the report: its files in question are exactly the scenario's.
+    expect(report.files.filter((f) => f.inQuestion).map((f) => f.path)).toEqual(inQuestion);
   });
 });
