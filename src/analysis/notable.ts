@@ -57,14 +57,15 @@ export class NotableEvents {
     return this.cursor;
   }
 
-  /** Read the records from the last position up to `trace.length` and return what is worth saying. */
-  feed(trace: Trace): Notable[] {
+  /** Read the records from the last position up to `to` (the trace's end) and return what is worth saying. */
+  feed(trace: Trace, to = trace.length): Notable[] {
     if (trace.length < this.cursor) this.reset();
+    const end = Math.min(to, trace.length);
     const out: Notable[] = [];
     const peers = this.config.peers;
     const pieces = this.config.torrent.pieces;
     const name = (i: number) => peers[i]?.name ?? `peer ${i}`;
-    for (; this.cursor < trace.length; this.cursor++) {
+    for (; this.cursor < end; this.cursor++) {
       const c = trace.chunks[this.cursor >>> CHUNK_BITS]!;
       const at = this.cursor & (CHUNK - 1);
       const kind = c.kind[at]!;

@@ -3,6 +3,7 @@
 import { isEnabled, run, type AppContext, type CommandId } from './commands';
 import { formatSpeed, formatTime } from './format';
 import { shortcutHint } from './keyboard';
+import { setAttr, setDisabled, setHidden, setText, setValue } from './panels/dom';
 import { SPEEDS } from './store';
 
 function button(host: HTMLElement, id: string, text: string, title: string): HTMLButtonElement {
@@ -77,25 +78,27 @@ export function mountControls(host: HTMLElement, ctx: AppContext): void {
   hash.id = 'hash';
   host.appendChild(hash);
 
+  // Every store update comes here (every frame while playing): write only what changed, since each
+  // write makes the browser lay the bar out again.
   const refresh = (): void => {
     const s = ctx.store.getState();
     const sim = ctx.session.sim;
-    play.textContent = s.done ? 'Replay' : s.playing ? 'Pause' : 'Play';
-    play.disabled = !isEnabled(ctx, 'togglePlay');
-    back.disabled = !isEnabled(ctx, 'stepBack');
-    step.disabled = !isEnabled(ctx, 'stepForward');
-    rechoke.disabled = !isEnabled(ctx, 'nextRechoke');
-    scrubber.disabled = sim === null;
-    speed.value = String(s.speed);
-    const end = Math.max(s.endTime ?? 0, s.time);
-    scrubber.max = String(end);
-    if (document.activeElement !== scrubber) scrubber.value = String(s.time);
-    clock.textContent = formatTime(s.time);
+    setText(play, s.done ? 'Replay' : s.playing ? 'Pause' : 'Play');
+    setDisabled(play, !isEnabled(ctx, 'togglePlay'));
+    setDisabled(back, !isEnabled(ctx, 'stepBack'));
+    setDisabled(step, !isEnabled(ctx, 'stepForward'));
+    setDisabled(rechoke, !isEnabled(ctx, 'nextRechoke'));
+    setDisabled(scrubber, sim === null);
+    setValue(speed, String(s.speed));
+    const end = String(Math.max(s.endTime ?? 0, s.time));
+    if (scrubber.max !== end) scrubber.max = end;
+    if (document.activeElement !== scrubber) setValue(scrubber, String(s.time));
+    setText(clock, formatTime(s.time));
     const lagging = s.playing && s.effectiveSpeed !== null;
-    effective.hidden = !lagging;
-    effective.textContent = lagging ? `running at ≈${formatSpeed(Number((s.effectiveSpeed ?? 0).toPrecision(2)))}` : '';
-    effective.title = lagging ? 'The simulation cannot keep up with the chosen speed on this computer; it runs as fast as it can without freezing the page.' : '';
-    hash.textContent = s.done && sim ? `traceHash ${finalHash(sim)}` : '';
+    setHidden(effective, !lagging);
+    setText(effective, lagging ? `running at ≈${formatSpeed(Number((s.effectiveSpeed ?? 0).toPrecision(2)))}` : '');
+    setAttr(effective, 'title', lagging ? 'The simulation cannot keep up with the chosen speed on this computer; it runs as fast as it can without freezing the page.' : '');
+    setText(hash, s.done && sim ? `traceHash ${finalHash(sim)}` : '');
   };
   ctx.store.subscribe(refresh);
   refresh();

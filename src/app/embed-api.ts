@@ -119,6 +119,11 @@ export function createEmbedApi(host: EmbedHost): EmbedApi {
     for (const [id, entry] of listeners) if (entry.event === event) entry.reply(envelopeOf(event, value, id));
   }
 
+  function listened(event: EmbedEvent): boolean {
+    for (const entry of listeners.values()) if (entry.event === event) return true;
+    return false;
+  }
+
   function state(): unknown {
     const s = ctx.store.getState();
     const sim = ctx.session.sim;
@@ -194,8 +199,9 @@ export function createEmbedApi(host: EmbedHost): EmbedApi {
     const length = sim ? Math.min(s.traceLength, sim.trace.length) : 0;
     if (sim && length < seenTrace) seenTrace = length;
     if (sim && length > seenTrace) {
-      // Completions since the last look; a seek back rewinds the mark so they are told again.
-      for (let i = seenTrace; i < length; i++) {
+      // Completions since the last look (read only when someone listens: this runs every frame
+      // while playing); a seek back rewinds the mark so they are told again.
+      for (let i = listened('peercompleted') ? seenTrace : length; i < length; i++) {
         const chunk = sim.trace.chunks[i >>> CHUNK_BITS]!;
         const at = i & (CHUNK - 1);
         if (chunk.kind[at] === T.COMPLETED) {

@@ -64,8 +64,14 @@ export function startEmbed(ctx: AppContext, params: EmbedParams, stage: HTMLElem
     open.target = '_blank';
     open.rel = 'noopener';
     open.href = fullAppUrl(location.href);
-    // Keep the link current as the URL follows the state.
-    ctx.store.subscribe(() => (open.href = fullAppUrl(location.href)));
+    // Keep the link current as the URL follows the state (the address changes a few times a second
+    // at most; the store, every frame while playing).
+    let linked = location.href;
+    ctx.store.subscribe(() => {
+      if (location.href === linked) return;
+      linked = location.href;
+      open.href = fullAppUrl(linked);
+    });
     header.parentElement?.insertBefore(open, header.nextSibling);
     // Until the viewer clicks into the frame, wheel events scroll the host page instead of zooming
     // the scene: stop them before they reach the canvas, without preventing the scroll.

@@ -11,7 +11,11 @@ export function formatTime(us: number): string {
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}.${pad(ms % 1000, 3)}`;
 }
 
+/** What toLocaleString('en-US') does, made once: the playback bar formats a speed every frame while it lags. */
+let speedFormat: Intl.NumberFormat | null = null;
+
 /** A speed multiplier as the speed control shows it: 0.1×, 10×, 1,000×. */
 export function formatSpeed(speed: number): string {
-  return `${speed.toLocaleString('en-US')}×`;
+  speedFormat ??= new Intl.NumberFormat('en-US');
+  return `${speedFormat.format(speed)}×`;
 }

@@ -18,8 +18,11 @@ function mountThemeToggle(host: HTMLElement, ctx: AppContext): void {
   button.title = shortcutHint('toggleTheme');
   button.addEventListener('click', () => void run(ctx, 'toggleTheme'));
   host.appendChild(button);
+  let shown: Theme | null = null;
   const refresh = (): void => {
     const { theme } = ctx.store.getState();
+    if (theme === shown) return;
+    shown = theme;
     button.textContent = theme === 'dark' ? '◐ dark' : '◑ light';
     button.setAttribute('aria-label', `Theme: ${theme}. Switch to ${theme === 'dark' ? 'light' : 'dark'}`);
   };

@@ -17,9 +17,11 @@ import { followNarration } from './narration-follow';
 import { mountNarrationView } from './narration-view';
 import { mountScenarioList } from './scenario-picker';
 import { bindKeyboard } from './keyboard';
+import { setHidden, setText } from './panels/dom';
 import { DEFAULT_SCENARIO, library, libraryEntry } from './library';
 import { messageOf, parseConfig, Session, type LoadResult } from './session';
 import { createUiStore, type UiState } from './store';
+import { uiMs } from './ui-time';
 
 type Ending = { traceHash: string; endTime: number };
 
@@ -60,11 +62,13 @@ const ui = {
   controls: element('controls'),
 };
 
+/** The header's name, the error box and the theme; on every store update, so only what changed is written. */
 function refresh(s: UiState): void {
-  ui.name.textContent = s.scenario?.name ?? '';
-  ui.error.textContent = s.error ?? '';
-  ui.error.hidden = s.error === null;
-  document.documentElement.dataset.theme = s.theme;
+  setText(ui.name, s.scenario?.name ?? '');
+  setText(ui.error, s.error ?? '');
+  setHidden(ui.error, s.error === null);
+  // Setting it even to the same value would restyle the whole page.
+  if (document.documentElement.dataset.theme !== s.theme) document.documentElement.dataset.theme = s.theme;
 }
 
 function runToEnd(): Ending {
@@ -84,6 +88,15 @@ function hashFor(scenarioJson: unknown, seed: number): string {
 }
 
 async function boot(): Promise<void> {
+  // PixiJS first: while it fetches its renderer's modules and the GPU sets up, the page is built.
+  const starting = createScene(ui.stage, {
+    ui: () => store.getState(),
+    onHover: (peer) => {
+      if (store.getState().hoveredPeer !== peer) store.update((s) => void (s.hoveredPeer = peer));
+    },
+    onSelect: (peer) => run(ctx, 'selectPeer', peer),
+    uiMs,
+  });
   mountPicker(ui.picker, ctx);
   mountControls(ui.controls, ctx);
   mountPanels(ctx);
@@ -94,27 +107,24 @@ async function boot(): Promise<void> {
   const narration = followNarration(ctx);
   store.subscribe(refresh);
   bindKeyboard(document, ctx);
-  const scene = await createScene(ui.stage, {
-    ui: () => store.getState(),
-    onHover: (peer) => {
-      if (store.getState().hoveredPeer !== peer) store.update((s) => void (s.hoveredPeer = peer));
-    },
-    onSelect: (peer) => run(ctx, 'selectPeer', peer),
-  });
-  mountedScene = scene;
-  // Through the narration, so that playing into a step with `pause` stops there.
-  scene.onFrame((deltaMs) => narration.advance(deltaMs));
-  store.subscribe((s, before) => {
-    if (s.runId !== before.runId) scene.show(session.sim);
-  });
+  // The run and the link's state before the scene measures the stage: the narration strip and the
+  // link's notices change its size, and resizing the canvas afterwards would cost a frame.
   const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
   if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
   const embedParams = parseEmbedParams(location.search);
   startUrlState(ctx, element('notice'), embedParams.problems);
+  refresh(store.getState());
+  const scene = await starting;
+  mountedScene = scene;
+  // Through the narration, so that playing into a step with `pause` stops there.
+  scene.onFrame((deltaMs, budgetMs) => narration.advance(deltaMs, budgetMs));
+  scene.show(session.sim);
+  store.subscribe((s, before) => {
+    if (s.runId !== before.runId) scene.show(session.sim);
+  });
   startEmbed(ctx, embedParams, ui.stage, element('site-header'));
   mountLiveRegion(ctx);
   mountExportDialog(ctx, () => scene);
-  refresh(store.getState());
 }
 
 let mountedScene: Scene | null = null;

@@ -11,7 +11,7 @@ const same = (a: Position | null, b: Position): boolean => a !== null && a.time 
 
 export interface NarrationFollower {
   /** Advance the run by a frame (replaces session.advance in the frame loop) and stop at a pause step. */
-  advance(deltaMs: number): void;
+  advance(deltaMs: number, budgetMs?: number): void;
   stop(): void;
 }
 
@@ -44,17 +44,17 @@ export function followNarration(ctx: AppContext): NarrationFollower {
   update();
 
   return {
-    advance(deltaMs) {
+    advance(deltaMs, budgetMs) {
       const sim = session.sim;
       const tour = tourOf(session);
       if (tour === null || sim === null) {
-        session.advance(deltaMs);
+        session.advance(deltaMs, budgetMs);
         return;
       }
       const from = positionOf(sim);
       tour.busy = true;
       try {
-        session.advance(deltaMs);
+        session.advance(deltaMs, budgetMs);
       } finally {
         tour.busy = false;
       }

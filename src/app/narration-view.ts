@@ -4,6 +4,7 @@
 // Also the presenter-mode switch, which sets :root[data-presenter] for the big-type styles.
 import { isEnabled, run, type AppContext } from './commands';
 import { shortcutHint } from './keyboard';
+import { setAttr, setDisabled, setHidden, setText } from './panels/dom';
 import { tourOf } from './tour';
 import './narration.css';
 
@@ -47,26 +48,30 @@ export function mountNarrationView(below: HTMLElement, headerTools: HTMLElement,
   presenter.title = shortcutHint('togglePresenter');
   presenter.addEventListener('click', () => void run(ctx, 'togglePresenter'));
 
+  // Runs on every store update (every frame while playing): only what changed is written.
   const refresh = (): void => {
     const s = ctx.store.getState();
     const tour = tourOf(ctx.session);
     const step = s.narrationStep === null ? undefined : tour?.steps[s.narrationStep];
-    box.hidden = tour === null;
-    caption.hidden = step === undefined;
-    title.textContent = step?.title ?? '';
-    title.hidden = !step?.title;
-    text.textContent = step?.text ?? '';
+    setHidden(box, tour === null);
+    setHidden(caption, step === undefined);
+    setText(title, step?.title ?? '');
+    setHidden(title, !step?.title);
+    setText(text, step?.text ?? '');
     if (tour !== null) {
       const rank = s.narrationStep === null ? 0 : tour.rank(s.narrationStep);
-      counter.textContent = `${rank} / ${tour.steps.length}`;
-      counter.setAttribute('aria-label', `Step ${rank} of ${tour.steps.length}`);
-      previous.disabled = !isEnabled(ctx, 'previousStep');
-      next.disabled = !isEnabled(ctx, 'nextStep');
+      setText(counter, `${rank} / ${tour.steps.length}`);
+      setAttr(counter, 'aria-label', `Step ${rank} of ${tour.steps.length}`);
+      setDisabled(previous, !isEnabled(ctx, 'previousStep'));
+      setDisabled(next, !isEnabled(ctx, 'nextStep'));
     }
-    if (s.presenter) document.documentElement.dataset.presenter = '';
-    else delete document.documentElement.dataset.presenter;
-    presenter.textContent = s.presenter ? '▣ presenting' : '▢ present';
-    presenter.setAttribute('aria-pressed', String(s.presenter));
+    const root = document.documentElement;
+    if (s.presenter !== ('presenter' in root.dataset)) {
+      if (s.presenter) root.dataset.presenter = '';
+      else delete root.dataset.presenter;
+    }
+    setText(presenter, s.presenter ? '▣ presenting' : '▢ present');
+    setAttr(presenter, 'aria-pressed', String(s.presenter));
   };
   ctx.store.subscribe(refresh);
   refresh();

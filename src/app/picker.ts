@@ -3,6 +3,8 @@
 // than naming a library scenario that is not the one on screen.
 import { run, type AppContext } from './commands';
 import { library, libraryEntry } from './library';
+import { setValue } from './panels/dom';
+import type { UiState } from './store';
 
 /** The option standing for a scenario that did not come from the library. */
 const OUTSIDE = '';
@@ -24,13 +26,18 @@ export function mountPicker(select: HTMLSelectElement, ctx: AppContext): void {
     const entry = libraryEntry(select.value);
     if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
   });
+  let shown: UiState['scenario'] = null;
   const refresh = (): void => {
     const { scenario } = ctx.store.getState();
     if (!scenario) return;
     const id = scenario.id !== null && libraryEntry(scenario.id) ? scenario.id : OUTSIDE;
-    outside.hidden = id !== OUTSIDE;
-    outside.textContent = `(own file) ${scenario.name}`;
-    select.value = id;
+    // The store changes every frame while playing; the scenario only on a load.
+    if (scenario !== shown) {
+      shown = scenario;
+      outside.hidden = id !== OUTSIDE;
+      outside.textContent = `(own file) ${scenario.name}`;
+    }
+    setValue(select, id);
   };
   ctx.store.subscribe(refresh);
   refresh();

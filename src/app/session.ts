@@ -7,7 +7,8 @@ import { record } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 import { formatScenarioErrors, parseScenario } from '../scenario';
 import ProbeWorker from './probe.worker?worker&inline';
-import type { UiStore } from './store';
+import type { Draft } from 'immer';
+import type { UiState, UiStore } from './store';
 
 export type LoadResult = { ok: true } | { ok: false; error: string };
 
@@ -174,8 +175,8 @@ export class Session {
     probe.timer = setTimeout(slice, 0);
   }
 
-  /** Mirror the engine's clock into the store. */
-  sync(): void {
+  /** Mirror the engine's clock into the store (with `also`, further changes in the same update). */
+  sync(also?: (s: Draft<UiState>) => void): void {
     const sim = this.current;
     this.store.update((s) => {
       s.time = sim ? sim.now : 0;
@@ -186,51 +187,63 @@ export class Session {
         s.playing = false;
         s.endTime = sim.now;
       }
+      also?.(s);
     });
   }
 
-  /** Run the engine, reporting an engine error in the page instead of throwing. */
-  private move(action: (sim: Sim) => void): void {
+  /**
+   * Run the engine, reporting an engine error in the page instead of throwing; the store hears of
+   * it in one update (its subscribers run once per move, not once per change).
+   */
+  private move(action: (sim: Sim) => void, also?: (s: Draft<UiState>) => void): void {
     const sim = this.current;
     if (!sim) return;
+    let failed: { error: unknown } | null = null;
     try {
       action(sim);
     } catch (error) {
-      this.store.update((s) => {
-        s.playing = false;
-        s.error = `The simulation stopped with an error: ${messageOf(error)}`;
-      });
+      failed = { error };
     }
-    this.sync();
+    this.sync((s) => {
+      also?.(s);
+      if (failed === null) return;
+      s.playing = false;
+      s.error = `The simulation stopped with an error: ${messageOf(failed.error)}`;
+    });
   }
 
-  /** Advance by wall-clock milliseconds at the current speed (called every frame while playing). */
-  advance(deltaMs: number): void {
+  /**
+   * Advance by wall-clock milliseconds at the current speed (called every frame while playing),
+   * spending at most `budgetMs` on the engine, and never more than ENGINE_BUDGET_MS: the scene
+   * passes what the frame has left once the panels' and its own work are set aside.
+   */
+  advance(deltaMs: number, budgetMs: number = ENGINE_BUDGET_MS): void {
     const { playing, speed } = this.store.getState();
     if (!playing || !this.current || this.current.done) return;
     // Whole µs: the engine's clock is an integer.
     const by = Math.max(1, Math.round(deltaMs * 1000 * speed));
-    const target = this.current.now + by;
-    const deadline = performance.now() + ENGINE_BUDGET_MS;
+    const from = this.current.now;
+    const target = from + by;
+    const deadline = performance.now() + Math.min(budgetMs, ENGINE_BUDGET_MS);
     let caughtUp = false;
-    this.move((sim) => {
-      // At most ENGINE_BUDGET_MS of engine work a frame, checked every few events: when the swarm
-      // is too busy for the asked speed, the clock runs slower instead of the page freezing.
-      while (!caughtUp && performance.now() < deadline) {
-        for (let i = 0; i < 32; i++) {
+    this.move(
+      (sim) => {
+        // At most the budget of engine work a frame, checked after every event (a busy swarm's event
+        // can take a tenth of a millisecond; reading the clock, a few tens of nanoseconds): when the
+        // swarm is too busy for the asked speed, the clock runs slower instead of the page freezing.
+        while (performance.now() < deadline) {
           const next = sim.nextEventTime;
           if (next === null || next > target || !sim.step()) {
             caughtUp = true;
             break;
           }
         }
-      }
-      if (caughtUp) sim.runUntil(target);
-    });
-    const reached = (this.current.now - (target - by)) / (deltaMs * 1000);
-    this.store.update((s) => {
-      s.effectiveSpeed = caughtUp ? null : Math.max(0, reached);
-    });
+        if (caughtUp) sim.runUntil(target);
+      },
+      (s) => {
+        s.effectiveSpeed = caughtUp ? null : Math.max(0, (s.time - from) / (deltaMs * 1000));
+      },
+    );
   }
 
   /** Go to simulated time t (µs), forward or back. */

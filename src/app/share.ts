@@ -2,6 +2,7 @@
 // reproduces it), "Copy link" and "Copy embed code" put it on the clipboard, and the parameters of
 // the URL the page was opened with are applied at start, with any bad one reported in the page.
 import type { AppContext } from './commands';
+import { timeUi } from './ui-time';
 import { applyUrlState, describeProblem, parseUrlState, screenOf, serialiseUrlState, type UrlProblem } from './url-state';
 
 /** How often the address bar follows the state while it changes (playback changes it every frame). */
@@ -62,16 +63,17 @@ export function startUrlState(ctx: AppContext, noticeHost: HTMLElement, otherPro
   showProblems(noticeHost, problems);
 
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const write = (): void => {
-    timer = null;
-    const { url } = currentLink(ctx);
-    if (url === location.href) return;
-    try {
-      history.replaceState(history.state, '', url);
-    } catch {
-      // Some file:// setups refuse it; the buttons still give the link.
-    }
-  };
+  const write = (): void =>
+    timeUi(() => {
+      timer = null;
+      const { url } = currentLink(ctx);
+      if (url === location.href) return;
+      try {
+        history.replaceState(history.state, '', url);
+      } catch {
+        // Some file:// setups refuse it; the buttons still give the link.
+      }
+    });
   ctx.store.subscribe(() => {
     timer ??= setTimeout(write, URL_UPDATE_MS);
   });

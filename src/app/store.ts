@@ -3,6 +3,7 @@
 // displays (clock, event count, end), mirrored after each advance. Updates go through immer drafts.
 import { produce, type Draft } from 'immer';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { timeUi } from './ui-time';
 
 export type Colouring = 'piece' | 'source';
 export type Theme = 'dark' | 'light';
@@ -69,7 +70,7 @@ export interface UiState {
 }
 
 export type UiStore = StoreApi<UiState> & {
-  /** Change the state through an immer draft. */
+  /** Change the state through an immer draft (its subscribers' time counts as UI work, ui-time.ts). */
   update(recipe: (draft: Draft<UiState>) => void): void;
 };
 
@@ -107,7 +108,8 @@ export function createUiStore(initial: Partial<UiState> = {}): UiStore {
   const store = createStore<UiState>()(() => ({ ...initialUiState(), ...initial }));
   return Object.assign(store, {
     update(recipe: (draft: Draft<UiState>) => void) {
-      store.setState(produce(store.getState(), recipe), true);
+      const next = produce(store.getState(), recipe);
+      timeUi(() => store.setState(next, true));
     },
   });
 }

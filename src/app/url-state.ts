@@ -98,8 +98,24 @@ function fromBase64Url(text: string): Uint8Array | null {
   }
 }
 
+/**
+ * Encodings already made. A run's scenario object is never changed in place (another seed or an
+ * edit makes a new one), and the address bar asks for its encoding a few times a second.
+ */
+const compressed = new WeakMap<object, string | null>();
+
 /** The scenario's JSON, deflated for a URL; null when it is too big to travel that way. */
 export function compressScenario(json: unknown): string | null {
+  if (typeof json !== 'object' || json === null) return encodeScenario(json);
+  let encoded = compressed.get(json);
+  if (encoded === undefined) {
+    encoded = encodeScenario(json);
+    compressed.set(json, encoded);
+  }
+  return encoded;
+}
+
+function encodeScenario(json: unknown): string | null {
   const text = JSON.stringify(json);
   if (text === undefined || text.length > MAX_URL_SCENARIO_BYTES) return null;
   const encoded = toBase64Url(deflateSync(strToU8(text), { level: 9 }));

@@ -59,8 +59,6 @@ export class LinkLayer {
     const { x, y, r } = f.layout;
     const crowd = f.roles.length > IDLE_LINKS_MAX_PEERS ? 32 : 0;
     const px = 1 / f.scale;
-    const lines = this.lines.slots(links.count);
-    const arrows = this.arrows.slots(links.count);
     let nl = 0;
     let na = 0;
     for (let i = 0; i < links.count; i++) {
@@ -81,7 +79,7 @@ export class LinkLayer {
       if (length <= 0) continue;
       const colour = style.optimistic ? f.palette.optimistic : near === 1 ? f.palette.selection : f.palette.link;
       const rotation = Math.atan2(uy, ux);
-      const line = lines[nl++]!;
+      const line = this.lines.slot(nl++);
       line.anchorX = 0;
       line.x = x[a]! + ux * start;
       line.y = y[a]! + uy * start;
@@ -91,7 +89,7 @@ export class LinkLayer {
       line.color = packed(colour, style.alpha);
       if (!style.arrow) continue;
       const size = near === 1 ? Math.max(r * 0.9, 8 * px) : Math.max(r * 0.6, 5 * px);
-      const arrow = arrows[na++]!;
+      const arrow = this.arrows.slot(na++);
       const along = start + length * 0.8;
       arrow.x = x[a]! + ux * along;
       arrow.y = y[a]! + uy * along;

@@ -28,6 +28,11 @@ export class ParticlePool {
     return this.spare;
   }
 
+  /** Particle `i` to write into, made when first needed (for a layer that shows only some of what it reads). */
+  slot(i: number): Particle {
+    return this.spare[i] ?? this.slots(i + 1)[i]!;
+  }
+
   /** Draw the first `n` slots. */
   show(n: number): void {
     const shown = this.container.particleChildren as Particle[];

@@ -4,12 +4,13 @@
 // (camera.ts): the wheel zooms about the pointer, a drag pans, a double click fits the swarm again.
 // The scene only reads: the Sim it is shown, the UI state it is given, and the trace for pulses and
 // provenance. Pointing at and clicking a peer are reported through callbacks; the app decides.
-import { Application, Container, Rectangle, UPDATE_PRIORITY } from 'pixi.js';
+import { Application, Container, Rectangle } from 'pixi.js';
 import { createLineage, followLineage, type Lineage } from '../analysis/provenance';
 import type { UiState } from '../app/store';
 import type { Sim } from '../engine/sim';
 import { BROADCAST, CHUNK, CHUNK_BITS, T } from '../engine/trace';
 import { createAtlas } from './atlas';
+import { FrameBudget } from './budget';
 import { fit, pan, peerAt, toScreen, wheelFactor, zoomAt, type Camera } from './camera';
 import { FlightLayer } from './flights';
 import type { SceneFrame } from './frame';
@@ -20,7 +21,7 @@ import { LinkLayer } from './links';
 import { NodeLayer } from './nodes';
 import { Overlay } from './overlay';
 import { paletteFor, type Role } from './palette';
-import { FrameStats, type SceneStats } from './stats';
+import { FrameStats, type FrameTimes, type SceneStats } from './stats';
 
 export interface SceneOptions {
   /** The UI state to draw with (selection, hover, highlighted record, colouring, theme). */
@@ -29,13 +30,21 @@ export interface SceneOptions {
   onHover?(peer: number | null): void;
   /** A click on a peer, or on empty space (null). */
   onSelect?(peer: number | null): void;
+  /**
+   * Wall-clock ms the app's own UI work (store subscribers, panel redraws) has taken so far: the
+   * frame stats count it, and the engine's share of a frame is what it and the scene leave.
+   */
+  uiMs?(): number;
 }
 
 export interface Scene {
   /** Draw this run from now on (null: draw nothing). */
   show(sim: Sim | null): void;
-  /** Call `update` before each frame is drawn, with the wall-clock milliseconds since the last frame. */
-  onFrame(update: (deltaMs: number) => void): void;
+  /**
+   * Call `update` before each frame is drawn, with the wall-clock milliseconds since the last frame
+   * and the milliseconds of JS the frame has left for it (budget.ts).
+   */
+  onFrame(update: (deltaMs: number, budgetMs: number) => void): void;
   /** Where peer i is drawn, in CSS pixels from the canvas's top-left corner; null if there is none. */
   peerPosition(i: number): { x: number; y: number } | null;
   /** Zoom by `factor` about a point of the canvas (default: its centre). */
@@ -99,7 +108,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   let camera: Camera = fit(app.screen.width, app.screen.height);
   let userMoved = false;
   let traceSeen = 0;
-  let update: ((deltaMs: number) => void) | null = null;
+  let update: ((deltaMs: number, budgetMs: number) => void) | null = null;
   // What the last frame was drawn from; a difference redraws the layers that depend on it.
   let drawn = { events: -1, links: '', overlay: '', labels: '' };
   let linksAt = -Infinity;
@@ -110,8 +119,11 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   }
 
   // Pixi follows window resizes only; the host also changes size when the page around it reflows.
+  // The observer's first call comes at once, mostly with the size Pixi already has (as does a call
+  // after a window resize Pixi has followed): resizing to it again would rebuild the canvas' buffers
+  // and draw a frame for nothing, slow while the page loads.
   new ResizeObserver(() => {
-    app.resize();
+    if (host.clientWidth !== app.screen.width || host.clientHeight !== app.screen.height) app.resize();
     if (!userMoved) refit();
   }).observe(host);
 
@@ -174,12 +186,45 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     stats.drew(f.roles.length, flights.inFlight, links.count, flights.pulseCount, nodes.ringSegments, wall);
   }
 
-  let frameStart = 0;
-  let sceneMs = 0;
-  let advanceMs = 0;
+  const budget = new FrameBudget();
+  const uiMs = options.uiMs ?? (() => 0);
+  /** The UI's work total when the last frame's JS ended: what it did since is this frame's. */
+  let uiSeen = uiMs();
+  const times: FrameTimes = { advanceMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: 0, renderMs: 0 };
   /** An export is drawing frames of its own: the live view waits. */
   let capturing = false;
+  /**
+   * What the picture on screen was drawn from. A tick that finds the same run at the same moment,
+   * the same UI state, camera and size, and no announcement ring fading, draws nothing: a paused
+   * run costs neither the page nor the GPU anything.
+   */
+  const onScreen = { stale: true, sim: null as Sim | null, events: -1, now: -1, records: -1, ui: null as Readonly<UiState> | null, camera, width: 0, height: 0 };
+  const unchanged = (): boolean =>
+    !onScreen.stale &&
+    onScreen.sim === sim &&
+    onScreen.events === (sim?.eventCount ?? -1) &&
+    onScreen.now === (sim?.now ?? -1) &&
+    onScreen.records === (sim?.trace.length ?? -1) &&
+    onScreen.ui === options.ui() &&
+    onScreen.camera === camera &&
+    onScreen.width === app.screen.width &&
+    onScreen.height === app.screen.height &&
+    flights.pulseCount === 0;
+  const remember = (): void => {
+    onScreen.stale = false;
+    onScreen.sim = sim;
+    onScreen.events = sim?.eventCount ?? -1;
+    onScreen.now = sim?.now ?? -1;
+    onScreen.records = sim?.trace.length ?? -1;
+    onScreen.ui = options.ui();
+    onScreen.camera = camera;
+    onScreen.width = app.screen.width;
+    onScreen.height = app.screen.height;
+  };
+  // A GPU that lost the canvas' context (and got it back) has lost the picture too.
+  app.canvas.addEventListener('webglcontextrestored', () => (onScreen.stale = true));
   const forgetTransient = (): void => {
+    onScreen.stale = true;
     flights.reset(sim ? sim.geometry.blockIds : 1);
     links.reset();
     nodes.reset();
@@ -187,18 +232,35 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     drawn = { events: -1, links: '', overlay: '', labels: '' };
     linksAt = -Infinity;
   };
+  // The scene renders when it has drawn something new (see `unchanged`), not on every tick.
+  app.ticker.remove(app.render, app);
   app.ticker.add((ticker) => {
     if (capturing) return;
     const t0 = performance.now();
-    update?.(ticker.deltaMS);
+    const ui0 = uiMs();
+    // Whether this frame redraws the links (while playing, at most every LINKS_EVERY_MS) is known
+    // before the engine moves: it is decided from the frame's start.
+    const linksDue = t0 - linksAt >= LINKS_EVERY_MS;
+    update?.(ticker.deltaMS, budget.forEngine(linksDue, ui0 - uiSeen));
     const t1 = performance.now();
-    drawFrame(t1);
-    frameStart = performance.now();
-    advanceMs = t1 - t0;
-    sceneMs = frameStart - t1;
+    const ui1 = uiMs();
+    if (unchanged()) {
+      uiSeen = ui1;
+      return;
+    }
+    drawFrame(t0);
+    const t2 = performance.now();
+    app.render();
+    remember();
+    times.advanceMs = t1 - t0;
+    times.subscribersMs = ui1 - ui0;
+    times.uiMs = ui0 - uiSeen;
+    times.sceneMs = t2 - t1;
+    times.renderMs = performance.now() - t2;
+    stats.frame(times, sim !== null);
+    budget.record(linksAt === t0, times.subscribersMs, times.sceneMs);
+    uiSeen = uiMs();
   });
-  // After Pixi's own render (UPDATE_PRIORITY.LOW): the frame's JS is done.
-  app.ticker.add(() => stats.frame(advanceMs, sceneMs, performance.now() - frameStart, sim !== null), undefined, UPDATE_PRIORITY.UTILITY);
 
   // --- pointer: hover, click to select, drag to pan, wheel to zoom, double click to fit ---
   const canvas = app.canvas;
@@ -252,6 +314,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   return {
     show(next) {
       sim = next;
+      onScreen.stale = true;
       roles = next ? next.config.peers.map(roleOf) : [];
       layout = layoutSwarm(roles);
       lineage = null;
@@ -280,9 +343,10 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
       drawFrame(t0);
       const t1 = performance.now();
       app.render();
+      remember();
       const t2 = performance.now();
       // Kept with the ticker's frames (no engine advance): the scene bench times frames this way.
-      stats.frame(0, t1 - t0, t2 - t1, sim !== null);
+      stats.frame({ advanceMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: t1 - t0, renderMs: t2 - t1 }, sim !== null);
       return t2 - t0;
     },
     beginCapture() {

@@ -1,13 +1,20 @@
 // Frame timings kept for the benchmark (test/bench/app-bench.ts) and the browser tests: how long the
-// engine's advance, the scene's update and Pixi's render took in the last frames, and what was drawn.
+// engine's advance, the scene's update and Pixi's render took in the last frames, how much of the
+// frame's JS was the app's UI (store subscribers during the advance; panel redraws and other UI work
+// since the frame before), and what was drawn.
 const KEEP = 1200;
 
 export interface SceneStats {
-  /** ms per frame, oldest first, for the frames drawn with a run loaded. */
+  /** ms per frame, oldest first, for the frames drawn with a run loaded: the engine's advance, with the store subscribers it sets off; */
   advanceMs: number[];
+  /** of that, the store's subscribers; */
+  subscribersMs: number[];
+  /** the UI work since the frame before (panel redraws, which run in this frame before the scene's tick); */
+  uiMs: number[];
+  /** the scene's update, and Pixi's render. */
   sceneMs: number[];
   renderMs: number[];
-  /** How long PixiJS took to start (WebGL context, renderer), ms. */
+  /** How long PixiJS took to start (WebGL context, renderer), ms; the app builds the rest of the page meanwhile. */
   initMs: number;
   /** performance.now() of the first frame drawn with a run, or null. */
   firstFrameAt: number | null;
@@ -21,26 +28,45 @@ export interface SceneStats {
   scale: number;
 }
 
+/** One frame's timings, ms. */
+export interface FrameTimes {
+  advanceMs: number;
+  subscribersMs: number;
+  uiMs: number;
+  sceneMs: number;
+  renderMs: number;
+}
+
 export class FrameStats {
   private readonly advance = new Float64Array(KEEP);
+  private readonly subscribers = new Float64Array(KEEP);
+  private readonly ui = new Float64Array(KEEP);
   private readonly scene = new Float64Array(KEEP);
   private readonly render = new Float64Array(KEEP);
   private count = 0;
   private firstFrameAt: number | null = null;
   initMs = 0;
-  private last = { peers: 0, blocksInFlight: 0, links: 0, pulses: 0, ringSegments: 0 };
+  private readonly last = { peers: 0, blocksInFlight: 0, links: 0, pulses: 0, ringSegments: 0 };
 
   drew(peers: number, blocksInFlight: number, links: number, pulses: number, ringSegments: number, wall: number): void {
-    this.last = { peers, blocksInFlight, links, pulses, ringSegments };
+    // Written in place: this runs every frame.
+    const last = this.last;
+    last.peers = peers;
+    last.blocksInFlight = blocksInFlight;
+    last.links = links;
+    last.pulses = pulses;
+    last.ringSegments = ringSegments;
     this.firstFrameAt ??= wall;
   }
 
-  frame(advanceMs: number, sceneMs: number, renderMs: number, loaded: boolean): void {
+  frame(t: Readonly<FrameTimes>, loaded: boolean): void {
     if (!loaded) return;
     const at = this.count++ % KEEP;
-    this.advance[at] = advanceMs;
-    this.scene[at] = sceneMs;
-    this.render[at] = renderMs;
+    this.advance[at] = t.advanceMs;
+    this.subscribers[at] = t.subscribersMs;
+    this.ui[at] = t.uiMs;
+    this.scene[at] = t.sceneMs;
+    this.render[at] = t.renderMs;
   }
 
   private series(a: Float64Array): number[] {
@@ -53,6 +79,8 @@ export class FrameStats {
   snapshot(scale: number, labels: number): SceneStats {
     return {
       advanceMs: this.series(this.advance),
+      subscribersMs: this.series(this.subscribers),
+      uiMs: this.series(this.ui),
       sceneMs: this.series(this.scene),
       renderMs: this.series(this.render),
       initMs: this.initMs,

@@ -2,8 +2,11 @@
 // build in headless Debian Chromium (test/e2e/browser.ts): JS time per frame with 300 peers at 100×,
 // seeks in a one-hour 100-peer run, the first frame after page load, the bundle's gzipped size, and
 // the JS heap after ten scenario loads against after one. Prints one table, then the details as JSON.
-// Frame times come from the scene's own stats (src/render/stats.ts): the engine's advance, the
-// scene's update, and Pixi's render, each timed with performance.now() around it in every frame.
+// Frame times come from the scene's own stats (src/render/stats.ts): the engine's advance (with the
+// store subscribers it sets off), the scene's update, and Pixi's render, each timed with
+// performance.now() around it in every frame, and the UI work done since the frame before (panel
+// redraws, which run in the same animation frame just before the scene's tick). A frame's JS is
+// that UI work, the advance and the scene's update.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,7 +91,7 @@ async function frames(page: Page) {
     window.__swarmscope.command('pause');
     return { ...window.__swarmscope.scene()!.stats(), simSeconds: window.__swarmscope.engine()!.now / 1e6 };
   });
-  const total = s.advanceMs.map((a, i) => a + s.sceneMs[i]!);
+  const total = s.advanceMs.map((a, i) => s.uiMs[i]! + a + s.sceneMs[i]!);
   return {
     frames: total.length,
     simSeconds: s.simSeconds,
@@ -96,6 +99,8 @@ async function frames(page: Page) {
     inFlightMean: Math.round(inFlightSum / samples),
     links: stats[stats.length - 1]?.links ?? 0,
     advance: { p50: quantile(s.advanceMs, 0.5), p95: quantile(s.advanceMs, 0.95) },
+    subscribers: { p50: quantile(s.subscribersMs, 0.5), p95: quantile(s.subscribersMs, 0.95) },
+    ui: { p50: quantile(s.uiMs, 0.5), p95: quantile(s.uiMs, 0.95) },
     scene: { p50: quantile(s.sceneMs, 0.5), p95: quantile(s.sceneMs, 0.95) },
     total: { p50: quantile(total, 0.5), p95: quantile(total, 0.95) },
     render: { p50: quantile(s.renderMs, 0.5), p95: quantile(s.renderMs, 0.95) },
@@ -185,11 +190,13 @@ async function main(): Promise<void> {
     const seek = await seeks(page);
     const f = (n: number) => n.toFixed(1);
     const rows: [string, string, string, boolean][] = [
-      [`JS per frame, 300 peers at 100× (advance + scene), p50 / p95`, `${f(frame.total.p50)} / ${f(frame.total.p95)} ms`, 'p95 < 8 ms', frame.total.p95 < 8],
-      [`  engine advance p50 / p95`, `${f(frame.advance.p50)} / ${f(frame.advance.p95)} ms`, '', true],
+      [`JS per frame, 300 peers at 100× (UI + advance + scene), p50 / p95`, `${f(frame.total.p50)} / ${f(frame.total.p95)} ms`, 'p95 < 8 ms', frame.total.p95 < 8],
+      [`  panel redraws and other UI work before the frame p50 / p95`, `${f(frame.ui.p50)} / ${f(frame.ui.p95)} ms`, '', true],
+      [`  engine advance incl. store subscribers p50 / p95`, `${f(frame.advance.p50)} / ${f(frame.advance.p95)} ms`, '', true],
+      [`    of which store subscribers p50 / p95`, `${f(frame.subscribers.p50)} / ${f(frame.subscribers.p95)} ms`, '', true],
       [`  scene update p50 / p95`, `${f(frame.scene.p50)} / ${f(frame.scene.p95)} ms`, '', true],
       [`  Pixi render (not in the target) p50 / p95`, `${f(frame.render.p50)} / ${f(frame.render.p95)} ms`, '', true],
-      [`  blocks in flight (max / mean), links, frames`, `${frame.inFlightMax} / ${frame.inFlightMean}, ${frame.links}, ${frame.frames}`, '', true],
+      [`  blocks in flight (max / mean), links, frames, simulated s`, `${frame.inFlightMax} / ${frame.inFlightMean}, ${frame.links}, ${frame.frames}, ${frame.simSeconds.toFixed(0)}`, '', true],
       [`seek in a 1 h 100-peer run + frame, median / p95 / max`, `${f(seek.median)} / ${f(seek.p95)} / ${f(seek.max)} ms`, '< 200 ms', seek.max < 200],
       [`first frame after page load (worst of 3; Pixi init)`, `${f(Math.max(...first.map((x) => x.at)))} ms (${f(Math.max(...first.map((x) => x.init)))} ms)`, '< 1500 ms', Math.max(...first.map((x) => x.at)) < 1500],
       [`bundle gzipped (js / all)`, `${(bundle.js / 1024).toFixed(1)} / ${(bundle.total / 1024).toFixed(1)} KiB`, '< 400 KB', bundle.total < 400_000],

@@ -137,19 +137,13 @@ export function mountCharts(host: HTMLElement, ctx: AppContext): void {
     if (!upToDate) schedule();
   }
 
-  const schedule = perFrame(refresh);
+  const schedule = perFrame(refresh, () => ctx.store.getState().playing);
   ctx.store.subscribe((s, before) => {
-    if (
-      s.activePanel === 'charts' &&
-      (s.eventCount !== before.eventCount ||
-        s.time !== before.time ||
-        s.runId !== before.runId ||
-        s.activePanel !== before.activePanel ||
-        s.theme !== before.theme)
-    )
-      schedule();
+    if (s.activePanel !== 'charts') return;
+    if (s.runId !== before.runId || s.activePanel !== before.activePanel || s.theme !== before.theme || s.playing !== before.playing) schedule(true);
+    else if (s.eventCount !== before.eventCount || s.time !== before.time) schedule();
   });
   // Canvases follow the panel's width (and have none while the panel is hidden).
-  new ResizeObserver(schedule).observe(host);
+  new ResizeObserver(() => schedule(true)).observe(host);
   schedule();
 }

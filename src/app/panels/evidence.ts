@@ -230,13 +230,11 @@ export function mountEvidence(host: HTMLElement, ctx: AppContext): void {
     if (!upToDate) schedule();
   }
 
-  const schedule = perFrame(refresh);
+  const schedule = perFrame(refresh, () => ctx.store.getState().playing);
   ctx.store.subscribe((s, before) => {
-    if (
-      s.activePanel === 'evidence' &&
-      (s.eventCount !== before.eventCount || s.time !== before.time || s.runId !== before.runId || s.activePanel !== before.activePanel || s.playing !== before.playing)
-    )
-      schedule();
+    if (s.activePanel !== 'evidence') return;
+    if (s.runId !== before.runId || s.activePanel !== before.activePanel || s.playing !== before.playing) schedule(true);
+    else if (s.eventCount !== before.eventCount || s.time !== before.time) schedule();
   });
   schedule();
 }

@@ -300,20 +300,20 @@ export function mountInspector(host: HTMLElement, ctx: AppContext): void {
   }
 
   const session = (): Sim | null => ctx.session.sim;
-  const schedule = perFrame(refresh);
+  const schedule = perFrame(refresh, () => ctx.store.getState().playing);
   ctx.store.subscribe((s, before) => {
+    if (s.activePanel !== 'inspector') return;
     if (
-      s.activePanel === 'inspector' &&
-      (s.eventCount !== before.eventCount ||
-        s.time !== before.time ||
-        s.runId !== before.runId ||
-        s.selectedPeer !== before.selectedPeer ||
-        s.activePanel !== before.activePanel ||
-        s.theme !== before.theme)
+      s.runId !== before.runId ||
+      s.selectedPeer !== before.selectedPeer ||
+      s.activePanel !== before.activePanel ||
+      s.theme !== before.theme ||
+      s.playing !== before.playing
     )
-      schedule();
+      schedule(true);
+    else if (s.eventCount !== before.eventCount || s.time !== before.time) schedule();
   });
   // The grid fills the panel's width: redraw when the panel is resized.
-  new ResizeObserver(schedule).observe(host);
+  new ResizeObserver(() => schedule(true)).observe(host);
   schedule();
 }

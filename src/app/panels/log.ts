@@ -172,7 +172,7 @@ export function mountLog(host: HTMLElement, ctx: AppContext): void {
     }
   }
 
-  const schedule = perFrame(draw);
+  const schedule = perFrame(draw, () => ctx.store.getState().playing);
 
   function rowAt(target: EventTarget | null): number | null {
     const row = target instanceof Element ? target.closest<HTMLElement>('.log-row[data-index]') : null;
@@ -181,7 +181,7 @@ export function mountLog(host: HTMLElement, ctx: AppContext): void {
 
   viewport.addEventListener('scroll', () => {
     follow = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
-    schedule();
+    schedule(true);
   });
   viewport.addEventListener('mouseover', (event) => {
     const at = rowAt(event.target);
@@ -215,16 +215,17 @@ export function mountLog(host: HTMLElement, ctx: AppContext): void {
   });
 
   ctx.store.subscribe((s, before) => {
+    if (s.activePanel !== 'log') return;
     if (
-      s.activePanel === 'log' &&
-      (s.traceLength !== before.traceLength ||
-        s.runId !== before.runId ||
-        s.logFilter !== before.logFilter ||
-        s.highlightedRecord !== before.highlightedRecord ||
-        s.activePanel !== before.activePanel)
+      s.runId !== before.runId ||
+      s.logFilter !== before.logFilter ||
+      s.highlightedRecord !== before.highlightedRecord ||
+      s.activePanel !== before.activePanel ||
+      s.playing !== before.playing
     )
-      schedule();
+      schedule(true);
+    else if (s.traceLength !== before.traceLength) schedule();
   });
-  new ResizeObserver(schedule).observe(viewport);
+  new ResizeObserver(() => schedule(true)).observe(viewport);
   schedule();
 }
