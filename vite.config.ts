@@ -17,6 +17,35 @@ function inlineFavicon(): Plugin {
   };
 }
 
+/**
+ * Pixi 8's canvas renderer checks, when its module loads, whether 2D canvases can blend by multiply:
+ * it draws two canvases and reads the pixels back, 0.1 s in a warm browser and about 0.5 s in a cold
+ * one, all before the first frame, for a renderer the app does not use (it asks for WebGL). This
+ * defers the check to the first time the canvas renderer tints something. The build fails if a Pixi
+ * update changes those lines, so that the patch is looked at again rather than silently dropped.
+ */
+export function lazyPixiCanvasProbe(): Plugin {
+  const file = '/pixi.js/lib/rendering/renderers/canvas/utils/canvasUtils.mjs';
+  const edits: [string, string][] = [
+    ['canUseMultiply: canUseNewCanvasBlendModes(),', 'get canUseMultiply() { return (this._canUseMultiply ??= canUseNewCanvasBlendModes()); },'],
+    [
+      'canvasUtils.tintMethod = canvasUtils.canUseMultiply ? canvasUtils.tintWithMultiply : canvasUtils.tintWithPerPixel;',
+      "Object.defineProperty(canvasUtils, 'tintMethod', { get() { return canvasUtils.canUseMultiply ? canvasUtils.tintWithMultiply : canvasUtils.tintWithPerPixel; } });",
+    ],
+  ];
+  return {
+    name: 'swarmscope:lazy-pixi-canvas-probe',
+    transform(code, id) {
+      if (!id.replaceAll('\\', '/').endsWith(file)) return null;
+      for (const [from, to] of edits) {
+        if (!code.includes(from)) throw new Error(`${file} no longer has "${from}": update lazyPixiCanvasProbe in vite.config.ts`);
+        code = code.replace(from, to);
+      }
+      return { code, map: null };
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => ({
   base: './',
   build:
@@ -24,7 +53,7 @@ export default defineConfig(({ mode }) => ({
       ? // No source maps (they would be separate files) and no public/ copies: the HTML file is all there is.
         { target: 'es2022', sourcemap: false, outDir: 'dist/single', copyPublicDir: false }
       : { target: 'es2022', sourcemap: true },
-  plugins: mode === SINGLE ? [inlineFavicon(), viteSingleFile({ outputFileName: 'swarmscope.html' })] : [],
+  plugins: mode === SINGLE ? [lazyPixiCanvasProbe(), inlineFavicon(), viteSingleFile({ outputFileName: 'swarmscope.html' })] : [lazyPixiCanvasProbe()],
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
