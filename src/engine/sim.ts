@@ -4,7 +4,7 @@
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
 import { canProgress, type SimState } from './state';
-import { cloneState } from './clone';
+import { cloneState, stateBytes } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
@@ -20,6 +20,12 @@ export const STALL_AFTER = 60_000_000;
 export interface SimOptions {
   /** Simulated µs between checkpoints for seeking back; 0 = none (seeking back replays from the start). Default 10 s. */
   checkpointEvery?: number;
+  /**
+   * Bytes the checkpoints may take together, as estimated by stateBytes (clone.ts). Past it, every
+   * other checkpoint is dropped and the interval doubles, so a long run of a big swarm keeps a
+   * bounded memory and seeks replay further. Default 512 MiB.
+   */
+  checkpointBytes?: number;
 }
 
 interface Checkpoint {
@@ -27,6 +33,7 @@ interface Checkpoint {
   state: SimState;
   traceLength: number;
   auxLength: number;
+  bytes: number;
 }
 
 
@@ -34,8 +41,10 @@ export class Sim {
   readonly config: SimConfig;
   readonly trace: Trace;
   private w: World;
-  private readonly checkpointEvery: number;
+  private checkpointEvery: number;
+  private readonly checkpointBudget: number;
   private readonly checkpoints: Checkpoint[] = [];
+  private checkpointTotal = 0;
   private nextCheckpointAt = 0;
 
   constructor(config: SimConfig, options: SimOptions = {}) {
@@ -43,6 +52,7 @@ export class Sim {
     this.trace = createTrace();
     this.w = createWorld(config, this.trace);
     this.checkpointEvery = options.checkpointEvery ?? 10_000_000;
+    this.checkpointBudget = options.checkpointBytes ?? 512 * 1024 * 1024;
     if (this.checkpointEvery > 0) this.takeCheckpoint();
   }
 
@@ -80,14 +90,32 @@ export class Sim {
     // Replaying after a seek back: the checkpoints further on are still valid (the run is
     // deterministic), so keep them rather than clone the state again.
     if (last === undefined || st.eventCount > last.eventCount) {
+      const bytes = stateBytes(st);
       this.checkpoints.push({
         eventCount: st.eventCount,
         state: cloneState(st),
         traceLength: this.trace.length,
         auxLength: this.trace.auxLength,
+        bytes,
       });
+      this.checkpointTotal += bytes;
+      if (this.checkpointTotal > this.checkpointBudget && this.checkpoints.length > 2) this.thinCheckpoints();
     }
     this.nextCheckpointAt = st.now + this.checkpointEvery;
+  }
+
+  /** Over budget: keep the first checkpoint and every other one after it, and space new ones twice as far. */
+  private thinCheckpoints(): void {
+    let w = 1;
+    for (let i = 2; i < this.checkpoints.length; i += 2) this.checkpoints[w++] = this.checkpoints[i]!;
+    this.checkpoints.length = w;
+    this.checkpointTotal = this.checkpoints.reduce((sum, cp) => sum + cp.bytes, 0);
+    this.checkpointEvery *= 2;
+  }
+
+  /** Checkpoints held, and the simulated µs between new ones (for tests and the app's figures). */
+  get checkpointStats(): { count: number; bytes: number; every: number } {
+    return { count: this.checkpoints.length, bytes: this.checkpointTotal, every: this.checkpointEvery };
   }
 
   /** Process one event. Returns false when the run has ended. */

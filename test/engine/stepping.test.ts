@@ -1,7 +1,9 @@
 // The stepping API the browser needs: one event forward, forward to a time, and back to any earlier
 // moment, with the state after going back identical to the state when the run first passed there.
 import { describe, expect, it, vi } from 'vitest';
+import { stateBytes } from '../../src/engine/clone';
 import { Sim } from '../../src/engine/sim';
+import type { SimState } from '../../src/engine/state';
 import { flashCrowd, S } from './helpers';
 
 /** Everything the simulation holds, as plain data, plus the trace it has written so far. */
@@ -82,6 +84,29 @@ describe('stepping', () => {
     expect(sim.eventCount).toBe(600);
     expect(snapshot(sim).state).toEqual(before.state);
     expect(snapshot(sim).hash).toBe(before.hash);
+  });
+
+  it('checkpoints keep to their memory budget by thinning, and seeks still land on the states of a straight run', () => {
+    const one = stateBytes(new Sim(config()).state as SimState);
+    const budget = 5 * one;
+    const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytes: budget });
+    const straight = new Sim(config(), { checkpointEvery: 0 });
+    const times = [0.8 * S, 3 * S, 6.1 * S, 9.5 * S];
+    const states = times.map((t) => {
+      straight.runUntil(t);
+      return snapshot(straight);
+    });
+    sim.run();
+    const stats = sim.checkpointStats;
+    expect(sim.now).toBeGreaterThan(10 * S);
+    expect(stats.bytes).toBeLessThanOrEqual(budget);
+    expect(stats.count).toBeGreaterThanOrEqual(2);
+    // Thinned at least twice: without the budget there would be a checkpoint every quarter second.
+    expect(stats.every).toBeGreaterThanOrEqual(1 * S);
+    for (let i = times.length - 1; i >= 0; i--) {
+      sim.seek(times[i]!);
+      expect(snapshot(sim)).toEqual(states[i]);
+    }
   });
 
   it('a run that goes back and forth ends with the same trace as a straight run', () => {
