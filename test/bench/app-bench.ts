@@ -20,6 +20,8 @@ const scenario = (name: string): unknown => JSON.parse(readFileSync(join(root, '
 const FRAME_SECONDS = Number(process.env.FRAME_SECONDS ?? 20);
 const SEEKS = 20;
 const LOADS = 10;
+/** Browsers started afresh to time the first frame in. */
+const COLD = 5;
 
 function quantile(values: number[], q: number): number {
   if (values.length === 0) return NaN;
@@ -181,8 +183,19 @@ async function main(): Promise<void> {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // The first frame in a browser started afresh (its own new profile: nothing cached, the GPU
+    // process cold), COLD times over; then two loads in the running browser (warm).
     const first: { at: number; init: number }[] = [];
-    for (let i = 0; i < 3; i++) first.push(await firstFrame(page, url));
+    for (let i = 0; i < COLD; i++) {
+      const cold = await launchChromium();
+      try {
+        first.push(await firstFrame(cold.context.pages()[0] ?? (await cold.context.newPage()), url));
+      } finally {
+        await cold.close();
+      }
+    }
+    const warm: { at: number; init: number }[] = [];
+    for (let i = 0; i < 2; i++) warm.push(await firstFrame(page, url));
     const frame = await frames(page);
     await ready(page, url);
     const heap = await heapAfterLoads(page);
@@ -198,14 +211,20 @@ async function main(): Promise<void> {
       [`  Pixi render (not in the target) p50 / p95`, `${f(frame.render.p50)} / ${f(frame.render.p95)} ms`, '', true],
       [`  blocks in flight (max / mean), links, frames, simulated s`, `${frame.inFlightMax} / ${frame.inFlightMean}, ${frame.links}, ${frame.frames}, ${frame.simSeconds.toFixed(0)}`, '', true],
       [`seek in a 1 h 100-peer run + frame, median / p95 / max`, `${f(seek.median)} / ${f(seek.p95)} / ${f(seek.max)} ms`, '< 200 ms', seek.max < 200],
-      [`first frame after page load (worst of 3; Pixi init)`, `${f(Math.max(...first.map((x) => x.at)))} ms (${f(Math.max(...first.map((x) => x.init)))} ms)`, '< 1500 ms', Math.max(...first.map((x) => x.at)) < 1500],
+      [
+        `first frame, fresh browser: median / worst of ${COLD} (Pixi init worst)`,
+        `${f(quantile(first.map((x) => x.at), 0.5))} / ${f(Math.max(...first.map((x) => x.at)))} ms (${f(Math.max(...first.map((x) => x.init)))})`,
+        '< 1500 ms',
+        Math.max(...first.map((x) => x.at)) < 1500,
+      ],
+      [`first frame, reload in a running browser: worst of 2`, `${f(Math.max(...warm.map((x) => x.at)))} ms`, '', true],
       [`bundle gzipped (js / all)`, `${(bundle.js / 1024).toFixed(1)} / ${(bundle.total / 1024).toFixed(1)} KiB`, '< 400 KB', bundle.total < 400_000],
       [`JS heap after 1 / ${LOADS} loads (flash crowd, played)`, `${f(heap.afterOneMiB)} / ${f(heap.afterTenMiB)} MiB`, 'no growth', heap.growthMiB < 2],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`${'measure'.padEnd(width)}  ${'result'.padEnd(28)}  ${'target'.padEnd(10)}  ok`);
     for (const [name, value, target, ok] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)}  ${target.padEnd(10)}  ${target ? (ok ? 'yes' : 'NO') : ''}`);
-    console.log(JSON.stringify({ frame, seek, first, bundle, heap, errors }));
+    console.log(JSON.stringify({ frame, seek, first, warm, bundle, heap, errors }));
   } finally {
     await browser.close();
     await server.close();
