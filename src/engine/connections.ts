@@ -72,9 +72,13 @@ export function investigate(w: World, peer: Peer): void {
   if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
 }
 
-function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
-  const h: Half = {
-    id: w.st.halves.length,
+/**
+ * A connection end as it starts. A checkpoint's connection ends are unpacked (clone.ts, unpackHalf)
+ * with their fields in this order, so that they share the live ones' hidden class.
+ */
+function blankHalf(id: number, peer: number, remote: number, latency: number, initiator: boolean, now: number): Half {
+  return {
+    id,
     peer,
     remote,
     mirror: -1,
@@ -97,11 +101,11 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     acceptFrom: -1,
     queued: false,
     downRate: 0,
-    downLast: w.st.now - RATE_FUDGE,
-    downSince: w.st.now - RATE_FUDGE,
+    downLast: now - RATE_FUDGE,
+    downSince: now - RATE_FUDGE,
     upRate: 0,
-    upLast: w.st.now - RATE_FUDGE,
-    upSince: w.st.now - RATE_FUDGE,
+    upLast: now - RATE_FUDGE,
+    upSince: now - RATE_FUDGE,
     lastBlockAt: 0,
     unchokedAt: -1,
     bytesSinceUnchoke: 0,
@@ -116,6 +120,10 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     optimisticSlot: false,
     optimisticAt: -1,
   };
+}
+
+function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
+  const h = blankHalf(w.st.halves.length, peer, remote, latency, initiator, w.st.now);
   w.st.halves.push(h);
   const st = w.st;
   const need = st.halves.length * st.words;

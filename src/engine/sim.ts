@@ -4,7 +4,7 @@
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { peek, pop } from './heap';
 import { canProgress, type SimState } from './state';
-import { cloneState, stateBytes } from './clone';
+import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, type World } from './world';
@@ -21,7 +21,7 @@ export interface SimOptions {
   /** Simulated µs between checkpoints for seeking back; 0 = none (seeking back replays from the start). Default 10 s. */
   checkpointEvery?: number;
   /**
-   * Bytes the checkpoints may take together, as estimated by stateBytes (clone.ts). Past it, every
+   * Bytes the checkpoints may take together, as estimated by snapshotBytes (clone.ts). Past it, every
    * other checkpoint is dropped and the interval doubles, so a long run of a big swarm keeps a
    * bounded memory and seeks replay further. Default 512 MiB.
    */
@@ -30,7 +30,7 @@ export interface SimOptions {
 
 interface Checkpoint {
   eventCount: number;
-  state: SimState;
+  state: Snapshot;
   traceLength: number;
   auxLength: number;
   bytes: number;
@@ -90,10 +90,11 @@ export class Sim {
     // Replaying after a seek back: the checkpoints further on are still valid (the run is
     // deterministic), so keep them rather than clone the state again.
     if (last === undefined || st.eventCount > last.eventCount) {
-      const bytes = stateBytes(st);
+      const state = takeSnapshot(st);
+      const bytes = snapshotBytes(state);
       this.checkpoints.push({
         eventCount: st.eventCount,
-        state: cloneState(st),
+        state,
         traceLength: this.trace.length,
         auxLength: this.trace.auxLength,
         bytes,
@@ -189,7 +190,7 @@ export class Sim {
   private restore(cp: Checkpoint): void {
     this.trace.length = cp.traceLength;
     this.trace.auxLength = cp.auxLength;
-    this.w = { ...this.w, st: cloneState(cp.state) };
+    this.w = { ...this.w, st: restoreSnapshot(cp.state) };
     this.nextCheckpointAt = this.w.st.now + this.checkpointEvery;
   }
 

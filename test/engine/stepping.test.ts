@@ -1,7 +1,7 @@
 // The stepping API the browser needs: one event forward, forward to a time, and back to any earlier
 // moment, with the state after going back identical to the state when the run first passed there.
 import { describe, expect, it, vi } from 'vitest';
-import { stateBytes } from '../../src/engine/clone';
+import { snapshotBytes, takeSnapshot } from '../../src/engine/clone';
 import { Sim } from '../../src/engine/sim';
 import type { SimState } from '../../src/engine/state';
 import { flashCrowd, S } from './helpers';
@@ -87,7 +87,7 @@ describe('stepping', () => {
   });
 
   it('checkpoints keep to their memory budget by thinning, and seeks still land on the states of a straight run', () => {
-    const one = stateBytes(new Sim(config()).state as SimState);
+    const one = snapshotBytes(takeSnapshot(new Sim(config()).state as SimState));
     const budget = 5 * one;
     const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytes: budget });
     const straight = new Sim(config(), { checkpointEvery: 0 });
