@@ -228,22 +228,47 @@ export class Session {
     let caughtUp = false;
     this.move(
       (sim) => {
-        // At most the budget of engine work a frame, checked after every event (a busy swarm's event
-        // can take a tenth of a millisecond; reading the clock, a few tens of nanoseconds): when the
-        // swarm is too busy for the asked speed, the clock runs slower instead of the page freezing.
-        while (performance.now() < deadline) {
-          const next = sim.nextEventTime;
-          if (next === null || next > target || !sim.step()) {
-            caughtUp = true;
-            break;
+        // A checkpoint falling due in this frame is taken when the page is idle (checkpointLater).
+        sim.deferCheckpoints = true;
+        try {
+          // At most the budget of engine work a frame, checked after every event (a busy swarm's event
+          // can take a tenth of a millisecond; reading the clock, a few tens of nanoseconds): when the
+          // swarm is too busy for the asked speed, the clock runs slower instead of the page freezing.
+          while (performance.now() < deadline) {
+            const next = sim.nextEventTime;
+            if (next === null || next > target || !sim.step()) {
+              caughtUp = true;
+              break;
+            }
           }
+          if (caughtUp) sim.runUntil(target);
+        } finally {
+          sim.deferCheckpoints = false;
         }
-        if (caughtUp) sim.runUntil(target);
+        if (sim.checkpointDue) this.checkpointLater(sim);
       },
       (s) => {
         s.effectiveSpeed = caughtUp ? null : Math.max(0, (s.time - from) / (deltaMs * 1000));
       },
     );
+  }
+
+  private checkpointPending = false;
+
+  /**
+   * Take the due checkpoint once the page is idle (requestIdleCallback, at most a second later;
+   * a plain task where there is none), not inside the animation frame that played past it. The state
+   * then is as good a checkpoint as any (Sim.deferCheckpoints).
+   */
+  private checkpointLater(sim: Sim): void {
+    if (this.checkpointPending) return;
+    this.checkpointPending = true;
+    const take = (): void => {
+      this.checkpointPending = false;
+      if (this.current === sim) sim.checkpointIfDue();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(take, { timeout: 1000 });
+    else setTimeout(take, 0);
   }
 
   /** Go to simulated time t (µs), forward or back. */

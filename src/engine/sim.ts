@@ -105,6 +105,27 @@ export class Sim {
     this.nextCheckpointAt = st.now + this.checkpointEvery;
   }
 
+  /**
+   * While true, step() leaves a due checkpoint for checkpointIfDue() to take. The app sets it while
+   * it plays, so that the copy (milliseconds for a big swarm) is made when the page is idle rather
+   * than inside an animation frame; seeks and runs leave it false and take checkpoints as they pass.
+   * A checkpoint can be any state: a seek to t restores the latest one whose clock is ≤ t and runs
+   * every event up to t from there.
+   */
+  deferCheckpoints = false;
+
+  /** A checkpoint is due (deferred by deferCheckpoints, or not yet taken). */
+  get checkpointDue(): boolean {
+    return this.checkpointEvery > 0 && !this.w.st.done && this.w.st.now >= this.nextCheckpointAt;
+  }
+
+  /** Take the due checkpoint now, of the state as it is; false when none is due. */
+  checkpointIfDue(): boolean {
+    if (!this.checkpointDue) return false;
+    this.takeCheckpoint();
+    return true;
+  }
+
   /** Over budget: keep the first checkpoint and every other one after it, and space new ones twice as far. */
   private thinCheckpoints(): void {
     let w = 1;
@@ -128,7 +149,7 @@ export class Sim {
     if (slot < 0) return this.finish('idle', st.now);
     const t = q.time[slot]!;
     if (t > this.limit()) return this.finish(this.config.stopAt !== null ? 'stopAt' : 'cap', this.limit());
-    if (this.checkpointEvery > 0 && t >= this.nextCheckpointAt) this.takeCheckpoint();
+    if (this.checkpointEvery > 0 && t >= this.nextCheckpointAt && !this.deferCheckpoints) this.takeCheckpoint();
     pop(q);
     const kind = q.kind[slot]!;
     const a = q.a[slot]!;

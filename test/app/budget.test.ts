@@ -41,4 +41,29 @@ describe('advancing by a frame', () => {
     straight.seekEvent(sim.eventCount);
     expect(sim.traceHash()).toBe(straight.traceHash());
   });
+
+  it('a checkpoint that falls due while playing is taken after the frame, when the page is idle', async () => {
+    const ctx = makeContext(smallSwarm);
+    run(ctx, 'setSpeed', 1000);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    const before = sim.checkpointStats.count;
+    // Frames of 16 simulated seconds each (at most the engine's budget each) until past the 10 s checkpoint.
+    for (let frame = 0; frame < 5000 && sim.now <= 10_000_000; frame++) ctx.session.advance(16);
+    expect(sim.now).toBeGreaterThan(10_000_000);
+    expect(sim.checkpointStats.count).toBe(before);
+    expect(sim.checkpointDue).toBe(true);
+    // Node has no requestIdleCallback: the session falls back to a task.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sim.checkpointStats.count).toBe(before + 1);
+    expect(sim.checkpointDue).toBe(false);
+    // Seeking back lands on the state a straight run had there.
+    const at = sim.now - 3_000_000;
+    run(ctx, 'pause');
+    ctx.session.seek(at);
+    const straight = new Sim(sim.config, { checkpointEvery: 0 });
+    straight.seek(at);
+    expect(ctx.session.sim!.traceHash()).toBe(straight.traceHash());
+    expect(ctx.session.sim!.eventCount).toBe(straight.eventCount);
+  });
 });

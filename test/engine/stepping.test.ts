@@ -109,6 +109,32 @@ describe('stepping', () => {
     }
   });
 
+  it('a deferred checkpoint is taken when asked, of the state then, and seeks use it like any other', () => {
+    const sim = new Sim(config(), { checkpointEvery: 2 * S });
+    sim.deferCheckpoints = true;
+    sim.runUntil(5 * S);
+    sim.deferCheckpoints = false;
+    expect(sim.checkpointStats.count).toBe(1); // the one at the start
+    expect(sim.checkpointDue).toBe(true);
+    expect(sim.checkpointIfDue()).toBe(true);
+    expect(sim.checkpointStats.count).toBe(2);
+    expect(sim.checkpointDue).toBe(false);
+    expect(sim.checkpointIfDue()).toBe(false);
+    const at5 = snapshot(sim);
+    const eventsAt5 = sim.eventCount;
+    sim.runUntil(6.5 * S);
+    const at65 = snapshot(sim);
+    const eventsAt65 = sim.eventCount;
+    sim.runUntil(12 * S);
+    // Back to 6.5 s: from the checkpoint taken at 5 s, replaying only the events after it.
+    const spy = vi.spyOn(sim, 'step');
+    sim.seek(6.5 * S);
+    expect(snapshot(sim)).toEqual(at65);
+    expect(spy.mock.calls.length).toBe(eventsAt65 - eventsAt5);
+    sim.seek(5 * S);
+    expect(snapshot(sim)).toEqual(at5);
+  });
+
   it('a run that goes back and forth ends with the same trace as a straight run', () => {
     const straight = new Sim(config(), { checkpointEvery: 0 });
     straight.run();
