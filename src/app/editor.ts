@@ -6,7 +6,7 @@ import { run, type AppContext } from './commands';
 import { applyKnobs, checkScenario, readKnobs, scenarioFile, SUBJECT_SETTINGS, type Knobs } from './editor-model';
 import { KNOWN_CLIENTS } from '../scenario';
 import './dialogs.css';
-import { el } from './dom';
+import { el, titledDialog } from './dom';
 import { download } from './export';
 
 
@@ -69,12 +69,9 @@ export function mountEditor(headerTools: HTMLElement, ctx: AppContext): void {
   open.id = 'editor-open';
   open.title = 'Edit the scenario: peer counts, capacities, the subject’s settings, the seed';
 
-  const dialog = el('dialog', document.body);
-  dialog.id = 'editor';
-  dialog.setAttribute('aria-labelledby', 'editor-heading');
+  const { dialog } = titledDialog('editor', 'editor-heading', 'Edit the scenario');
   // Keys typed in the dialog are for the dialog (Space presses its buttons), not the app's shortcuts.
   dialog.addEventListener('keydown', (event) => event.stopPropagation());
-  el('h2', dialog, 'Edit the scenario').id = 'editor-heading';
   const fields = el('div', dialog);
   fields.id = 'editor-fields';
   const error = el('pre', dialog);

@@ -4,6 +4,7 @@
 import { ExportCancelled } from '../export/animation';
 import { run, type AppContext } from './commands';
 import { animationName, download, exportAnimation, exportPcap, exportPng, pcapName, pngName, type AnimationFormat, type FrameSource } from './export';
+import { titledDialog } from './dom';
 
 const SIZES = ['1280x720', '960x540', '640x360'] as const;
 
@@ -31,13 +32,7 @@ export interface ExportDialog {
 }
 
 export function mountExportDialog(ctx: AppContext, source: () => FrameSource | null): ExportDialog {
-  const dialog = document.createElement('dialog');
-  dialog.id = 'export-dialog';
-  dialog.setAttribute('aria-labelledby', 'export-title');
-  const title = document.createElement('h2');
-  title.id = 'export-title';
-  title.textContent = 'Export';
-  dialog.appendChild(title);
+  const { dialog } = titledDialog('export-dialog', 'export-title', 'Export');
   const form = document.createElement('form');
   form.method = 'dialog';
   form.className = 'export-form';
@@ -164,7 +159,6 @@ export function mountExportDialog(ctx: AppContext, source: () => FrameSource | n
       });
   });
 
-  document.body.appendChild(dialog);
   const open = (): void => {
     const s = ctx.store.getState();
     const now = s.time / 1e6;

@@ -3,6 +3,7 @@
 // the page behind it inert, Escape closes it, and focus goes back to where it was.
 import { commands, run, type AppContext, type CommandId } from './commands';
 import { keyLabel, keysOf } from './keyboard';
+import { titledDialog } from './dom';
 
 export interface ShortcutRow {
   id: CommandId;
@@ -45,12 +46,8 @@ function table(): HTMLTableElement {
 
 /** Create the overlay and the header's `?` button; the dialog follows the store's `helpOpen`. */
 export function mountHelp(buttonHost: HTMLElement, ctx: AppContext): void {
-  const dialog = document.createElement('dialog');
-  dialog.id = 'help';
-  dialog.setAttribute('aria-labelledby', 'help-title');
-  const title = document.createElement('h2');
-  title.id = 'help-title';
-  title.textContent = 'Keyboard shortcuts';
+  // Close sits beside the title, so that it is in view however small the window.
+  const { dialog, top } = titledDialog('help', 'help-title', 'Keyboard shortcuts', { top: true });
   const close = document.createElement('button');
   close.type = 'button';
   close.id = 'help-close';
@@ -58,12 +55,8 @@ export function mountHelp(buttonHost: HTMLElement, ctx: AppContext): void {
   close.addEventListener('click', () => void run(ctx, 'toggleHelp'));
   const note = document.createElement('p');
   note.textContent = 'Shortcuts do nothing while you type in a field. The buttons run the same commands.';
-  // Close sits beside the title, so that it is in view however small the window.
-  const top = document.createElement('div');
-  top.className = 'dialog-top';
-  top.append(title, close);
-  dialog.append(top, table(), note);
-  document.body.appendChild(dialog);
+  top!.append(close);
+  dialog.append(table(), note);
 
   const open = document.createElement('button');
   open.type = 'button';

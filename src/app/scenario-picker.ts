@@ -6,7 +6,7 @@ import { run, type AppContext } from './commands';
 import { library, type LibraryEntry } from './library';
 import { AUDIENCES } from '../scenario';
 import './dialogs.css';
-import { el } from './dom';
+import { el, titledDialog } from './dom';
 
 /** A list of strings from a scenario file's top level; [] when absent or malformed. */
 export function stringList(json: unknown, key: string): string[] {
@@ -27,14 +27,9 @@ export function mountScenarioList(headerTools: HTMLElement, ctx: AppContext): vo
   open.id = 'library-open';
   open.title = 'Choose a scenario from the library, with descriptions';
 
-  const dialog = el('dialog', document.body);
-  dialog.id = 'library';
-  dialog.setAttribute('aria-labelledby', 'library-heading');
+  const { dialog, top } = titledDialog('library', 'library-heading', 'Scenario library', { top: true });
   dialog.addEventListener('keydown', (event) => event.stopPropagation());
-  const top = el('div', dialog);
-  top.className = 'dialog-top';
-  el('h2', top, 'Scenario library').id = 'library-heading';
-  const close = el('button', top, 'Close');
+  const close = el('button', top!, 'Close');
   close.addEventListener('click', () => dialog.close());
 
   const filters = el('div', dialog);

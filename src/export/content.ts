@@ -5,8 +5,11 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { blockBegin, blockLength, pieceSize, type Geometry } from '../engine/torrent';
 
-/** murmur3's 32-bit finaliser: a cheap mix in which every input bit moves every output bit. */
-function fmix32(h: number): number {
+/**
+ * murmur3's 32-bit finaliser: a cheap mix in which every input bit moves every output bit (also the
+ * capture's port numbers, initial sequence numbers and IP ids, pcap-links.ts).
+ */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -8,6 +8,7 @@
 //   still on its way to an initiator that left keeps its end open until the reply would have arrived;
 // - REFUSED and BANNED close the connection from the side that recorded them.
 import { PEER_PORT, peerAddressBytes } from '../engine/identity';
+import { fmix32 } from './content';
 import type { Host } from './frames';
 import { Direction } from './tcp-model';
 
@@ -15,15 +16,6 @@ export const PENDING = 0;
 export const OPEN = 1;
 export const CLOSED = 2;
 
-/** murmur3's finaliser, for deterministic port numbers, initial sequence numbers and IP ids. */
-export function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** Peer i's host: its IPv4 address (src/engine/identity.ts) and a MAC 02:00:<address>, locally administered. */
 export function hostOf(i: number): Host {
@@ -54,10 +46,10 @@ export class Link {
     attempt: number,
     hosts: (i: number) => Host,
   ) {
-    const seed = mix(a * 65536 + b) + Math.imul(attempt, 0x9e3779b1);
-    const port = 49152 + (mix(seed) % 16384);
-    this.ab = new Direction(a, hosts(a), hosts(b), port, PEER_PORT, mix(seed + 1), latency, mix(seed + 3));
-    this.ba = new Direction(b, hosts(b), hosts(a), PEER_PORT, port, mix(seed + 2), latency, mix(seed + 4));
+    const seed = fmix32(a * 65536 + b) + Math.imul(attempt, 0x9e3779b1);
+    const port = 49152 + (fmix32(seed) % 16384);
+    this.ab = new Direction(a, hosts(a), hosts(b), port, PEER_PORT, fmix32(seed + 1), latency, fmix32(seed + 3));
+    this.ba = new Direction(b, hosts(b), hosts(a), PEER_PORT, port, fmix32(seed + 2), latency, fmix32(seed + 4));
     this.ab.other = this.ba;
     this.ba.other = this.ab;
   }

@@ -12,8 +12,9 @@
 // capture time. Records with no bytes of their own (joins, rechokes, arrivals) leave no packet.
 import { infoHash, peerAddressBytes, PEER_PORT } from '../engine/identity';
 import { transferTime } from '../engine/bandwidth';
+import { pairKey } from '../engine/connections';
 import { blockBegin, blockLength, geometry, pieceOf, type Geometry } from '../engine/torrent';
-import { BROADCAST, CHUNK_BITS, HS_EXTENDED, HS_FAST, T, type Trace } from '../engine/trace';
+import { BROADCAST, HS_EXTENDED, HS_FAST, record, T, type Trace, type TraceRecord } from '../engine/trace';
 import type { MessageName, SimConfig } from '../engine/types';
 import { messageName } from '../engine/wire';
 import { blockBytes, contentKey, type ContentKey } from './content';
@@ -64,17 +65,6 @@ export interface PcapStats {
   maxChunk: number;
 }
 
-/** A run's record, read straight from the trace's columns. */
-interface Rec {
-  index: number;
-  time: number;
-  kind: number;
-  from: number;
-  to: number;
-  x: number;
-  y: number;
-}
-
 interface Ctx {
   g: Geometry;
   key: ContentKey;
@@ -83,7 +73,7 @@ interface Ctx {
   held: Uint8Array[];
 }
 
-type Encoder = (r: Rec, c: Ctx) => Uint8Array;
+type Encoder = (r: TraceRecord, c: Ctx) => Uint8Array;
 
 const blockRef = (id: number): Encoder => (r, c) => wire.blockRef(id, pieceOf(c.g, r.x), blockBegin(c.g, r.x), blockLength(c.g, r.x));
 
@@ -99,7 +89,7 @@ const ENCODERS: Partial<Record<number, Encoder>> = {
   [T.HAVE]: (r) => wire.pieceIndex(wire.MSG.HAVE, r.x),
   [T.BITFIELD]: (r, c) => {
     // A lazy bitfield leaves y pieces out: the haves that reveal them are the next y records.
-    const hidden = new Set(Array.from({ length: r.y }, (_, k) => recordAt(c.trace, r.index + 1 + k).x));
+    const hidden = new Set(Array.from({ length: r.y }, (_, k) => record(c.trace, r.index + 1 + k).x));
     return wire.bitfield(c.g.pieces, (p) => c.held[r.from]![p] === 1 && !hidden.has(p));
   },
   [T.REQUEST]: blockRef(wire.MSG.REQUEST),
@@ -160,13 +150,6 @@ class ChunkWriter {
   }
 }
 
-function recordAt(tr: Trace, i: number): Rec {
-  const c = tr.chunks[i >>> CHUNK_BITS]!;
-  const j = i & ((1 << CHUNK_BITS) - 1);
-  return { index: i, time: c.time[j]!, kind: c.kind[j]!, from: c.from[j]!, to: c.to[j]!, x: c.x[j]!, y: c.y[j]! };
-}
-
-const pairKey = (a: number, b: number): number => (a < b ? a * 65536 + b : b * 65536 + a);
 
 /**
  * When each block the capture holds arrived (µs), in the order of its PIECE records; NaN when it never
@@ -178,7 +161,7 @@ function blockArrivals(tr: Trace, involved: (from: number, to: number) => boolea
   let n = 0;
   const waiting = new Map<number, number[]>();
   for (let i = 0; i < tr.length; i++) {
-    const r = recordAt(tr, i);
+    const r = record(tr, i);
     if ((r.kind !== T.PIECE && r.kind !== T.RECEIVED && r.kind !== T.LOST) || !involved(r.from, r.to)) continue;
     const key = r.from * 65536 + r.to;
     if (r.kind === T.PIECE) {
@@ -254,7 +237,7 @@ export function writePcap(src: PcapSource, options: PcapOptions, sink: PcapSink)
   const extOf = (bits: number): wire.Extensions => ({ fast: (bits & HS_FAST) !== 0, extended: (bits & HS_EXTENDED) !== 0 });
 
   /** Write one message of `peer` on `link`; false if its end has already closed. */
-  const put = (link: Link, peer: number, r: Rec, bytes: () => Uint8Array, length: number, duration = 0, arrivesBy = NaN): boolean => {
+  const put = (link: Link, peer: number, r: TraceRecord, bytes: () => Uint8Array, length: number, duration = 0, arrivesBy = NaN): boolean => {
     const show = shown(r.time);
     if (!model.write(link.dirFrom(peer), r.time, length, show ? bytes() : null, duration, arrivesBy)) {
       stats.orphans++;
@@ -270,7 +253,7 @@ export function writePcap(src: PcapSource, options: PcapOptions, sink: PcapSink)
     model.close(link.dirFrom(by), t);
   };
 
-  const onHandshake = (r: Rec): void => {
+  const onHandshake = (r: TraceRecord): void => {
     const key = pairKey(r.from, r.to);
     const link = links.get(key);
     if (link !== undefined && link.state === PENDING && link.a === r.to) {
@@ -299,7 +282,7 @@ export function writePcap(src: PcapSource, options: PcapOptions, sink: PcapSink)
     put(fresh, r.from, r, () => wire.handshake(hash, wire.peerId(r.from), extOf(r.x)), wire.HANDSHAKE_LENGTH);
   };
 
-  const onLeave = (r: Rec): void => {
+  const onLeave = (r: TraceRecord): void => {
     const p = r.from;
     for (const link of linksOf[p]!) {
       if (link.state === CLOSED) continue;
@@ -312,7 +295,7 @@ export function writePcap(src: PcapSource, options: PcapOptions, sink: PcapSink)
     linksOf[p] = [];
   };
 
-  const onHave = (r: Rec): void => {
+  const onHave = (r: TraceRecord): void => {
     let sent = 0;
     // Closed links stay listed only while an acceptor's end may still be open.
     const list = (linksOf[r.from] = linksOf[r.from]!.filter((l) => l.state !== CLOSED || r.time < l.acceptorOpenUntil));
@@ -326,7 +309,7 @@ export function writePcap(src: PcapSource, options: PcapOptions, sink: PcapSink)
   };
 
   for (let i = 0; i < trace.length; i++) {
-    const r = recordAt(trace, i);
+    const r = record(trace, i);
     model.advance(r.time - back);
     switch (r.kind) {
       case T.VERIFIED:

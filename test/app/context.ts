@@ -4,17 +4,7 @@ import type { AppContext } from '../../src/app/commands';
 import { Session } from '../../src/app/session';
 import { createUiStore } from '../../src/app/store';
 
-/** One seed, the subject and three leechers: a run of a few thousand events. */
-export const smallSwarm = {
-  name: 'Small swarm',
-  seed: 1,
-  torrent: { pieceLength: 262144, pieces: 16 },
-  peers: [
-    { name: 'origin', seed: true, upload: 1_000_000 },
-    { name: 'subject', subject: true, upload: 200_000 },
-    { name: 'leecher', count: 3, upload: 300_000 },
-  ],
-};
+export { smallSwarm } from '../small-swarm';
 
 const sessions: Session[] = [];
 afterEach(() => {

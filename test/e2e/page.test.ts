@@ -6,23 +6,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasPixels as pixelsOf, nextFrames, openApp, root, type App } from './browser';
+import { smallSwarm } from '../small-swarm';
 import { Sim } from '../../src/engine/sim';
 import type { SimConfig } from '../../src/engine/types';
 import { formatScenarioErrors, parseScenario } from '../../src/scenario';
 import { DARK } from '../../src/render/palette';
 
 const flashCrowd: unknown = JSON.parse(readFileSync(join(root, 'scenarios/flash-crowd.json'), 'utf8'));
-/** A swarm small enough to run many times: one seed, the subject, three leechers. */
-const smallSwarm = {
-  name: 'Small swarm',
-  seed: 1,
-  torrent: { pieceLength: 262144, pieces: 16 },
-  peers: [
-    { name: 'origin', seed: true, upload: 1_000_000 },
-    { name: 'subject', subject: true, upload: 200_000 },
-    { name: 'leecher', count: 3, upload: 300_000 },
-  ],
-};
+
 /** Page and canvas background (index.html, src/render/scene.ts). */
 const BACKGROUND = [0x0d, 0x11, 0x17] as const;
 const rgb = (c: number) => [(c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff] as const;

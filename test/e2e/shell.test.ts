@@ -9,17 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../../src/app/format';
 import { library } from '../../src/app/library';
 import { artifactsDir, canvasPixels, nextFrames, openApp, type App } from './browser';
-
-const smallSwarm = {
-  name: 'Small swarm',
-  seed: 1,
-  torrent: { pieceLength: 262144, pieces: 16 },
-  peers: [
-    { name: 'origin', seed: true, upload: 1_000_000 },
-    { name: 'subject', subject: true, upload: 200_000 },
-    { name: 'leecher', count: 3, upload: 300_000 },
-  ],
-};
+import { smallSwarm } from '../small-swarm';
 
 let app: App;
 let page: Page;

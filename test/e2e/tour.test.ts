@@ -10,16 +10,11 @@ import { currentStep } from '../../src/app/tour';
 import { Sim } from '../../src/engine/sim';
 import { parseScenario, parseScenarioText, resolveNarration } from '../../src/scenario';
 import { openApp, type App } from './browser';
+import { smallSwarm } from '../small-swarm';
 
 const narrated = {
+  ...smallSwarm,
   name: 'Narrated swarm',
-  seed: 1,
-  torrent: { pieceLength: 262144, pieces: 16 },
-  peers: [
-    { name: 'origin', seed: true, upload: 1_000_000 },
-    { name: 'subject', subject: true, upload: 200_000 },
-    { name: 'leecher', count: 3, upload: 300_000 },
-  ],
   narration: [
     { at: 0, title: 'One seed', text: 'The origin has every piece. <b>not bold</b>' },
     { when: { event: 'first-upload', peer: 'subject' }, text: 'The subject sends its first block.', select: 'subject', pause: true },
