@@ -3,8 +3,8 @@
 // (an offer to upload), faint and thin when it chokes it; an arrowhead on the half when the owner is
 // interested in the remote; the optimistic-unchoke colour when the owner unchokes it in the
 // optimistic slot. So "am choking / am interested" of one end and "peer choking / peer interested"
-// of the other read off the same line. In a large swarm the idle connections (both ends choking,
-// neither interested) are left out except for the focused peer's, or the picture is a hairball.
+// of the other read off the same line. In a large swarm only the unchoking ends are drawn, except at
+// the focused peer, which shows all its connections (style.ts: IDLE_LINKS_MAX_PEERS).
 import { openLinks, createLinks, type Links } from '../engine/view';
 import type { Atlas } from './atlas';
 import { FRAME, SOLID } from './atlas';

@@ -4,7 +4,13 @@ import { BROADCAST, T } from '../engine/trace';
 import { FLAG } from '../engine/view';
 import { mix, type Palette, type Role } from './palette';
 
-/** Above this many peers, idle connections are drawn only for the focused peer. */
+/**
+ * Above this many peers (a crowd), a connection end that chokes its remote is drawn only at the
+ * focused peer: the crowd shows where uploads are offered (every unchoked end, with its interest
+ * arrow), and hovering or selecting a peer shows all its connections with all four flags. A 300-peer
+ * swarm has some 17,000 connection ends, nearly all choking: drawn faintly they were a grey haze that
+ * told nothing apart, and took a software renderer (headless Chromium's) 250 ms a frame to fill.
+ */
 export const IDLE_LINKS_MAX_PEERS = 60;
 
 export interface LinkStyle {
@@ -15,12 +21,11 @@ export interface LinkStyle {
   optimistic: boolean;
 }
 
-/** How one end of a connection is drawn, from its flags; `crowd` for large swarms, `focus` ±1 for emphasised / dimmed. */
+/** How one end of a connection is drawn (null: not at all), from its flags; `crowd` for large swarms, `focus` ±1 for emphasised / dimmed. */
 export function linkStyle(flags: number, crowd: boolean, focus: -1 | 0 | 1): LinkStyle | null {
   const choking = (flags & FLAG.AM_CHOKING) !== 0;
   const interested = (flags & FLAG.AM_INTERESTED) !== 0;
-  const idle = choking && !interested && (flags & (FLAG.PEER_INTERESTED | FLAG.PEER_CHOKING)) === FLAG.PEER_CHOKING;
-  if (idle && crowd && focus !== 1) return null;
+  if (choking && crowd && focus !== 1) return null;
   let alpha = choking ? 0.12 : 0.7;
   let width = choking ? 0.8 : 1.8;
   if (crowd) alpha *= 0.55;

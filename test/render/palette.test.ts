@@ -47,11 +47,15 @@ describe('a link end', () => {
     expect(linkStyle(0, false, 0)!.optimistic).toBe(false);
   });
 
-  it('of an idle connection is left out of a crowd unless its peer is in focus', () => {
-    const idle = FLAG.AM_CHOKING | FLAG.PEER_CHOKING;
-    expect(linkStyle(idle, true, 0)).toBeNull();
-    expect(linkStyle(idle, false, 0)).not.toBeNull();
-    expect(linkStyle(idle, true, 1)).not.toBeNull();
+  it('that chokes its remote is left out of a crowd unless its peer is in focus; an unchoking one is always drawn', () => {
+    for (let flags = 0; flags < 32; flags++) {
+      const choking = (flags & FLAG.AM_CHOKING) !== 0;
+      if (choking && (flags & FLAG.OPTIMISTIC) !== 0) continue; // an optimistic slot is an unchoke
+      expect(linkStyle(flags, false, 0)).not.toBeNull();
+      expect(linkStyle(flags, true, 1)).not.toBeNull();
+      expect(linkStyle(flags, true, 0) === null).toBe(choking);
+      expect(linkStyle(flags, true, -1) === null).toBe(choking);
+    }
   });
 
   it('is emphasised at the focused peer and dimmed elsewhere', () => {
