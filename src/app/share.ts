@@ -5,7 +5,7 @@ import type { AppContext } from './commands';
 import { timeUi } from './ui-time';
 import { applyUrlState, describeProblem, parseUrlState, screenOf, serialiseUrlState, type UrlProblem } from './url-state';
 
-/** How often the address bar follows the state while it changes (playback changes it every frame). */
+/** How often the address bar follows the state while it changes (playback changes the time every frame). */
 const URL_UPDATE_MS = 400;
 /** The embed's size: 16:9, wide enough for the panels beside the scene, small enough for a slide. */
 export const EMBED_WIDTH = 960;
@@ -68,6 +68,10 @@ export function startUrlState(ctx: AppContext, noticeHost: HTMLElement, otherPro
       timer = null;
       const { url } = currentLink(ctx);
       if (url === location.href) return;
+      // While playing, only the time moves from one update to the next. Chromium's replaceState takes
+      // several ms (10 with a scenario inside the link), a long frame every 400 ms: the time is written
+      // when playback stops (the store changes then), anything else at once.
+      if (ctx.store.getState().playing && withoutTime(url) === withoutTime(location.href)) return;
       try {
         history.replaceState(history.state, '', url);
       } catch {
@@ -78,6 +82,12 @@ export function startUrlState(ctx: AppContext, noticeHost: HTMLElement, otherPro
     timer ??= setTimeout(write, URL_UPDATE_MS);
   });
   write();
+}
+
+function withoutTime(href: string): string {
+  const url = new URL(href);
+  url.searchParams.delete('t');
+  return url.search;
 }
 
 function toast(text: string, copyable: string | null = null): void {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallSwarm } from '../small-swarm';
 import { nextFrames, openApp, root, type App } from './browser';
 
 let app: App;
@@ -56,6 +57,28 @@ describe('a URL with a time, a peer and a speed', () => {
     await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('t'))).toBe('9.25');
     const params = await page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
     expect(params).toMatchObject({ scenario: 'flash-crowd', seed: '1', t: '9.25', peer: 'L-2' });
+  });
+
+  it('gets the time when playback stops, not at every step of the clock while playing; other changes at once', async () => {
+    // A scenario without narration: no step changes the selection or the colouring while it plays.
+    await open('');
+    expect(await page.evaluate((json) => window.__swarmscope.load(json).ok, smallSwarm)).toBe(true);
+    const t = () => page.evaluate(() => new URLSearchParams(location.search).get('t'));
+    await page.evaluate(() => window.__swarmscope.command('setSpeed', 1));
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('speed'))).toBe('1');
+    await page.evaluate(() => window.__swarmscope.command('play'));
+    await expect.poll(async () => (await engine()).now).toBeGreaterThan(500_000);
+    // Longer than the address bar's update interval (400 ms), with the clock moving all along.
+    await page.waitForTimeout(1200);
+    expect((await state()).playing).toBe(true);
+    expect((await engine()).now).toBeGreaterThan(1_000_000);
+    expect(await t()).toBeNull();
+    await page.evaluate(() => window.__swarmscope.command('setTheme', 'light'));
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('theme'))).toBe('light');
+    await page.evaluate(() => window.__swarmscope.command('pause'));
+    const time = (await state()).time;
+    expect(time).toBeGreaterThan(500_000);
+    await expect.poll(t).toBe(String(time / 1e6));
   });
 });
 
