@@ -120,42 +120,63 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
  * while a slot is free is filled at once, as mainline does on interest changes. Peers that lost
  * interest are choked; nobody else is. Rows only for the peers whose choke state changes.
  */
-export function fillSlots(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
   if (!p.unchokes) return { rows: [], optimistic: -1, rotated: false };
-  let used = 0;
-  for (const h of conns) if (!h.amChoking && h.peerInterested) used++;
+  // This runs on most interest changes: plain loops, and no array or object beyond the plan's own.
   const rows: ChokeRow[] = [];
-  // A peer that lost interest gives its slot back (libtorrent chokes uninterested peers the same way).
-  for (const h of conns) {
-    if (!h.amChoking && !h.peerInterested) {
-      rows.push({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.NOT_INTERESTED, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
-    }
+  let used = 0;
+  for (let i = 0; i < conns.length; i++) {
+    const h = conns[i]!;
+    if (h.amChoking) continue;
+    if (h.peerInterested) used++;
+    // A peer that lost interest gives its slot back (libtorrent chokes uninterested peers the same way).
+    else rows.push({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.NOT_INTERESTED, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
   }
   let free = p.uploadSlots - used;
   if (free <= 0) return { rows, optimistic: ctx.optimistic, rotated: false };
-  const waiting = conns.filter((h) => h.amChoking && h.peerInterested && !(!isSeed && isSnubbed(h, ctx.now, p.snubTimeout)));
+  const waiting = (h: Half): boolean => h.amChoking && h.peerInterested && !(!isSeed && isSnubbed(h, ctx.now, p.snubTimeout));
   const seedRule = isSeed ? p.seedChoker : null;
+  const slot = isSeed ? (seedRule === 'mainline' ? SLOT.SEED_RANDOM : SLOT.REGULAR) : SLOT.REGULAR;
+  const why = isSeed ? (seedRule === 'mainline' ? WHY.RANDOM : seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE) : WHY.TOP_RATE;
+  const give = (h: Half): void => {
+    rows.push({ half: h, unchoke: true, slot, why, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
+  };
+  if (seedRule === 'mainline') {
+    // Mainline seeds hand free slots to newcomers at random ("seed random unchoked").
+    const pool = conns.filter(waiting);
+    while (pool.length > 0 && free-- > 0) give(pool.splice(randInt(ctx.rng, pool.length), 1)[0]!);
+    return { rows, optimistic: ctx.optimistic, rotated: false };
+  }
   const key =
     seedRule === null
       ? (h: Half) => downRate(h, ctx)
       : seedRule === 'round-robin'
         ? (h: Half) => -h.unchokedAt
         : (h: Half) => upRate(h, ctx);
-  let ordered: Half[];
-  if (seedRule === 'mainline') {
-    // Mainline seeds hand free slots to newcomers at random ("seed random unchoked").
-    ordered = [];
-    const pool = waiting.slice();
-    while (pool.length > 0 && ordered.length < free) ordered.push(pool.splice(randInt(ctx.rng, pool.length), 1)[0]!);
-  } else {
-    ordered = byKeyDesc(waiting, key);
-  }
-  const slot = isSeed ? (seedRule === 'mainline' ? SLOT.SEED_RANDOM : SLOT.REGULAR) : SLOT.REGULAR;
-  const why = isSeed ? (seedRule === 'mainline' ? WHY.RANDOM : seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE) : WHY.TOP_RATE;
-  for (const h of ordered) {
-    if (free-- <= 0) break;
-    rows.push({ half: h, unchoke: true, slot, why, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
+  // The free slots go to the waiting peers with the highest keys, ties to the earlier connection: the
+  // first `free` of byKeyDesc(waiting, key), found by picking the best one `free` times (free is a
+  // handful) instead of sorting them all.
+  let lastKey = Infinity;
+  let lastIndex = -1;
+  while (free-- > 0) {
+    let best = -1;
+    let bestKey = -Infinity;
+    for (let i = 0; i < conns.length; i++) {
+      const h = conns[i]!;
+      if (!waiting(h)) continue;
+      const k = key(h);
+      // Only those after the last one given in (key descending, then connection order).
+      if (k > lastKey || (k === lastKey && i <= lastIndex)) continue;
+      if (best < 0 || k > bestKey) {
+        best = i;
+        bestKey = k;
+      }
+    }
+    if (best < 0) break;
+    give(conns[best]!);
+    lastKey = bestKey;
+    lastIndex = best;
   }
   return { rows, optimistic: ctx.optimistic, rotated: false };
 }

@@ -3,17 +3,26 @@
 import { fillSlots, isSnubbed, rechoke } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
-import { PEER_ACTIVE, type Peer } from './state';
+import { PEER_ACTIVE, type Half, type Peer } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';
 import { superSeedTick } from './superseed';
 import { rejectOnChoke } from './fast';
 
+/**
+ * The connections a rechoke looks at, written into one array kept for the purpose: filling slots
+ * runs on most interest changes, and an array per call was most of what the engine allocated (the
+ * garbage collector's pauses showed as long frames in the app). A plan keeps no reference to it.
+ */
+const scratch: Half[] = [];
+
 /** The timer's full rechoke (periodic) or filling free slots between rechokes. */
 export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const st = w.st;
-  const conns = peer.conns.map((id) => st.halves[id]!);
+  const conns = scratch;
+  conns.length = 0;
+  for (let i = 0; i < peer.conns.length; i++) conns.push(st.halves[peer.conns[i]!]!);
   const ctx = {
     now: st.now,
     profile: peer.profile,
@@ -28,18 +37,21 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   if (!periodic && plan.rows.length === 0) return;
   peer.optimistic = plan.optimistic;
   if (plan.rotated) peer.lastOptimisticAt = st.now;
-  const off = auxReserve(w.tr, plan.rows.length * 4);
+  const rows = plan.rows;
+  const off = auxReserve(w.tr, rows.length * 4);
   const aux = w.tr.aux;
-  plan.rows.forEach((row, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     aux[off + 4 * i] = row.half.remote;
     aux[off + 4 * i + 1] = row.rate;
     aux[off + 4 * i + 2] = row.slot;
     aux[off + 4 * i + 3] = row.why;
-  });
-  append(w.tr, st.now, T.RECHOKE, peer.id, 0, off, plan.rows.length);
+  }
+  append(w.tr, st.now, T.RECHOKE, peer.id, 0, off, rows.length);
   // A new round of libtorrent's downloaded_in_last_round starts with each timer rechoke.
-  if (periodic) for (const h of conns) h.roundBytes = 0;
-  for (const row of plan.rows) {
+  if (periodic) for (let i = 0; i < conns.length; i++) conns[i]!.roundBytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const h = row.half;
     // libtorrent remembers when each peer last got an optimistic slot, to pick the longest-waiting next.
     const optimistic = row.unchoke && row.slot === SLOT.OPTIMISTIC;

@@ -202,6 +202,41 @@ describe('leecher choker (mainline)', () => {
     expect(plan.rotated).toBe(false);
   });
 
+  it('between rechokes the free slots go to the waiting peers ranked highest, ties to the earlier connection', () => {
+    const rng = stream(7, 'test/fill-slots');
+    for (let trial = 0; trial < 400; trial++) {
+      const seed = randInt(rng, 3) === 0;
+      const seedChoker: SeedChoker = (['fastest-upload', 'round-robin'] as const)[randInt(rng, 2)]!;
+      const n = 1 + randInt(rng, 12);
+      // Few distinct rates and unchoke times, so that ties are common.
+      const specs: HalfSpec[] = Array.from({ length: n }, (_, id) => ({
+        id,
+        down: 1000 * randInt(rng, 4),
+        up: 1000 * randInt(rng, 4),
+        unchokedAgo: randInt(rng, 3) === 0 ? null : 10 * S * (1 + randInt(rng, 3)),
+        interested: randInt(rng, 4) !== 0,
+        choking: randInt(rng, 3) !== 0,
+        snubbed: randInt(rng, 6) === 0,
+      }));
+      const conns = specs.map(half);
+      const c = ctx(seed ? { seedChoker } : {});
+      const key = (h: Half): number =>
+        !seed ? h.downRate : seedChoker === 'round-robin' ? -h.unchokedAt : h.upRate;
+      const used = conns.filter((h) => !h.amChoking && h.peerInterested).length;
+      const free = Math.max(0, mainline.uploadSlots - used);
+      // The rule written the plain way: a stable sort of the waiting peers, highest key first.
+      const expected = conns
+        .filter((h) => h.amChoking && h.peerInterested && (seed || !isSnubbed(h, NOW, mainline.snubTimeout)))
+        .sort((a, b) => key(b) - key(a))
+        .slice(0, free)
+        .map((h) => h.id);
+      const plan = fillSlots(conns, seed, c);
+      expect(unchokedIds(plan)).toEqual(expected);
+      // The other rows choke exactly the unchoked peers that lost interest, in connection order.
+      expect(plan.rows.filter((r) => !r.unchoke).map((r) => r.half.id)).toEqual(conns.filter((h) => !h.amChoking && !h.peerInterested).map((h) => h.id));
+    }
+  });
+
   it('snubbed means: we are interested and no block came for longer than snubTimeout', () => {
     const h = half({ id: 0 });
     h.amInterested = true;
