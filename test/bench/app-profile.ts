@@ -1,0 +1,117 @@
+// npm run -s bench:app:profile: where the browser app's frame time goes. Plays swarm-300 at 100× (as
+// bench:app does) in an unminified production build, takes a CPU profile with Chrome's sampling
+// profiler, and prints the slowest frames by part (UI, engine advance, scene, Pixi render), the
+// functions with the most self time, and what ran in the longest stretches without an idle moment.
+// Env: PROFILE_SECONDS (default 12), PROFILE_WAIT_MS before profiling (default 1500), PROFILE_OUT
+// (a path to save the .cpuprofile, for Chrome DevTools' Performance panel).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview } from 'vite';
+import { launchChromium, root } from '../e2e/browser';
+
+const SECONDS = Number(process.env.PROFILE_SECONDS ?? 12);
+const WAIT_MS = Number(process.env.PROFILE_WAIT_MS ?? 1500);
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+function report(profile: Profile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (id: number): string => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+  };
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const self = new Map<string, number>();
+  // Stretches of samples without an idle one: what a long task was made of (leaf < caller < caller).
+  const stretches: { ms: number; parts: Map<string, number> }[] = [];
+  let stretch: { ms: number; parts: Map<string, number> } | null = null;
+  for (let i = 0; i < samples.length; i++) {
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const leaf = name(samples[i]!);
+    self.set(leaf, (self.get(leaf) ?? 0) + ms);
+    if (leaf.startsWith('(idle)')) {
+      if (stretch) stretches.push(stretch);
+      stretch = null;
+      continue;
+    }
+    stretch ??= { ms: 0, parts: new Map() };
+    stretch.ms += ms;
+    const chain: string[] = [];
+    for (let id: number | undefined = samples[i]; id !== undefined && chain.length < 4; id = parent.get(id)) chain.push(name(id));
+    const key = chain.join(' < ');
+    stretch.parts.set(key, (stretch.parts.get(key) ?? 0) + ms);
+  }
+  if (stretch) stretches.push(stretch);
+  console.log('\nself time, ms');
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(v.toFixed(1).padStart(9), k);
+  console.log('\nlongest busy stretches');
+  for (const s of stretches.sort((a, b) => b.ms - a.ms).slice(0, 8)) {
+    console.log(`${s.ms.toFixed(1)} ms`);
+    for (const [k, v] of [...s.parts].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(v.toFixed(1).padStart(9), k);
+  }
+}
+
+async function main(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'swarmscope-profile-'));
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true, minify: false } });
+  process.env.NODE_ENV = nodeEnv;
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
+  const { port } = server.httpServer.address() as AddressInfo;
+  const browser = await launchChromium();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.evaluate(() => window.__swarmscope.ready);
+    const json: unknown = JSON.parse(readFileSync(join(root, 'test/bench/scenarios/swarm-300.json'), 'utf8'));
+    const loaded = await page.evaluate((j) => window.__swarmscope.load(j), json);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+    await page.evaluate(() => {
+      window.__swarmscope.command('setTheme', 'dark');
+      window.__swarmscope.command('setSpeed', 100);
+      window.__swarmscope.command('play');
+    });
+    await page.waitForTimeout(WAIT_MS);
+    await cdp.send('Profiler.start');
+    await page.waitForTimeout(SECONDS * 1000);
+    const { profile } = await cdp.send('Profiler.stop');
+    const s = await page.evaluate(() => {
+      window.__swarmscope.command('pause');
+      return { ...window.__swarmscope.scene()!.stats(), now: window.__swarmscope.engine()!.now };
+    });
+    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
+    console.log(`${s.sceneMs.length} frames drawn since the load, simulated ${(s.now / 1e6).toFixed(1)} s; profile of ${SECONDS} s from ${WAIT_MS} ms after play`);
+    const frames = s.sceneMs.map((scene, i) => ({ i, ui: s.uiMs[i]!, advance: s.advanceMs[i]!, scene, render: s.renderMs[i]! }));
+    console.log('\nslowest frames (ms): UI + advance + scene, then Pixi render');
+    for (const f of frames.sort((a, b) => b.ui + b.advance + b.scene - (a.ui + a.advance + a.scene)).slice(0, 10)) {
+      const total = f.ui + f.advance + f.scene;
+      console.log(`  #${f.i}: ${total.toFixed(1)} = ui ${f.ui.toFixed(1)} + advance ${f.advance.toFixed(1)} + scene ${f.scene.toFixed(1)}; render ${f.render.toFixed(1)}`);
+    }
+    report(profile as Profile);
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+void main();
