@@ -19,15 +19,63 @@ export interface Journey {
 
 /**
  * The journey of flight `i`: the start from `remembered` when known (seen while it was being sent),
- * else worked back from the engine's times.
+ * else worked back from the engine's times. Written into `out` (a frame reuses one).
  */
-export function journeyOf(f: Flights, i: number, remembered: number | undefined): Journey {
+export function journeyOf(f: Flights, i: number, remembered: number | undefined, out: Journey = { sentAt: 0, arriveAt: 0 }): Journey {
   const at = f.at[i]!;
   if (f.phase[i] === PHASE_SENDING) {
-    const sentAt = at - f.sendTime[i]!;
-    return { sentAt, arriveAt: at + f.latency[i]! };
+    out.sentAt = at - f.sendTime[i]!;
+    out.arriveAt = at + f.latency[i]!;
+  } else {
+    out.sentAt = remembered ?? at - f.latency[i]! - f.sendTime[i]!;
+    out.arriveAt = at;
   }
-  return { sentAt: remembered ?? at - f.latency[i]! - f.sendTime[i]!, arriveAt: at };
+  return out;
+}
+
+/**
+ * Transfer starts by (sender's half, block), in an open-addressing table of typed arrays: a frame with
+ * thousands of blocks in flight fills one without allocating (a Map rebuilt every frame was a good
+ * part of what the scene gave the garbage collector).
+ */
+class Starts {
+  private half = new Int32Array(0);
+  private block = new Int32Array(0);
+  private start = new Float64Array(0);
+  private mask = 0;
+
+  /** Empty, with room for `n` entries at most half full. */
+  clear(n: number): void {
+    let cap = 64;
+    while (cap < 2 * n) cap *= 2;
+    if (cap > this.half.length) {
+      this.half = new Int32Array(cap);
+      this.block = new Int32Array(cap);
+      this.start = new Float64Array(cap);
+    }
+    this.mask = this.half.length - 1;
+    this.half.fill(-1);
+  }
+
+  private slot(half: number, block: number): number {
+    let i = (Math.imul(half, 0x9e3779b1) ^ Math.imul(block, 0x85ebca77)) >>> 0;
+    i = (i ^ (i >>> 15)) & this.mask;
+    while (this.half[i] !== -1 && (this.half[i] !== half || this.block[i] !== block)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  get(half: number, block: number): number | undefined {
+    if (this.mask === 0) return undefined;
+    const i = this.slot(half, block);
+    return this.half[i] === -1 ? undefined : this.start[i];
+  }
+
+  set(half: number, block: number, start: number): void {
+    const i = this.slot(half, block);
+    this.half[i] = half;
+    this.block[i] = block;
+    this.start[i] = start;
+  }
 }
 
 /**
@@ -35,27 +83,27 @@ export function journeyOf(f: Flights, i: number, remembered: number | undefined)
  * a transfer no longer in flight is forgotten at the next frame.
  */
 export class FlightClock {
-  private seen = new Map<number, number>();
-  private next = new Map<number, number>();
-  private blockIds = 1;
+  private seen = new Starts();
+  private next = new Starts();
+  private readonly journey: Journey = { sentAt: 0, arriveAt: 0 };
 
-  reset(blockIds: number): void {
-    this.blockIds = Math.max(1, blockIds);
-    this.seen.clear();
-    this.next.clear();
+  reset(): void {
+    this.seen.clear(0);
+    this.next.clear(0);
   }
 
   /** The fraction of the way of every flight at `now`, written into `out`. */
   place(f: Flights, now: number, out: Float32Array): void {
     const next = this.next;
-    next.clear();
+    next.clear(f.count);
     for (let i = 0; i < f.count; i++) {
-      const key = f.senderHalf[i]! * this.blockIds + f.block[i]!;
-      const known = this.seen.get(key);
+      const half = f.senderHalf[i]!;
+      const block = f.block[i]!;
+      const known = this.seen.get(half, block);
       // A remembered start at or after the engine's arrival cannot be this transfer's.
       const usable = known !== undefined && known < f.at[i]! ? known : undefined;
-      const j = journeyOf(f, i, usable);
-      next.set(key, j.sentAt);
+      const j = journeyOf(f, i, usable, this.journey);
+      next.set(half, block, j.sentAt);
       out[i] = progress(now, j.sentAt, j.arriveAt);
     }
     this.next = this.seen;

@@ -56,10 +56,10 @@ export class FlightLayer {
     return this.pulses;
   }
 
-  reset(blockIds: number): void {
+  reset(): void {
     this.sim = null;
     this.drawnWith = '';
-    this.clock.reset(blockIds);
+    this.clock.reset();
     this.clearPulses();
     this.dots.show(0);
     this.rings.show(0);

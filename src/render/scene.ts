@@ -225,7 +225,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   app.canvas.addEventListener('webglcontextrestored', () => (onScreen.stale = true));
   const forgetTransient = (): void => {
     onScreen.stale = true;
-    flights.reset(sim ? sim.geometry.blockIds : 1);
+    flights.reset();
     links.reset();
     nodes.reset();
     traceSeen = sim ? sim.trace.length : 0;
@@ -323,7 +323,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
       nodes.reset();
       links.reset();
       labels.reset();
-      flights.reset(next ? next.geometry.blockIds : 1);
+      flights.reset();
       drawn = { events: -1, links: '', overlay: '', labels: '' };
       refit();
     },

@@ -37,7 +37,7 @@ describe('a block in flight', () => {
 
   it('does not jump back when a slow download link delays its arrival', () => {
     const clock = new FlightClock();
-    clock.reset(16);
+    clock.reset();
     const at = new Float32Array(1);
     clock.place(oneFlight(PHASE_SENDING, 1000), 1000, at);
     const whenSent = at[0]!;
@@ -47,6 +47,39 @@ describe('a block in flight', () => {
     expect(whenSent).toBeCloseTo((1000 - 950) / (1100 - 950));
     clock.place(oneFlight(PHASE_TRAVELLING, 1300), 1300, at);
     expect(at[0]).toBe(1);
+  });
+});
+
+describe('the start of every block in flight', () => {
+  it('is remembered from frame to frame for thousands of transfers at once, and forgotten once one is no longer in flight', () => {
+    const n = 3000;
+    const flights = (count: number, phase: number, at: (i: number) => number): Flights => {
+      const f = createFlights();
+      f.sender = new Int32Array(count);
+      f.receiver = new Int32Array(count);
+      f.senderHalf = Int32Array.from({ length: count }, (_, i) => i % 97);
+      f.block = Int32Array.from({ length: count }, (_, i) => Math.floor(i / 97) * 1000 + (i % 7));
+      f.phase = new Uint8Array(count).fill(phase);
+      f.at = Float64Array.from({ length: count }, (_, i) => at(i));
+      f.latency = new Float64Array(count).fill(50);
+      f.sendTime = new Float64Array(count).fill(100);
+      f.count = count;
+      return f;
+    };
+    const clock = new FlightClock();
+    clock.reset();
+    const out = new Float32Array(n);
+    const k = (i: number): number => i % 50;
+    // Being sent: each send ends at 1000 + k and took 100, so it started at 900 + k.
+    clock.place(flights(n, PHASE_SENDING, (i) => 1000 + k(i)), 1000, out);
+    // On the wire, arriving much later than estimated (5000 + k): the starts seen while sending are kept.
+    clock.place(flights(n, PHASE_TRAVELLING, (i) => 5000 + k(i)), 4900, out);
+    for (let i = 0; i < n; i++) expect(out[i]).toBeCloseTo((4900 - (900 + k(i))) / 4100, 5);
+    // A frame without them forgets them: the next sighting works the start back from the engine's
+    // times (arrival − latency − send time = 4850 + k).
+    clock.place(flights(0, PHASE_TRAVELLING, () => 0), 4900, out);
+    clock.place(flights(n, PHASE_TRAVELLING, (i) => 5000 + k(i)), 4900, out);
+    for (let i = 0; i < n; i++) expect(out[i]).toBeCloseTo((4900 - (4850 + k(i))) / 150, 5);
   });
 });
 
