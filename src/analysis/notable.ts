@@ -65,13 +65,15 @@ export class NotableEvents {
     const peers = this.config.peers;
     const pieces = this.config.torrent.pieces;
     const name = (i: number) => peers[i]?.name ?? `peer ${i}`;
+    // Made once, not per record: the app feeds thousands of records a frame.
+    let time = 0;
+    const say = (text: string, weight: number) => out.push({ index: this.cursor, time, text, weight });
     for (; this.cursor < end; this.cursor++) {
       const c = trace.chunks[this.cursor >>> CHUNK_BITS]!;
       const at = this.cursor & (CHUNK - 1);
       const kind = c.kind[at]!;
       const from = c.from[at]!;
-      const time = c.time[at]!;
-      const say = (text: string, weight: number) => out.push({ index: this.cursor, time, text, weight });
+      time = c.time[at]!;
       switch (kind) {
         case T.JOIN:
           say(`${name(from)} joined the swarm${peers[from]?.seed ? ' as a seed' : ''}`, 1);
