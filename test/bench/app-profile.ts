@@ -2,12 +2,16 @@
 // bench:app does) in an unminified production build, takes a CPU profile with Chrome's sampling
 // profiler, and prints the slowest frames by part (UI, engine advance, scene, Pixi render), the
 // functions with the most self time, and what ran in the longest stretches without an idle moment.
+// With PROFILE_ALLOC=1 it samples allocations instead (collected ones included) and prints what
+// allocates most: the garbage collector's pauses land in whichever frame is running. With
+// PROFILE_GC=1 it records a Chrome trace instead and prints the collector's pauses by length.
 // Env: PROFILE_SECONDS (default 12), PROFILE_WAIT_MS before profiling (default 1500), PROFILE_OUT
 // (a path to save the .cpuprofile, for Chrome DevTools' Performance panel).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CDPSession } from 'playwright-core';
 import { build, preview } from 'vite';
 import { launchChromium, root } from '../e2e/browser';
 
@@ -19,6 +23,31 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
+interface HeapNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated per call chain (leaf < caller < caller), from a sampling heap profile. */
+function reportAllocations(head: HeapNode, seconds: number): void {
+  const by = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode, stack: string[]): void => {
+    const f = n.callFrame;
+    const chain = [`${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`, ...stack].slice(0, 3);
+    if (n.selfSize > 0) {
+      const key = chain.join(' < ');
+      by.set(key, (by.get(key) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c, chain);
+  };
+  walk(head, []);
+  console.log(`\nallocated ${(total / 2 ** 20).toFixed(1)} MiB in ${seconds} s (sampled), by call chain, MiB`);
+  for (const [k, v] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((v / 2 ** 20).toFixed(2).padStart(9), k);
+}
+
 interface Profile {
   nodes: ProfileNode[];
   startTime: number;
@@ -66,6 +95,32 @@ function report(profile: Profile): void {
   }
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+}
+
+/** The collector's pauses on the page's main thread over PROFILE_SECONDS, counted by length. */
+async function gcPauses(cdp: CDPSession): Promise<void> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((done) => cdp.once('Tracing.tracingComplete', () => done()));
+  await cdp.send('Tracing.start', { categories: 'v8,devtools.timeline', transferMode: 'ReportEvents' });
+  await new Promise((done) => setTimeout(done, SECONDS * 1000));
+  await cdp.send('Tracing.end');
+  await complete;
+  const frames = events.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X').length;
+  console.log(`\ngarbage collector pauses in ${SECONDS} s (${frames} animation frames): count by length, and total`);
+  const limits = [1, 2, 4, 8, Infinity];
+  console.log(`${''.padEnd(8)} ${limits.map((l, i) => (i === 0 ? '<1 ms' : l === Infinity ? `>=${limits[i - 1]} ms` : `<${l} ms`).padStart(8)).join('')}    total`);
+  for (const name of ['MinorGC', 'MajorGC']) {
+    const ms = events.filter((e) => e.name === name && e.ph === 'X').map((e) => (e.dur ?? 0) / 1000);
+    const counts = limits.map((l, i) => ms.filter((x) => x < l && (i === 0 || x >= limits[i - 1]!)).length);
+    console.log(`${name.padEnd(8)} ${counts.map((c) => String(c).padStart(8)).join('')} ${ms.reduce((a, b) => a + b, 0).toFixed(0).padStart(6)} ms`);
+  }
+}
+
 async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'swarmscope-profile-'));
   const nodeEnv = process.env.NODE_ENV;
@@ -91,14 +146,23 @@ async function main(): Promise<void> {
       window.__swarmscope.command('play');
     });
     await page.waitForTimeout(WAIT_MS);
-    await cdp.send('Profiler.start');
+    const alloc = process.env.PROFILE_ALLOC === '1';
+    if (process.env.PROFILE_GC === '1') {
+      await gcPauses(cdp);
+      return;
+    }
+    if (alloc) {
+      await cdp.send('HeapProfiler.enable');
+      await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    } else await cdp.send('Profiler.start');
     await page.waitForTimeout(SECONDS * 1000);
-    const { profile } = await cdp.send('Profiler.stop');
+    const heap = alloc ? (await cdp.send('HeapProfiler.stopSampling')).profile : null;
+    const { profile } = alloc ? { profile: null } : await cdp.send('Profiler.stop');
     const s = await page.evaluate(() => {
       window.__swarmscope.command('pause');
       return { ...window.__swarmscope.scene()!.stats(), now: window.__swarmscope.engine()!.now };
     });
-    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
+    if (process.env.PROFILE_OUT && profile) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
     console.log(`${s.sceneMs.length} frames drawn since the load, simulated ${(s.now / 1e6).toFixed(1)} s; profile of ${SECONDS} s from ${WAIT_MS} ms after play`);
     const frames = s.sceneMs.map((scene, i) => ({ i, ui: s.uiMs[i]!, advance: s.advanceMs[i]!, scene, render: s.renderMs[i]! }));
     console.log('\nslowest frames (ms): UI + advance + scene, then Pixi render');
@@ -106,7 +170,8 @@ async function main(): Promise<void> {
       const total = f.ui + f.advance + f.scene;
       console.log(`  #${f.i}: ${total.toFixed(1)} = ui ${f.ui.toFixed(1)} + advance ${f.advance.toFixed(1)} + scene ${f.scene.toFixed(1)}; render ${f.render.toFixed(1)}`);
     }
-    report(profile as Profile);
+    if (heap) reportAllocations(heap.head as HeapNode, SECONDS);
+    if (profile) report(profile as Profile);
   } finally {
     await browser.close();
     await server.close();
