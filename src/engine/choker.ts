@@ -64,16 +64,48 @@ function byKeyDesc(halves: Half[], key: (h: Half) => number): Half[] {
   return keyed.map((e) => e.h);
 }
 
-function weightedPick(rng: Rng, halves: Half[], weight: (h: Half) => number): Half | null {
+/** One of `halves` drawn with probability proportional to its weight (0: never), or null if all weigh 0. */
+function weightedPick(rng: Rng, halves: readonly Half[], weight: (h: Half, i: number) => number): Half | null {
   let total = 0;
-  for (const h of halves) total += weight(h);
+  for (let i = 0; i < halves.length; i++) total += weight(halves[i]!, i);
   if (total === 0) return null;
   let r = randInt(rng, total);
-  for (const h of halves) {
-    r -= weight(h);
-    if (r < 0) return h;
+  for (let i = 0; i < halves.length; i++) {
+    r -= weight(halves[i]!, i);
+    if (r < 0) return halves[i]!;
   }
   return null;
+}
+
+/**
+ * The indices of the first `n` of the `eligible` connections in byKeyDesc order (highest key first,
+ * ties to the earlier connection), found by picking the best one n times: n is a handful of slots,
+ * and this runs on every rechoke and most interest changes, so it sorts and allocates nothing more.
+ */
+function topByKey(conns: readonly Half[], eligible: (h: Half) => boolean, key: (h: Half) => number, n: number): number[] {
+  const out: number[] = [];
+  let lastKey = Infinity;
+  let lastIndex = -1;
+  while (out.length < n) {
+    let best = -1;
+    let bestKey = -Infinity;
+    for (let i = 0; i < conns.length; i++) {
+      const h = conns[i]!;
+      if (!eligible(h)) continue;
+      const k = key(h);
+      // Only those after the last one taken (key descending, then connection order).
+      if (k > lastKey || (k === lastKey && i <= lastIndex)) continue;
+      if (best < 0 || k > bestKey) {
+        best = i;
+        bestKey = k;
+      }
+    }
+    if (best < 0) break;
+    out.push(best);
+    lastKey = bestKey;
+    lastIndex = best;
+  }
+  return out;
 }
 
 /** Rows for connections not given a slot. */
@@ -82,23 +114,21 @@ function chokedRow(h: Half, rate: number, snubbed: boolean): ChokeRow {
   return { half: h, unchoke: false, slot: SLOT.CHOKED, why, rate };
 }
 
-export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
+export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext): ChokePlan {
   const p = ctx.profile;
-  const regularSlots = p.uploadSlots - p.optimisticSlots;
-  const rates = conns.map((h) => downRate(h, ctx));
-  const snubbed = conns.map((h) => isSnubbed(h, ctx.now, p.snubTimeout));
-  const order = conns.map((_, i) => i).filter((i) => conns[i]!.peerInterested && !snubbed[i]);
-  order.sort((x, y) => rates[y]! - rates[x]! || x - y);
-  const isRegular = new Uint8Array(conns.length);
-  for (const i of order.slice(0, regularSlots)) isRegular[i] = 1;
+  const snubbed = (h: Half): boolean => isSnubbed(h, ctx.now, p.snubTimeout);
+  const rate = (h: Half): number => downRate(h, ctx);
+  const regular = topByKey(conns, (h) => h.peerInterested && !snubbed(h), rate, p.uploadSlots - p.optimisticSlots);
   let optimistic = ctx.optimistic;
   let rotated = false;
   const cur = conns.findIndex((h) => h.id === optimistic);
-  const currentValid = cur >= 0 && conns[cur]!.peerInterested && isRegular[cur] === 0;
+  const currentValid = cur >= 0 && conns[cur]!.peerInterested && !regular.includes(cur);
   const due = ctx.now - ctx.lastOptimisticAt >= p.optimisticInterval;
   if (p.optimisticSlots > 0 && (!currentValid || due)) {
-    const candidates = conns.filter((h, i) => h.peerInterested && isRegular[i] === 0);
-    const pick = weightedPick(ctx.rng, candidates, (h) => (ctx.now - h.openedAt < p.optimisticInterval ? p.newPeerWeight : 1));
+    // Any interested peer without a regular slot; a newly connected one newPeerWeight times as likely.
+    const pick = weightedPick(ctx.rng, conns, (h, i) =>
+      !h.peerInterested || regular.includes(i) ? 0 : ctx.now - h.openedAt < p.optimisticInterval ? p.newPeerWeight : 1,
+    );
     optimistic = pick ? pick.id : -1;
     // A new optimistic unchoke gets its full period, whether it replaced one that lost interest or
     // one whose time was up.
@@ -107,10 +137,10 @@ export function rechokeLeecher(conns: Half[], ctx: ChokeContext): ChokePlan {
     optimistic = -1;
   }
   const rows: ChokeRow[] = conns.map((h, i) => {
-    const b = rates[i]!;
-    if (isRegular[i] === 1) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, rate: b };
+    const b = rate(h);
+    if (regular.includes(i)) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, rate: b };
     if (h.id === optimistic) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, rate: b };
-    return chokedRow(h, b, snubbed[i]!);
+    return chokedRow(h, b, snubbed(h));
   });
   return { rows, optimistic, rotated };
 }
@@ -154,30 +184,7 @@ export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeCon
       : seedRule === 'round-robin'
         ? (h: Half) => -h.unchokedAt
         : (h: Half) => upRate(h, ctx);
-  // The free slots go to the waiting peers with the highest keys, ties to the earlier connection: the
-  // first `free` of byKeyDesc(waiting, key), found by picking the best one `free` times (free is a
-  // handful) instead of sorting them all.
-  let lastKey = Infinity;
-  let lastIndex = -1;
-  while (free-- > 0) {
-    let best = -1;
-    let bestKey = -Infinity;
-    for (let i = 0; i < conns.length; i++) {
-      const h = conns[i]!;
-      if (!waiting(h)) continue;
-      const k = key(h);
-      // Only those after the last one given in (key descending, then connection order).
-      if (k > lastKey || (k === lastKey && i <= lastIndex)) continue;
-      if (best < 0 || k > bestKey) {
-        best = i;
-        bestKey = k;
-      }
-    }
-    if (best < 0) break;
-    give(conns[best]!);
-    lastKey = bestKey;
-    lastIndex = best;
-  }
+  for (const i of topByKey(conns, waiting, key, free)) give(conns[i]!);
   return { rows, optimistic: ctx.optimistic, rotated: false };
 }
 

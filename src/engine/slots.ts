@@ -20,9 +20,11 @@ const scratch: Half[] = [];
 /** The timer's full rechoke (periodic) or filling free slots between rechokes. */
 export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const st = w.st;
+  // Written over and then cut to length: emptying it first would free its storage, to be regrown.
   const conns = scratch;
-  conns.length = 0;
-  for (let i = 0; i < peer.conns.length; i++) conns.push(st.halves[peer.conns[i]!]!);
+  const n = peer.conns.length;
+  for (let i = 0; i < n; i++) conns[i] = st.halves[peer.conns[i]!]!;
+  conns.length = n;
   const ctx = {
     now: st.now,
     profile: peer.profile,
