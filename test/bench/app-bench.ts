@@ -153,10 +153,6 @@ async function heapAfterLoads(page: Page) {
   };
   const load = async (): Promise<void> => {
     await page.evaluate((j) => {
-      // Back to before the first event: a store subscriber of embed-api.ts reads the new run's trace
-      // up to the old run's length on a load (reported to the lead); there that length is 0.
-      window.__swarmscope.command('seekStart');
-      while (window.__swarmscope.engine()!.eventCount > 0) window.__swarmscope.command('stepBack');
       window.__swarmscope.load(j);
       window.__swarmscope.command('setSpeed', 10);
       window.__swarmscope.command('play');
