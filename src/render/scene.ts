@@ -383,7 +383,10 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
         drawn = { events: -1, links: '', overlay: '', labels: '' };
         app.renderer.resolution = resolution;
         app.resize();
-        drawFrame(performance.now());
+        // During a frame-by-frame export the live view waits (endCapture redraws it): drawn now, with
+        // the wall clock, it would age the export's announcement rings by the time since page load,
+        // so that whether a ring showed in a frame depended on how soon after loading it was made.
+        if (!capturing) drawFrame(performance.now());
       }
     },
   };

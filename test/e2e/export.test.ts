@@ -68,6 +68,23 @@ describe('exports', { timeout: 180_000 }, () => {
     expect(await page.evaluate(() => window.__swarmscope.engine()!.now)).toBe(5_000_000);
   });
 
+  it('does not depend on the page clock: the same range exported while it reads 1 s after loading is the same GIF', async () => {
+    const fill = { format: 'gif', size: '640x360', from: '2', to: '6', fps: '5', speed: '1' };
+    const now = await exportFile(fill);
+    // The frames run on the export's own clock (0, 200, 400… ms): one soon after loading must not differ.
+    await page.evaluate(() => {
+      const real = performance.now.bind(performance);
+      (window as unknown as { realNow: () => number }).realNow = real;
+      performance.now = () => 1000;
+    });
+    const early = await exportFile(fill).finally(() =>
+      page.evaluate(() => {
+        performance.now = (window as unknown as { realNow: () => number }).realNow;
+      }),
+    );
+    expect(early.bytes.equals(now.bytes)).toBe(true);
+  });
+
   it('a PNG of this moment at 1× and at 2× the chosen size, named after the scenario and time', async () => {
     const one = await exportFile({ format: 'png1', size: '960x540' });
     expect(pngSize(one.bytes)).toEqual({ width: 960, height: 540 });
