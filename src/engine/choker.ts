@@ -248,9 +248,10 @@ function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
 }
 
 function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
-  const interested = conns.filter((h) => h.peerInterested);
   const slotted = new Map<number, { slot: number; why: number }>();
-  for (const h of byKeyDesc(interested, (h) => upRate(h, ctx)).slice(0, ctx.profile.uploadSlots)) slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
+  for (const i of topByKey(conns, (h) => h.peerInterested, (h) => upRate(h, ctx), ctx.profile.uploadSlots)) {
+    slotted.set(conns[i]!.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
+  }
   return seedPlan(conns, slotted, ctx);
 }
 

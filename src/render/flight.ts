@@ -44,6 +44,10 @@ class Starts {
   private start = new Float64Array(0);
   private mask = 0;
 
+  constructor() {
+    this.clear(0);
+  }
+
   /** Empty, with room for `n` entries at most half full. */
   clear(n: number): void {
     let cap = 64;
@@ -65,7 +69,6 @@ class Starts {
   }
 
   get(half: number, block: number): number | undefined {
-    if (this.mask === 0) return undefined;
     const i = this.slot(half, block);
     return this.half[i] === -1 ? undefined : this.start[i];
   }

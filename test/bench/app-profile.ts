@@ -23,6 +23,11 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
+/** "function file.js:line" for a profile's call frame. */
+function frameName(f: ProfileNode['callFrame']): string {
+  return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+}
+
 interface HeapNode {
   callFrame: ProfileNode['callFrame'];
   selfSize: number;
@@ -34,8 +39,7 @@ function reportAllocations(head: HeapNode, seconds: number): void {
   const by = new Map<string, number>();
   let total = 0;
   const walk = (n: HeapNode, stack: string[]): void => {
-    const f = n.callFrame;
-    const chain = [`${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`, ...stack].slice(0, 3);
+    const chain = [frameName(n.callFrame), ...stack].slice(0, 3);
     if (n.selfSize > 0) {
       const key = chain.join(' < ');
       by.set(key, (by.get(key) ?? 0) + n.selfSize);
@@ -59,10 +63,7 @@ function report(profile: Profile): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (id: number): string => {
-    const f = byId.get(id)!.callFrame;
-    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
-  };
+  const name = (id: number): string => frameName(byId.get(id)!.callFrame);
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   const self = new Map<string, number>();
