@@ -12,7 +12,7 @@
 //   candidates before its partial sort).
 // libtorrent's unchoker ignores snubbing (a snubbed peer only gets fewer requests, requests.ts).
 import { rateAt } from './bandwidth';
-import type { ChokeContext, ChokePlan, ChokeRow } from './choker';
+import { addRow, beginPlan, endPlan, type ChokeContext, type ChokePlan, type PlanWriter } from './choker';
 import { shuffle } from './prng';
 import type { Half } from './state';
 import { SLOT, WHY } from './trace';
@@ -44,7 +44,7 @@ function rankFastest(interested: Half[], ctx: ChokeContext): Half[] {
   return keyed.map((k) => k.h);
 }
 
-export function rechokeLibtorrent(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+export function rechokeLibtorrent(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const optimisticSlots = Math.min(p.optimisticSlots, p.uploadSlots);
   const interested = conns.filter((h) => h.peerInterested);
@@ -64,12 +64,13 @@ export function rechokeLibtorrent(conns: Half[], isSeed: boolean, ctx: ChokeCont
   }
   const isOptimistic = new Set(optimistic);
   const why = isSeed ? (fastest ? WHY.TOP_RATE : WHY.ROUND_ROBIN) : WHY.TOP_RATE;
-  const rows: ChokeRow[] = conns.map((h) => {
+  const out = beginPlan(writer);
+  for (const h of conns) {
     // A leecher ranks by bytes received in the round: shown as a rate over the rechoke interval.
     const rate = isSeed ? upRate(h, ctx.now) : (h.roundBytes * 1_000_000) / p.rechokeInterval;
-    if (regular.has(h)) return { half: h, unchoke: true, slot: SLOT.REGULAR, why, rate };
-    if (isOptimistic.has(h)) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, rate };
-    return { half: h, unchoke: false, slot: SLOT.CHOKED, why: h.peerInterested ? WHY.OUTRANKED : WHY.NOT_INTERESTED, rate };
-  });
-  return { rows, optimistic: -1, rotated };
+    if (regular.has(h)) addRow(out, h, true, SLOT.REGULAR, why, rate);
+    else if (isOptimistic.has(h)) addRow(out, h, true, SLOT.OPTIMISTIC, WHY.OPTIMISTIC, rate);
+    else addRow(out, h, false, SLOT.CHOKED, h.peerInterested ? WHY.OUTRANKED : WHY.NOT_INTERESTED, rate);
+  }
+  return endPlan(out, -1, rotated);
 }

@@ -32,6 +32,61 @@ export interface ChokePlan {
   rotated: boolean;
 }
 
+/**
+ * Where a choker writes its plan. By default each call gets a fresh one. The engine passes one writer
+ * per kind of rechoke and reads each plan before the next: the writer keeps its row objects and writes
+ * over them, so a rechoke makes no garbage (a row per connection every 10 s per peer was most of what
+ * the engine allocated, and the garbage collector's pauses showed as long frames in the app).
+ */
+export interface PlanWriter {
+  plan: ChokePlan;
+  /** The rows array of its plans that have rows (cut to length, never emptied: that would free its storage). */
+  rows: ChokeRow[];
+  /** Every row object made so far; rows [0, n) are the plan's. */
+  pool: ChokeRow[];
+  n: number;
+}
+
+/** The rows of a plan without any. Never written to. */
+const NO_ROWS: ChokeRow[] = [];
+/** topByKey's answer when nothing is eligible. Never written to. */
+const NONE: number[] = [];
+
+export function planWriter(): PlanWriter {
+  return { plan: { rows: NO_ROWS, optimistic: -1, rotated: false }, rows: [], pool: [], n: 0 };
+}
+
+/** Start a plan (the previous plan of this writer is written over). */
+export function beginPlan(out: PlanWriter): PlanWriter {
+  out.n = 0;
+  return out;
+}
+
+export function addRow(out: PlanWriter, half: Half, unchoke: boolean, slot: number, why: number, rate: number): void {
+  let row = out.pool[out.n];
+  if (row === undefined) {
+    row = { half, unchoke, slot, why, rate };
+    out.pool.push(row);
+  } else {
+    row.half = half;
+    row.unchoke = unchoke;
+    row.slot = slot;
+    row.why = why;
+    row.rate = rate;
+  }
+  out.rows[out.n++] = row;
+}
+
+/** The finished plan: its rows are those added since beginPlan. */
+export function endPlan(out: PlanWriter, optimistic: number, rotated: boolean): ChokePlan {
+  const plan = out.plan;
+  if (out.n > 0) out.rows.length = out.n;
+  plan.rows = out.n > 0 ? out.rows : NO_ROWS;
+  plan.optimistic = optimistic;
+  plan.rotated = rotated;
+  return plan;
+}
+
 export interface ChokeContext {
   now: number;
   profile: ClientProfile;
@@ -64,35 +119,59 @@ function byKeyDesc(halves: Half[], key: (h: Half) => number): Half[] {
   return keyed.map((e) => e.h);
 }
 
-/** One of `halves` drawn with probability proportional to its weight (0: never), or null if all weigh 0. */
-function weightedPick(rng: Rng, halves: readonly Half[], weight: (h: Half, i: number) => number): Half | null {
+/**
+ * A leecher's chance of the optimistic unchoke: any interested peer without a regular slot, a newly
+ * connected one newPeerWeight times as likely.
+ */
+function optimisticWeight(h: Half, i: number, regular: readonly number[], ctx: ChokeContext): number {
+  if (!h.peerInterested || regular.includes(i)) return 0;
+  return ctx.now - h.openedAt < ctx.profile.optimisticInterval ? ctx.profile.newPeerWeight : 1;
+}
+
+/** The optimistic unchoke drawn with probability proportional to optimisticWeight, or null if all weigh 0. */
+function drawOptimistic(conns: readonly Half[], regular: readonly number[], ctx: ChokeContext): Half | null {
   let total = 0;
-  for (let i = 0; i < halves.length; i++) total += weight(halves[i]!, i);
+  for (let i = 0; i < conns.length; i++) total += optimisticWeight(conns[i]!, i, regular, ctx);
   if (total === 0) return null;
-  let r = randInt(rng, total);
-  for (let i = 0; i < halves.length; i++) {
-    r -= weight(halves[i]!, i);
-    if (r < 0) return halves[i]!;
+  let r = randInt(ctx.rng, total);
+  for (let i = 0; i < conns.length; i++) {
+    r -= optimisticWeight(conns[i]!, i, regular, ctx);
+    if (r < 0) return conns[i]!;
   }
   return null;
 }
 
+// What topByKey picks from and ranks by. Plain functions of the connection and the context rather than
+// closures made per call: filling slots runs on most interest changes.
+type Eligible = (h: Half, ctx: ChokeContext) => boolean;
+type Key = (h: Half, ctx: ChokeContext) => number;
+const interestedUnsnubbed: Eligible = (h, ctx) => h.peerInterested && !isSnubbed(h, ctx.now, ctx.profile.snubTimeout);
+const interested: Eligible = (h) => h.peerInterested;
+const waitingLeecher: Eligible = (h, ctx) => h.amChoking && interestedUnsnubbed(h, ctx);
+const waitingSeed: Eligible = (h) => h.amChoking && h.peerInterested;
+const longestChoked: Key = (h) => -h.unchokedAt;
+
+/** topByKey's answer, written over by each call. */
+const top: number[] = [];
+
 /**
  * The indices of the first `n` of the `eligible` connections in byKeyDesc order (highest key first,
  * ties to the earlier connection), found by picking the best one n times: n is a handful of slots,
- * and this runs on every rechoke and most interest changes, so it sorts and allocates nothing more.
+ * and this runs on every rechoke and most interest changes, so it sorts and allocates nothing. The
+ * array it returns is written over by the next call.
  */
-function topByKey(conns: readonly Half[], eligible: (h: Half) => boolean, key: (h: Half) => number, n: number): number[] {
-  const out: number[] = [];
+function topByKey(conns: readonly Half[], eligible: Eligible, key: Key, n: number, ctx: ChokeContext): number[] {
+  const out = top;
+  let count = 0;
   let lastKey = Infinity;
   let lastIndex = -1;
-  while (out.length < n) {
+  while (count < n) {
     let best = -1;
     let bestKey = -Infinity;
     for (let i = 0; i < conns.length; i++) {
       const h = conns[i]!;
-      if (!eligible(h)) continue;
-      const k = key(h);
+      if (!eligible(h, ctx)) continue;
+      const k = key(h, ctx);
       // Only those after the last one taken (key descending, then connection order).
       if (k > lastKey || (k === lastKey && i <= lastIndex)) continue;
       if (best < 0 || k > bestKey) {
@@ -101,34 +180,32 @@ function topByKey(conns: readonly Half[], eligible: (h: Half) => boolean, key: (
       }
     }
     if (best < 0) break;
-    out.push(best);
+    out[count++] = best;
     lastKey = bestKey;
     lastIndex = best;
   }
+  if (count === 0) return NONE;
+  out.length = count;
   return out;
 }
 
-/** Rows for connections not given a slot. */
-function chokedRow(h: Half, rate: number, snubbed: boolean): ChokeRow {
-  const why = !h.peerInterested ? WHY.NOT_INTERESTED : snubbed ? WHY.SNUBBED : WHY.OUTRANKED;
-  return { half: h, unchoke: false, slot: SLOT.CHOKED, why, rate };
+/** The row of a connection not given a slot. */
+function addChokedRow(out: PlanWriter, h: Half, rate: number, snubbed: boolean): void {
+  addRow(out, h, false, SLOT.CHOKED, !h.peerInterested ? WHY.NOT_INTERESTED : snubbed ? WHY.SNUBBED : WHY.OUTRANKED, rate);
 }
 
-export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext): ChokePlan {
+export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
+  const out = beginPlan(writer);
   const p = ctx.profile;
-  const snubbed = (h: Half): boolean => isSnubbed(h, ctx.now, p.snubTimeout);
-  const rate = (h: Half): number => downRate(h, ctx);
-  const regular = topByKey(conns, (h) => h.peerInterested && !snubbed(h), rate, p.uploadSlots - p.optimisticSlots);
+  const regular = topByKey(conns, interestedUnsnubbed, downRate, p.uploadSlots - p.optimisticSlots, ctx);
   let optimistic = ctx.optimistic;
   let rotated = false;
-  const cur = conns.findIndex((h) => h.id === optimistic);
+  let cur = -1;
+  for (let i = 0; i < conns.length && cur < 0; i++) if (conns[i]!.id === optimistic) cur = i;
   const currentValid = cur >= 0 && conns[cur]!.peerInterested && !regular.includes(cur);
   const due = ctx.now - ctx.lastOptimisticAt >= p.optimisticInterval;
   if (p.optimisticSlots > 0 && (!currentValid || due)) {
-    // Any interested peer without a regular slot; a newly connected one newPeerWeight times as likely.
-    const pick = weightedPick(ctx.rng, conns, (h, i) =>
-      !h.peerInterested || regular.includes(i) ? 0 : ctx.now - h.openedAt < p.optimisticInterval ? p.newPeerWeight : 1,
-    );
+    const pick = drawOptimistic(conns, regular, ctx);
     optimistic = pick ? pick.id : -1;
     // A new optimistic unchoke gets its full period, whether it replaced one that lost interest or
     // one whose time was up.
@@ -136,13 +213,14 @@ export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext): Choke
   } else if (p.optimisticSlots === 0) {
     optimistic = -1;
   }
-  const rows: ChokeRow[] = conns.map((h, i) => {
-    const b = rate(h);
-    if (regular.includes(i)) return { half: h, unchoke: true, slot: SLOT.REGULAR, why: WHY.TOP_RATE, rate: b };
-    if (h.id === optimistic) return { half: h, unchoke: true, slot: SLOT.OPTIMISTIC, why: WHY.OPTIMISTIC, rate: b };
-    return chokedRow(h, b, snubbed(h));
-  });
-  return { rows, optimistic, rotated };
+  for (let i = 0; i < conns.length; i++) {
+    const h = conns[i]!;
+    const b = downRate(h, ctx);
+    if (regular.includes(i)) addRow(out, h, true, SLOT.REGULAR, WHY.TOP_RATE, b);
+    else if (h.id === optimistic) addRow(out, h, true, SLOT.OPTIMISTIC, WHY.OPTIMISTIC, b);
+    else addChokedRow(out, h, b, isSnubbed(h, ctx.now, p.snubTimeout));
+  }
+  return endPlan(out, optimistic, rotated);
 }
 
 /**
@@ -150,54 +228,55 @@ export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext): Choke
  * while a slot is free is filled at once, as mainline does on interest changes. Peers that lost
  * interest are choked; nobody else is. Rows only for the peers whose choke state changes.
  */
-export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
+export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
   const p = ctx.profile;
-  if (!p.unchokes) return { rows: [], optimistic: -1, rotated: false };
+  const out = beginPlan(writer);
+  if (!p.unchokes) return endPlan(out, -1, false);
   // This runs on most interest changes: plain loops, and no array or object beyond the plan's own.
-  const rows: ChokeRow[] = [];
   let used = 0;
   for (let i = 0; i < conns.length; i++) {
     const h = conns[i]!;
     if (h.amChoking) continue;
     if (h.peerInterested) used++;
     // A peer that lost interest gives its slot back (libtorrent chokes uninterested peers the same way).
-    else rows.push({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.NOT_INTERESTED, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
+    else addRow(out, h, false, SLOT.CHOKED, WHY.NOT_INTERESTED, isSeed ? upRate(h, ctx) : downRate(h, ctx));
   }
   let free = p.uploadSlots - used;
-  if (free <= 0) return { rows, optimistic: ctx.optimistic, rotated: false };
-  const waiting = (h: Half): boolean => h.amChoking && h.peerInterested && !(!isSeed && isSnubbed(h, ctx.now, p.snubTimeout));
+  if (free <= 0) return endPlan(out, ctx.optimistic, false);
+  const waiting = isSeed ? waitingSeed : waitingLeecher;
+  const rate = isSeed ? upRate : downRate;
   const seedRule = isSeed ? p.seedChoker : null;
-  const slot = isSeed ? (seedRule === 'mainline' ? SLOT.SEED_RANDOM : SLOT.REGULAR) : SLOT.REGULAR;
-  const why = isSeed ? (seedRule === 'mainline' ? WHY.RANDOM : seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE) : WHY.TOP_RATE;
-  const give = (h: Half): void => {
-    rows.push({ half: h, unchoke: true, slot, why, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) });
-  };
   if (seedRule === 'mainline') {
     // Mainline seeds hand free slots to newcomers at random ("seed random unchoked").
-    const pool = conns.filter(waiting);
-    while (pool.length > 0 && free-- > 0) give(pool.splice(randInt(ctx.rng, pool.length), 1)[0]!);
-    return { rows, optimistic: ctx.optimistic, rotated: false };
+    const pool = conns.filter((h) => waiting(h, ctx));
+    while (pool.length > 0 && free-- > 0) {
+      const h = pool.splice(randInt(ctx.rng, pool.length), 1)[0]!;
+      addRow(out, h, true, SLOT.SEED_RANDOM, WHY.RANDOM, rate(h, ctx));
+    }
+    return endPlan(out, ctx.optimistic, false);
   }
-  const key =
-    seedRule === null
-      ? (h: Half) => downRate(h, ctx)
-      : seedRule === 'round-robin'
-        ? (h: Half) => -h.unchokedAt
-        : (h: Half) => upRate(h, ctx);
-  for (const i of topByKey(conns, waiting, key, free)) give(conns[i]!);
-  return { rows, optimistic: ctx.optimistic, rotated: false };
+  const key = seedRule === 'round-robin' ? longestChoked : rate;
+  const why = seedRule === 'round-robin' ? WHY.ROUND_ROBIN : WHY.TOP_RATE;
+  const chosen = topByKey(conns, waiting, key, free, ctx);
+  for (let k = 0; k < chosen.length; k++) {
+    const h = conns[chosen[k]!]!;
+    addRow(out, h, true, SLOT.REGULAR, why, rate(h, ctx));
+  }
+  return endPlan(out, ctx.optimistic, false);
 }
 
-function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext): ChokePlan {
-  const rows = conns.map((h) => {
+function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+  const out = beginPlan(writer);
+  for (const h of conns) {
     const s = slotted.get(h.id);
     const b = upRate(h, ctx);
-    return s ? { half: h, unchoke: true, slot: s.slot, why: s.why, rate: b } : chokedRow(h, b, false);
-  });
-  return { rows, optimistic: -1, rotated: false };
+    if (s) addRow(out, h, true, s.slot, s.why, b);
+    else addChokedRow(out, h, b, false);
+  }
+  return endPlan(out, -1, false);
 }
 
-function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedMainline(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const slots = p.uploadSlots;
   const interested = conns.filter((h) => h.peerInterested);
@@ -222,10 +301,10 @@ function rechokeSeedMainline(conns: Half[], ctx: ChokeContext): ChokePlan {
     const h = rest.splice(randInt(ctx.rng, rest.length), 1)[0]!;
     slotted.set(h.id, { slot: SLOT.SEED_RANDOM, why: WHY.RANDOM });
   }
-  return seedPlan(conns, slotted, ctx);
+  return seedPlan(conns, slotted, ctx, writer);
 }
 
-function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const interested = conns.filter((h) => h.peerInterested);
   const exhausted = (h: Half) =>
@@ -244,33 +323,34 @@ function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext): ChokePlan {
   for (const h of keep.concat(waiting).slice(0, p.uploadSlots)) {
     slotted.set(h.id, { slot: SLOT.REGULAR, why: WHY.ROUND_ROBIN });
   }
-  return seedPlan(conns, slotted, ctx);
+  return seedPlan(conns, slotted, ctx, writer);
 }
 
-function rechokeSeedFastest(conns: Half[], ctx: ChokeContext): ChokePlan {
+function rechokeSeedFastest(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const slotted = new Map<number, { slot: number; why: number }>();
-  for (const i of topByKey(conns, (h) => h.peerInterested, (h) => upRate(h, ctx), ctx.profile.uploadSlots)) {
+  for (const i of topByKey(conns, interested, upRate, ctx.profile.uploadSlots, ctx)) {
     slotted.set(conns[i]!.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
   }
-  return seedPlan(conns, slotted, ctx);
+  return seedPlan(conns, slotted, ctx, writer);
 }
 
 /** A free rider's plan: everyone choked. */
-function freeRide(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
-  const rows = conns.map((h) => ({ half: h, unchoke: false, slot: SLOT.CHOKED, why: WHY.FREE_RIDER, rate: isSeed ? upRate(h, ctx) : downRate(h, ctx) }));
-  return { rows, optimistic: -1, rotated: false };
+function freeRide(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+  const out = beginPlan(writer);
+  for (const h of conns) addRow(out, h, false, SLOT.CHOKED, WHY.FREE_RIDER, isSeed ? upRate(h, ctx) : downRate(h, ctx));
+  return endPlan(out, -1, false);
 }
 
-export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext): ChokePlan {
-  if (!ctx.profile.unchokes) return freeRide(conns, isSeed, ctx);
-  if (ctx.profile.choker === 'libtorrent' && !(isSeed && ctx.profile.seedChoker === 'mainline')) return rechokeLibtorrent(conns, isSeed, ctx);
-  if (!isSeed) return rechokeLeecher(conns, ctx);
+export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
+  if (!ctx.profile.unchokes) return freeRide(conns, isSeed, ctx, writer);
+  if (ctx.profile.choker === 'libtorrent' && !(isSeed && ctx.profile.seedChoker === 'mainline')) return rechokeLibtorrent(conns, isSeed, ctx, writer);
+  if (!isSeed) return rechokeLeecher(conns, ctx, writer);
   switch (ctx.profile.seedChoker) {
     case 'round-robin':
-      return rechokeSeedRoundRobin(conns, ctx);
+      return rechokeSeedRoundRobin(conns, ctx, writer);
     case 'fastest-upload':
-      return rechokeSeedFastest(conns, ctx);
+      return rechokeSeedFastest(conns, ctx, writer);
     default:
-      return rechokeSeedMainline(conns, ctx);
+      return rechokeSeedMainline(conns, ctx, writer);
   }
 }

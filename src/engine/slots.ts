@@ -1,6 +1,6 @@
 // Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
-import { fillSlots, isSnubbed, rechoke } from './choker';
+import { fillSlots, isSnubbed, planWriter, rechoke, type ChokeContext } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
 import { PEER_ACTIVE, type Half, type Peer } from './state';
@@ -17,6 +17,11 @@ import { rejectOnChoke } from './fast';
  */
 const scratch: Half[] = [];
 
+/** The plans' writers and context, written over by each rechoke (read in full before the next one). */
+const periodicPlan = planWriter();
+const fillPlan = planWriter();
+const ctx: ChokeContext = { now: 0, profile: null!, pieceLength: 0, round: 0, optimistic: -1, lastOptimisticAt: 0, rng: null! };
+
 /** The timer's full rechoke (periodic) or filling free slots between rechokes. */
 export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const st = w.st;
@@ -25,17 +30,15 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const n = peer.conns.length;
   for (let i = 0; i < n; i++) conns[i] = st.halves[peer.conns[i]!]!;
   conns.length = n;
-  const ctx = {
-    now: st.now,
-    profile: peer.profile,
-    pieceLength: w.g.pieceLength,
-    round: peer.rechokes,
-    optimistic: peer.optimistic,
-    lastOptimisticAt: peer.lastOptimisticAt,
-    rng: peer.chokeRng,
-  };
+  ctx.now = st.now;
+  ctx.profile = peer.profile;
+  ctx.pieceLength = w.g.pieceLength;
+  ctx.round = peer.rechokes;
+  ctx.optimistic = peer.optimistic;
+  ctx.lastOptimisticAt = peer.lastOptimisticAt;
+  ctx.rng = peer.chokeRng;
   const isSeed = peer.haveCount === w.g.pieces;
-  const plan = periodic ? rechoke(conns, isSeed, ctx) : fillSlots(conns, isSeed, ctx);
+  const plan = periodic ? rechoke(conns, isSeed, ctx, periodicPlan) : fillSlots(conns, isSeed, ctx, fillPlan);
   if (!periodic && plan.rows.length === 0) return;
   peer.optimistic = plan.optimistic;
   if (plan.rotated) peer.lastOptimisticAt = st.now;

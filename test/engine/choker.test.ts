@@ -2,7 +2,7 @@
 // rechoke timer in a run. Connections are built by a local factory typed against the engine's Half, so
 // a change of its shape shows up here as a type error rather than as a silent pass.
 import { describe, expect, it } from 'vitest';
-import { fillSlots, isSnubbed, rechoke, rechokeLeecher, type ChokeContext, type ChokePlan } from '../../src/engine/choker';
+import { fillSlots, isSnubbed, planWriter, rechoke, rechokeLeecher, type ChokeContext, type ChokePlan } from '../../src/engine/choker';
 import { PROFILES, resolveProfile, type ClientProfile } from '../../src/engine/profiles';
 import { randInt, stream } from '../../src/engine/prng';
 import type { Half } from '../../src/engine/state';
@@ -234,6 +234,34 @@ describe('leecher choker (mainline)', () => {
       expect(unchokedIds(plan)).toEqual(expected);
       // The other rows choke exactly the unchoked peers that lost interest, in connection order.
       expect(plan.rows.filter((r) => !r.unchoke).map((r) => r.half.id)).toEqual(conns.filter((h) => !h.amChoking && !h.peerInterested).map((h) => h.id));
+    }
+  });
+
+  it('a plan written by a reused writer (as the engine does) equals a fresh plan, whatever the writer wrote before', () => {
+    const rng = stream(11, 'test/plan-writer');
+    const periodic = planWriter();
+    const between = planWriter();
+    const rows = (plan: ChokePlan) => plan.rows.map((r) => ({ ...r, half: r.half.id }));
+    for (let trial = 0; trial < 300; trial++) {
+      const seed = randInt(rng, 3) === 0;
+      const seedChoker: SeedChoker = (['mainline', 'fastest-upload', 'round-robin'] as const)[randInt(rng, 3)]!;
+      const profile = resolveProfile(randInt(rng, 4) === 0 ? 'libtorrent' : 'mainline', seed ? { seedChoker } : {});
+      // From no connection (a plan without rows) to a crowd, so that plans shrink and grow.
+      const n = randInt(rng, 3) === 0 ? randInt(rng, 2) : randInt(rng, 60);
+      const specs: HalfSpec[] = Array.from({ length: n }, (_, id) => ({
+        id,
+        down: 1000 * randInt(rng, 5),
+        up: 1000 * randInt(rng, 5),
+        interested: randInt(rng, 3) !== 0,
+        choking: randInt(rng, 3) !== 0,
+        snubbed: randInt(rng, 6) === 0,
+        roundBytes: 16 * KiB * randInt(rng, 4),
+      }));
+      // The same draws for the fresh plan and the reused one.
+      const c = (): ChokeContext => ctx({ profile, round: trial, rng: stream(trial, 'test/plan-writer/choke') });
+      const conns = specs.map(half);
+      expect(rows(rechoke(conns, seed, c(), periodic))).toEqual(rows(rechoke(conns, seed, c())));
+      expect(rows(fillSlots(conns, seed, c(), between))).toEqual(rows(fillSlots(conns, seed, c())));
     }
   });
 
