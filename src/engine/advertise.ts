@@ -6,7 +6,7 @@
 import { rateAt } from './bandwidth';
 import { push } from './heap';
 import { randInt, stream } from './prng';
-import { BLOCK_RECEIVED, HAVE, type Half, type Peer } from './state';
+import { BLOCK_RECEIVED, HAVE, outstandingIndex, type Half, type Peer } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
 import { E, type World } from './world';
@@ -83,7 +83,7 @@ export function maybeAnnounceEarly(w: World, peer: Peer, r: Half, piece: number)
   for (let b = base; b < base + n; b++) {
     const s = peer.blocks[b]!;
     if (s === BLOCK_RECEIVED) continue;
-    if (s !== 1 || !r.outstanding.includes(b)) return;
+    if (s !== 1 || outstandingIndex(r, b) < 0) return;
     bytes += blockLength(w.g, b);
   }
   const rate = rateAt(r.downRate, r.downLast, r.downSince, w.st.now);

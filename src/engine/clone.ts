@@ -36,8 +36,10 @@ const HALF_FIELDS = {
   pipeline: 'number',
   pipelineAt: 'number',
   outstanding: 'list',
+  outstandingCount: 'number',
   incoming: 'list',
   incomingHead: 'number',
+  incomingEnd: 'number',
   acceptFrom: 'number',
   queued: 'boolean',
   downRate: 'number',
@@ -104,9 +106,15 @@ function packScalars(h: Half, s: Float64Array, o: number): void {
   s[o + 32] = h.roundBytes;
   s[o + 33] = h.optimisticSlot ? 1 : 0;
   s[o + 34] = h.optimisticAt;
+  s[o + 35] = h.outstandingCount;
+  s[o + 36] = h.incomingEnd;
 }
 
-/** The lists of a connection end, in the order of HALF_FIELDS, each with `visit` (no array made per end). */
+/**
+ * The lists of a connection end, in the order of HALF_FIELDS, each with `visit` (no array made per
+ * end). `outstanding` is copied whole, past its live part (state.ts), so that a restored state is the
+ * same to the last array entry.
+ */
 function eachList(h: Half, visit: (list: readonly number[], j: number) => void): void {
   visit(h.outstanding, 0);
   visit(h.incoming, 1);
@@ -137,8 +145,10 @@ function unpackHalf(s: Float64Array, o: number, lists: number[][]): Half {
     pipeline: s[o + 15]!,
     pipelineAt: s[o + 16]!,
     outstanding: lists[0]!,
+    outstandingCount: s[o + 35]!,
     incoming: lists[1]!,
     incomingHead: s[o + 17]!,
+    incomingEnd: s[o + 36]!,
     acceptFrom: s[o + 18]!,
     queued: s[o + 19]! !== 0,
     downRate: s[o + 20]!,

@@ -3,7 +3,7 @@
 import { RATE_FUDGE } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
-import { knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
+import { clearIncoming, knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
 import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
 import { E, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
@@ -96,8 +96,10 @@ function blankHalf(id: number, peer: number, remote: number, latency: number, in
     pipeline: 0,
     pipelineAt: -1_000_000,
     outstanding: [],
+    outstandingCount: 0,
     incoming: [],
     incomingHead: 0,
+    incomingEnd: 0,
     acceptFrom: -1,
     queued: false,
     downRate: 0,
@@ -216,8 +218,7 @@ function closeHalf(w: World, h: Half): void {
   }
   for (let p = 0; p < w.g.pieces; p++) if (knows(st, h.id, p)) peer.pieces[p] = peer.pieces[p]! - 1;
   releaseRequests(w, h);
-  h.incoming.length = 0;
-  h.incomingHead = 0;
+  clearIncoming(h);
   h.open = false;
   if (h.peerInterested) {
     if (h.amChoking) peer.waiting--;

@@ -1,7 +1,7 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
-import { BLOCK_RECEIVED, HAVE, knows, STARTED, SUPER, type Half, type Peer, type SimState } from './state';
+import { BLOCK_RECEIVED, HAVE, knows, outstandingIndex, removeOutstanding, STARTED, SUPER, type Half, type Peer, type SimState } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
 import { checkShareRatio, E, startSeeding, type World } from './world';
@@ -31,10 +31,8 @@ export function onArrive(w: World, rid: number, block: number, bad: number): voi
   r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
   r.lastBlockAt = st.now;
   r.roundBytes += len;
-  // Blocks mostly arrive in the order asked: shift() moves the array's start instead of its contents.
-  const i = r.outstanding.indexOf(block);
-  if (i === 0) r.outstanding.shift();
-  else if (i > 0) r.outstanding.splice(i, 1);
+  const i = outstandingIndex(r, block);
+  if (i >= 0) removeOutstanding(r, i);
   let s = peer.blocks[block]!;
   if (s !== BLOCK_RECEIVED) {
     const piece = Math.floor(block / w.g.blocksPerPiece);
@@ -62,9 +60,9 @@ function cancelElsewhere(w: World, peer: Peer, from: Half, block: number, left: 
   for (let k = 0; k < conns.length && left > 0; k++) {
     const h = w.st.halves[conns[k]!]!;
     if (h === from) continue;
-    const j = h.outstanding.indexOf(block);
+    const j = outstandingIndex(h, block);
     if (j < 0) continue;
-    h.outstanding.splice(j, 1);
+    removeOutstanding(h, j);
     sendCancel(w, h, block);
     left--;
   }
@@ -79,7 +77,9 @@ function verify(w: World, peer: Peer, piece: number): void {
   peer.haveCount++;
   peer.partial.splice(peer.partial.indexOf(piece), 1);
   announceVerified(w, peer, piece);
-  for (const id of peer.conns) {
+  const conns = peer.conns;
+  for (let k = 0; k < conns.length; k++) {
+    const id = conns[k]!;
     if (!knows(st, id, piece)) continue;
     const h = st.halves[id]!;
     if (--h.interesting === 0) updateInterest(w, h);

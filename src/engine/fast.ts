@@ -12,7 +12,7 @@
 //   started pieces (picker.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { infoHash, peerAddressBytes } from './identity';
-import { HAVE, knows, type Half, type Peer } from './state';
+import { compactIncoming, HAVE, knows, type Half, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';
@@ -95,7 +95,7 @@ export function rejectUnservable(w: World, h: Half, i: number, nothing: boolean)
   const q = h.incoming;
   const now = w.st.now;
   const from = h.acceptFrom;
-  while (i < q.length && q[i + 1]! <= now) {
+  while (i < h.incomingEnd && q[i + 1]! <= now) {
     const cancelled = q[i + 2]! <= now;
     const choked = from < 0 || q[i + 1]! < from;
     if (!nothing && !cancelled && (!choked || allowedWhileChoked(w, h, q[i]!))) break;
@@ -113,14 +113,20 @@ export function rejectUnservable(w: World, h: Half, i: number, nothing: boolean)
 export function rejectOnChoke(w: World, h: Half): void {
   const q = h.incoming;
   const now = w.st.now;
-  const keep: number[] = [];
-  for (let i = h.incomingHead; i < q.length; i += 3) {
+  // The kept entries move to the front, in order.
+  let kept = 0;
+  for (let i = h.incomingHead; i < h.incomingEnd; i += 3) {
     const arrived = q[i + 1]! <= now;
     if (arrived && (q[i + 2]! <= now || !allowedWhileChoked(w, h, q[i]!))) send(w, h, T.REJECT, q[i]!);
-    else keep.push(q[i]!, q[i + 1]!, q[i + 2]!);
+    else {
+      q[kept] = q[i]!;
+      q[kept + 1] = q[i + 1]!;
+      q[kept + 2] = q[i + 2]!;
+      kept += 3;
+    }
   }
-  h.incoming = keep;
   h.incomingHead = 0;
+  h.incomingEnd = kept;
 }
 
 /**
@@ -133,10 +139,9 @@ export function rejectAllQueued(w: World, peer: Peer): number {
   for (let k = peer.servingHead; k < peer.serving.length; k++) {
     const h = w.st.halves[peer.serving[k]!]!;
     if (!h.fast || !h.open) continue;
-    const i = rejectUnservable(w, h, h.incomingHead, true);
-    h.incoming.splice(0, i);
-    h.incomingHead = 0;
-    if (h.incoming.length > 0) next = Math.min(next, h.incoming[1]!);
+    h.incomingHead = rejectUnservable(w, h, h.incomingHead, true);
+    compactIncoming(h);
+    if (h.incomingEnd > 0) next = Math.min(next, h.incoming[1]!);
   }
   return next;
 }
@@ -150,11 +155,11 @@ export function fillAllowedFast(w: World, h: Half): void {
   const limit = pipelineLength(w, h, peer);
   const g = w.g;
   for (const p of h.allowedIn) {
-    if (h.outstanding.length >= limit) return;
+    if (h.outstandingCount >= limit) return;
     if ((peer.pieces[p]! & HAVE) !== 0 || !knows(w.st, h.id, p)) continue;
     const base = p * g.blocksPerPiece;
     const n = blocksInPiece(g, p);
-    for (let b = 0; b < n && h.outstanding.length < limit; b++) if (peer.blocks[base + b] === 0) requestBlock(w, peer, h, base + b);
+    for (let b = 0; b < n && h.outstandingCount < limit; b++) if (peer.blocks[base + b] === 0) requestBlock(w, peer, h, base + b);
   }
 }
 

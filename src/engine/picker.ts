@@ -8,7 +8,7 @@
 // first takes the first piece in that order that the remote has. Among started pieces, ties go to the
 // one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
-import { AVAIL, BLOCK_RECEIVED, HAVE, STARTED, type Half, type Peer } from './state';
+import { AVAIL, BLOCK_RECEIVED, HAVE, outstandingIndex, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece, type Geometry } from './torrent';
 
 function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
@@ -111,7 +111,7 @@ function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
     const n = blocksInPiece(g, p);
     for (let b = 0; b < n; b++) {
       const s = peer.blocks[base + b]!;
-      if (s !== 0 && s !== BLOCK_RECEIVED && s < 254 && !half.outstanding.includes(base + b)) return base + b;
+      if (s !== 0 && s !== BLOCK_RECEIVED && s < 254 && outstandingIndex(half, base + b) < 0) return base + b;
     }
   }
   return -1;
@@ -123,7 +123,7 @@ function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
  * fewest requests, so each block is duplicated by a few idle peers rather than by everyone.
  */
 function pickEndgameIdle(peer: Peer, r: Remote, g: Geometry): number {
-  if (r.half.outstanding.length > 0) return -1;
+  if (r.half.outstandingCount > 0) return -1;
   let best = -1;
   let fewest = 254;
   const partial = peer.partial;

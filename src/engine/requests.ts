@@ -2,8 +2,8 @@
 // (mainline's backlog), and requests and cancels, which wait at the uploader's end with their arrival time.
 import { rateAt } from './bandwidth';
 import { isSnubbed } from './choker';
-import { pickBlock } from './picker';
-import { BLOCK_RECEIVED, STARTED, type Half, type Peer } from './state';
+import { pickBlock, type Remote } from './picker';
+import { BLOCK_RECEIVED, outstandingIndex, queueIncoming, removeOutstanding, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { send, type World } from './world';
@@ -58,9 +58,12 @@ export function requestBlock(w: World, peer: Peer, h: Half, block: number): void
   const s = peer.blocks[block]!;
   if (s === 0) takeBlock(w, peer, piece);
   peer.blocks[block] = s + 1;
-  h.outstanding.push(block);
+  h.outstanding[h.outstandingCount++] = block;
   sendRequest(w, h, block);
 }
+
+/** The picker's view of the connection being filled, written over by each fillRequests (one runs per block received). */
+const picked: Remote = { half: null!, bits: new Uint32Array(0), base: 0 };
 
 /** Keep the request pipeline of `h` full while we are interested and unchoked. */
 export function fillRequests(w: World, h: Half): void {
@@ -73,9 +76,12 @@ export function fillRequests(w: World, h: Half): void {
   }
   const peer = w.st.peers[h.peer]!;
   const limit = pipelineLength(w, h, peer);
-  if (h.outstanding.length >= limit) return;
-  const remote = { half: h, bits: w.st.bits, base: h.id * w.st.words };
-  while (h.outstanding.length < limit) {
+  if (h.outstandingCount >= limit) return;
+  const remote = picked;
+  remote.half = h;
+  remote.bits = w.st.bits;
+  remote.base = h.id * w.st.words;
+  while (h.outstandingCount < limit) {
     const block = pickBlock(peer, remote, w.g, peer.profile.randomFirst);
     if (block < 0) return;
     requestBlock(w, peer, h, block);
@@ -84,9 +90,9 @@ export function fillRequests(w: World, h: Half): void {
 
 /** BEP 6: remote rejected our request for `block` on `h`: the block can be asked of someone else. */
 export function dropRequest(w: World, h: Half, block: number): void {
-  const j = h.outstanding.indexOf(block);
+  const j = outstandingIndex(h, block);
   if (j < 0) return;
-  h.outstanding.splice(j, 1);
+  removeOutstanding(h, j);
   const peer = w.st.peers[h.peer]!;
   const s = peer.blocks[block]!;
   if (s === BLOCK_RECEIVED || s === 0) return;
@@ -97,13 +103,14 @@ export function dropRequest(w: World, h: Half, block: number): void {
 /** Forget our outstanding requests on `h`: the blocks can be asked of someone else. */
 export function releaseRequests(w: World, h: Half): void {
   const peer = w.st.peers[h.peer]!;
-  for (const block of h.outstanding) {
+  for (let i = 0; i < h.outstandingCount; i++) {
+    const block = h.outstanding[i]!;
     const s = peer.blocks[block]!;
     if (s === BLOCK_RECEIVED || s === 0) continue;
     peer.blocks[block] = s - 1;
     if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
   }
-  h.outstanding.length = 0;
+  h.outstandingCount = 0;
 }
 
 /**
@@ -119,7 +126,7 @@ function sendRequest(w: World, h: Half, block: number): void {
   st.msgCount[T.REQUEST]!++;
   const at = st.now + h.latency;
   const u = st.halves[h.mirror]!;
-  u.incoming.push(block, at, Infinity);
+  queueIncoming(u, block, at, Infinity);
   const uploader = st.peers[u.peer]!;
   if (!u.queued) {
     uploader.serving.push(u.id);
@@ -135,7 +142,7 @@ export function sendCancel(w: World, h: Half, block: number): void {
   st.msgCount[T.CANCEL]!++;
   const u = st.halves[h.mirror]!;
   const q = u.incoming;
-  for (let i = u.incomingHead; i < q.length; i += 3) {
+  for (let i = u.incomingHead; i < u.incomingEnd; i += 3) {
     if (q[i] === block && q[i + 2] === Infinity) {
       q[i + 2] = st.now + h.latency;
       return;

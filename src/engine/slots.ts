@@ -3,7 +3,7 @@
 import { fillSlots, isSnubbed, planWriter, rechoke, type ChokeContext } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
-import { PEER_ACTIVE, type Half, type Peer } from './state';
+import { clearIncoming, PEER_ACTIVE, type Half, type Peer } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';
@@ -81,10 +81,7 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
       // Choking drops the pending requests of that connection (BEP 3); with BEP 6 it rejects them,
       // except those for allowed-fast pieces.
       h.acceptFrom = -1;
-      if (!h.fast) {
-        h.incoming.length = 0;
-        h.incomingHead = 0;
-      }
+      if (!h.fast) clearIncoming(h);
       send(w, h, T.CHOKE, 0);
       if (h.fast) rejectOnChoke(w, h);
     }
@@ -99,8 +96,8 @@ export function onRechokeTimer(w: World, peer: Peer): void {
   const snubbing: number[] = [];
   for (const id of peer.conns) {
     const h = w.st.halves[id]!;
-    if (h.outstanding.length > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
-      for (const block of h.outstanding) sendCancel(w, h, block);
+    if (h.outstandingCount > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
+      for (let i = 0; i < h.outstandingCount; i++) sendCancel(w, h, h.outstanding[i]!);
       releaseRequests(w, h);
       snubbing.push(id);
     }

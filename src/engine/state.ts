@@ -139,11 +139,19 @@ export interface Half {
   /** Request pipeline length and when it was computed (recomputed once a second). */
   pipeline: number;
   pipelineAt: number;
-  /** Our requests to remote, block ids. */
+  /**
+   * Our requests to remote, block ids, oldest first: the first outstandingCount entries. The array is
+   * written over and never shortened (requests.ts).
+   */
   outstanding: number[];
-  /** Remote's requests to us not yet served, FIFO from incomingHead: (block, arrival, cancel arrival) triples. */
+  outstandingCount: number;
+  /**
+   * Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
+   * [incomingHead, incomingEnd). The array is written over and never shortened, like outstanding.
+   */
   incoming: number[];
   incomingHead: number;
+  incomingEnd: number;
   /** Requests arriving from this time on are accepted: the last unchoke, or -1 while choked (small integers keep V8 from boxing the field). */
   acceptFrom: number;
   /** In the owner's serving FIFO. */
@@ -226,6 +234,52 @@ export interface SuperSeed {
   handedOut: Int32Array;
   /** The pieces in a random order (stream peer/<name>/superseed): the tie-break between equal pieces. */
   order: Int32Array;
+}
+
+// A connection's outstanding requests are h.outstanding[0 .. h.outstandingCount), oldest first, and
+// the requests waiting at its uploader's end h.incoming[incomingHead .. incomingEnd). Both arrays are
+// written over and never shortened: V8 frees an emptied array's storage and trims a shrinking one's,
+// and a queue that empties and fills again on most blocks then regrew it, which was most of what the
+// engine allocated once rechokes stopped allocating (garbage collections are the app's long frames).
+
+/** Where `block` is among our requests on `h`, or -1. */
+export function outstandingIndex(h: Half, block: number): number {
+  const list = h.outstanding;
+  for (let i = 0; i < h.outstandingCount; i++) if (list[i] === block) return i;
+  return -1;
+}
+
+/** Forget our i-th request on `h`, keeping the others in order. */
+export function removeOutstanding(h: Half, i: number): void {
+  const list = h.outstanding;
+  const n = --h.outstandingCount;
+  for (let j = i; j < n; j++) list[j] = list[j + 1]!;
+}
+
+/** Queue a request at the uploader's end `u`: block, when it arrives, when its cancel arrives (Infinity: none yet). */
+export function queueIncoming(u: Half, block: number, at: number, cancelAt: number): void {
+  const q = u.incoming;
+  const end = u.incomingEnd;
+  q[end] = block;
+  q[end + 1] = at;
+  q[end + 2] = cancelAt;
+  u.incomingEnd = end + 3;
+}
+
+/** Drop the entries before incomingHead (served or refused), moving the rest to the front. */
+export function compactIncoming(h: Half): void {
+  const q = h.incoming;
+  const head = h.incomingHead;
+  const end = h.incomingEnd;
+  for (let j = head; j < end; j++) q[j - head] = q[j]!;
+  h.incomingHead = 0;
+  h.incomingEnd = end - head;
+}
+
+/** Forget every queued request of `h`. */
+export function clearIncoming(h: Half): void {
+  h.incomingHead = 0;
+  h.incomingEnd = 0;
 }
 
 /** Does peer hold the verified piece? */

@@ -2,7 +2,7 @@
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
 import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
 import { push } from './heap';
-import { HAVE, PEER_ACTIVE, type Peer } from './state';
+import { clearIncoming, compactIncoming, HAVE, PEER_ACTIVE, type Peer } from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
 import { checkShareRatio, E, type World } from './world';
@@ -42,16 +42,16 @@ export function startSend(w: World, peer: Peer): void {
     h.queued = false;
     if (!h.open) continue;
     const q = h.incoming;
+    const end = h.incomingEnd;
     let i = h.incomingHead;
     // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
     const from = h.acceptFrom;
     // With BEP 6 they are rejected instead, and requests for allowed-fast pieces are served while choked.
     if (h.fast) i = rejectUnservable(w, h, i, false);
-    else while (i < q.length && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
+    else while (i < end && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
     h.incomingHead = i;
-    if (i >= q.length) {
-      q.length = 0;
-      h.incomingHead = 0;
+    if (i >= end) {
+      clearIncoming(h);
       continue;
     }
     serving.push(id);
@@ -64,12 +64,12 @@ export function startSend(w: World, peer: Peer): void {
     // A piece announced by a predictive have (advertise.ts) is served once it has passed its hash check.
     if (peer.earlyHave.size > 0 && (peer.pieces[Math.floor(block / w.g.blocksPerPiece)]! & HAVE) === 0) continue;
     h.incomingHead = i + 3;
-    if (h.incomingHead > 12 && h.incomingHead * 2 > q.length) {
-      q.splice(0, h.incomingHead);
-      h.incomingHead = 0;
-    }
+    if (h.incomingHead > 12 && h.incomingHead * 2 > end) compactIncoming(h);
     if (peer.servingHead > 64 && peer.servingHead * 2 > serving.length) {
-      serving.splice(0, peer.servingHead);
+      // Moved down in place: splice would make an array of the entries it drops.
+      const head = peer.servingHead;
+      for (let j = head; j < serving.length; j++) serving[j - head] = serving[j]!;
+      serving.length -= head;
       peer.servingHead = 0;
     }
     peer.sending = true;

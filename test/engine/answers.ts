@@ -82,7 +82,7 @@ export function checkAnswers(sim: Sim): AnswerReport {
     for (const [block, n] of m) {
       if (n === 0) continue;
       let queued = 0;
-      if (h) for (let i = h.incomingHead; i < h.incoming.length; i += 3) if (h.incoming[i] === block) queued++;
+      if (h) for (let i = h.incomingHead; i < h.incomingEnd; i += 3) if (h.incoming[i] === block) queued++;
       if (queued !== n) report.problems.push(`${n} request(s) ${d}→${u} for block ${block} unanswered, ${queued} in the uploader's queue`);
     }
   }

@@ -58,8 +58,10 @@ function half(s: HalfSpec): Half {
     pipeline: 2,
     pipelineAt: 0,
     outstanding: [],
+    outstandingCount: 0,
     incoming: [],
     incomingHead: 0,
+    incomingEnd: 0,
     acceptFrom: Infinity,
     queued: false,
     // Measures that read exactly their rate at NOW (bandwidth.ts: rate·(last − since)/(now − since)).

@@ -30,7 +30,7 @@ function half(s: Spec): Half {
     id: s.id, peer: 0, remote: s.id + 1, mirror: 1000 + s.id, latency: 50_000, initiator: false, open: true,
     openIndex: 0, openedAt: NOW - 600 * S, amChoking: s.choking ?? true, amInterested: false, peerChoking: false,
     peerInterested: s.interested ?? true, interesting: 0, mayHaveNew: true, pipeline: 2, pipelineAt: 0,
-    outstanding: [], incoming: [], incomingHead: 0, acceptFrom: -1, queued: false,
+    outstanding: [], outstandingCount: 0, incoming: [], incomingHead: 0, incomingEnd: 0, acceptFrom: -1, queued: false,
     downRate: 0, downLast: NOW, downSince: NOW - S, upRate: s.up ?? 0, upLast: NOW, upSince: NOW - S,
     lastBlockAt: NOW - S, unchokedAt: s.unchokedAgo === undefined ? -1 : NOW - s.unchokedAgo,
     bytesSinceUnchoke: s.bytesSinceUnchoke ?? 0, roundBytes: s.roundBytes ?? 0,
