@@ -69,7 +69,7 @@ export class LinkLayer {
       if (style === null) continue;
       const dx = x[b]! - x[a]!;
       const dy = y[b]! - y[a]!;
-      const d = Math.hypot(dx, dy);
+      const d = Math.sqrt(dx * dx + dy * dy); // not Math.hypot: see flights.ts
       if (d === 0) continue;
       const ux = dx / d;
       const uy = dy / d;
