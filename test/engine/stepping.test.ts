@@ -49,7 +49,8 @@ describe('stepping', () => {
     const straight = new Sim(config(), { checkpointEvery: 0 });
     straight.runUntil(20 * S);
     const at20 = snapshot(straight);
-    const sim = new Sim(config(), { checkpointEvery: 2 * S });
+    // Time alone spaces the checkpoints here (this small swarm's are spaced by events otherwise: see below).
+    const sim = new Sim(config(), { checkpointEvery: 2 * S, checkpointBytesPerEvent: 0 });
     sim.runUntil(25 * S);
     sim.seek(1 * S);
     const from = sim.eventCount;
@@ -89,7 +90,7 @@ describe('stepping', () => {
   it('checkpoints keep to their memory budget by thinning, and seeks still land on the states of a straight run', () => {
     const one = snapshotBytes(takeSnapshot(new Sim(config()).state as SimState));
     const budget = 5 * one;
-    const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytes: budget });
+    const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytes: budget, checkpointBytesPerEvent: 0 });
     const straight = new Sim(config(), { checkpointEvery: 0 });
     const times = [0.8 * S, 3 * S, 6.1 * S, 9.5 * S];
     const states = times.map((t) => {
@@ -103,6 +104,38 @@ describe('stepping', () => {
     expect(stats.count).toBeGreaterThanOrEqual(2);
     // Thinned at least twice: without the budget there would be a checkpoint every quarter second.
     expect(stats.every).toBeGreaterThanOrEqual(1 * S);
+    for (let i = times.length - 1; i >= 0; i--) {
+      sim.seek(times[i]!);
+      expect(snapshot(sim)).toEqual(states[i]);
+    }
+  });
+
+  it('a checkpoint comes at least its size ÷ checkpointBytesPerEvent events after the previous one, and seeks still land on the states of a straight run', () => {
+    const perEvent = 2048;
+    const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytesPerEvent: perEvent });
+    const taken: { events: number; bytes: number }[] = [];
+    let count = sim.checkpointStats.count;
+    let total = sim.checkpointStats.bytes;
+    taken.push({ events: 0, bytes: total });
+    // A checkpoint is taken as the event that reaches it is about to run.
+    while (sim.step()) {
+      if (sim.checkpointStats.count === count) continue;
+      count = sim.checkpointStats.count;
+      taken.push({ events: sim.eventCount - 1, bytes: sim.checkpointStats.bytes - total });
+      total = sim.checkpointStats.bytes;
+    }
+    expect(taken.length).toBeGreaterThan(3);
+    for (let i = 1; i < taken.length; i++) {
+      expect(taken[i]!.events - taken[i - 1]!.events).toBeGreaterThanOrEqual(Math.ceil(taken[i - 1]!.bytes / perEvent));
+    }
+    // Time alone would have taken one every quarter second.
+    expect(taken.length).toBeLessThan(sim.now / (S / 4) / 2);
+    const straight = new Sim(config(), { checkpointEvery: 0 });
+    const times = [1.3 * S, 4 * S, 7.7 * S];
+    const states = times.map((t) => {
+      straight.runUntil(t);
+      return snapshot(straight);
+    });
     for (let i = times.length - 1; i >= 0; i--) {
       sim.seek(times[i]!);
       expect(snapshot(sim)).toEqual(states[i]);
