@@ -4,7 +4,8 @@
 // functions with the most self time, and what ran in the longest stretches without an idle moment.
 // With PROFILE_ALLOC=1 it samples allocations instead (collected ones included) and prints what
 // allocates most: the garbage collector's pauses land in whichever frame is running. With
-// PROFILE_GC=1 it records a Chrome trace instead and prints the collector's pauses by length.
+// PROFILE_GC=1 it records a Chrome trace instead and prints the collector's pauses by length, then each
+// collection in order with why it ran and the heap before and after.
 // Env: PROFILE_SECONDS (default 12), PROFILE_WAIT_MS before profiling (default 1500), PROFILE_OUT
 // (a path to save the .cpuprofile, for Chrome DevTools' Performance panel).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,7 +100,19 @@ function report(profile: Profile): void {
 interface TraceEvent {
   name: string;
   ph: string;
+  ts?: number;
   dur?: number;
+  args?: GcArgs & { value?: GcArgs };
+}
+
+/** What Chrome's trace says of a collection (MinorGC, MajorGC) or of the start of major marking. */
+interface GcArgs {
+  type?: string;
+  usedHeapSizeBefore?: number;
+  usedHeapSizeAfter?: number;
+  gc_reason?: string;
+  global_consumed_bytes?: number;
+  global_allocation_limit?: number;
 }
 
 /** The collector's pauses on the page's main thread over PROFILE_SECONDS, counted by length. */
@@ -119,6 +132,18 @@ async function gcPauses(cdp: CDPSession): Promise<void> {
     const ms = events.filter((e) => e.name === name && e.ph === 'X').map((e) => (e.dur ?? 0) / 1000);
     const counts = limits.map((l, i) => ms.filter((x) => x < l && (i === 0 || x >= limits[i - 1]!)).length);
     console.log(`${name.padEnd(8)} ${counts.map((c) => String(c).padStart(8)).join('')} ${ms.reduce((a, b) => a + b, 0).toFixed(0).padStart(6)} ms`);
+  }
+  // Each collection with why it ran and the heap around it: a major one starts on "global allocation
+  // limit" when the V8 heap and the memory outside it (typed arrays' storage, Blink's heap) together
+  // pass their limit, on "task" or "idle" when the page was quiet enough to do it early.
+  const t0 = events.find((e) => e.name === 'FireAnimationFrame')?.ts ?? 0;
+  const mb = (bytes: number | undefined): string => (bytes === undefined ? '?' : (bytes / 1048576).toFixed(1));
+  console.log('\ncollections in order (s, kind, pause ms, why, V8 heap MiB before -> after; for a marking start: all memory counted -> its limit)');
+  for (const e of events.filter((e) => e.ph === 'X' && /^(MinorGC|MajorGC|V8\.GCIncrementalMarkingStart)$/.test(e.name)).slice(0, 60)) {
+    const args = e.args?.value ?? e.args ?? {};
+    const sizes = e.name === 'V8.GCIncrementalMarkingStart' ? `${mb(args.global_consumed_bytes)} -> ${mb(args.global_allocation_limit)}` : `${mb(args.usedHeapSizeBefore)} -> ${mb(args.usedHeapSizeAfter)}`;
+    const kind = e.name === 'V8.GCIncrementalMarkingStart' ? 'marking starts' : e.name;
+    console.log(`  ${(((e.ts ?? 0) - t0) / 1e6).toFixed(2).padStart(6)}  ${kind.padEnd(14)} ${((e.dur ?? 0) / 1000).toFixed(1).padStart(5)}  ${String(args.type ?? args.gc_reason ?? '').padEnd(45)} ${sizes}`);
   }
 }
 
