@@ -1,16 +1,37 @@
 // The end-time probe off the main thread: run a copy of the scenario to its end and say when that
-// is, so the scrubber knows its range without taking frame time from the visible run.
+// is, so the scrubber knows its range without taking frame time from the visible run. It runs in
+// slices so that it can hear, between them, that the app started or stopped playing (probe.ts).
 import { Sim } from '../engine/sim';
-import type { SimConfig } from '../engine/types';
+import { PROBE_SLICE_MS, probeRest, probeSlice, type ProbeAnswer, type ProbeRequest } from './probe';
 
-self.onmessage = (event: MessageEvent<{ id: number; config: SimConfig }>) => {
-  const { id, config } = event.data;
+let resting = false;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+function answer(a: ProbeAnswer): void {
+  self.postMessage(a);
+}
+
+self.onmessage = (event: MessageEvent<ProbeRequest>) => {
+  const request = event.data;
+  resting = request.resting;
+  if (!('id' in request)) return;
+  if (timer !== null) clearTimeout(timer);
+  const { id } = request;
+  let sim: Sim;
   try {
-    const sim = new Sim(config, { checkpointEvery: 0 });
-    sim.run();
-    self.postMessage({ id, endTime: sim.now });
+    sim = new Sim(request.config, { checkpointEvery: 0 });
   } catch {
     // The visible run reports engine errors; the probe just gives up.
-    self.postMessage({ id, endTime: null });
+    return answer({ id, endTime: null });
   }
+  const slice = (): void => {
+    timer = null;
+    try {
+      if (probeSlice(sim, PROBE_SLICE_MS)) return answer({ id, endTime: sim.now });
+    } catch {
+      return answer({ id, endTime: null });
+    }
+    timer = setTimeout(slice, probeRest(resting));
+  };
+  slice();
 };

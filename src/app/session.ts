@@ -7,13 +7,11 @@ import { record } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 import { formatScenarioErrors, parseScenario } from '../scenario';
 import ProbeWorker from './probe.worker?worker&inline';
+import { PROBE_SLICE_MS, probeRest, probeSlice, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { Draft } from 'immer';
 import type { UiState, UiStore } from './store';
 
 export type LoadResult = { ok: true } | { ok: false; error: string };
-
-/** Wall-clock budget of one slice of the background run that finds the end time, ms. */
-const PROBE_SLICE_MS = 12;
 
 /** Wall-clock budget of the engine in one animation frame, ms: with the scene it must fit in 8 ms. */
 export const ENGINE_BUDGET_MS = 4;
@@ -40,9 +38,16 @@ export class Session {
   private workersRefused = false;
   private probeId = 0;
   private probe: { sim: Sim; timer: ReturnType<typeof setTimeout> | null } | null = null;
+  /** The probe rests between its slices while the app plays (probe.ts). */
+  private probeResting = false;
 
   constructor(store: UiStore) {
     this.store = store;
+    store.subscribe((s, prev) => {
+      if (s.playing === prev.playing) return;
+      this.probeResting = s.playing;
+      this.worker?.postMessage({ resting: s.playing } satisfies ProbeRequest);
+    });
   }
 
   get sim(): Sim | null {
@@ -107,7 +112,7 @@ export class Session {
     const id = ++this.probeId;
     const worker = this.startProbeWorker(id);
     if (worker) {
-      worker.postMessage({ id, config });
+      worker.postMessage({ id, config, resting: this.probeResting } satisfies ProbeRequest);
       return;
     }
     this.probeInSlices(config);
@@ -123,7 +128,7 @@ export class Session {
     if (typeof Worker === 'undefined' || this.workersRefused) return null;
     try {
       const worker = new ProbeWorker();
-      worker.onmessage = (event: MessageEvent<{ id: number; endTime: number | null }>) => {
+      worker.onmessage = (event: MessageEvent<ProbeAnswer>) => {
         worker.terminate();
         if (event.data.id !== this.probeId || event.data.endTime === null) return;
         const end = event.data.endTime;
@@ -151,25 +156,22 @@ export class Session {
     this.probe = probe;
     const slice = (): void => {
       if (this.probe !== probe) return;
-      const until = performance.now() + PROBE_SLICE_MS;
+      let done: boolean;
       try {
-        while (performance.now() < until) {
-          for (let i = 0; i < 256; i++) if (!probe.sim.step()) break;
-          if (probe.sim.done) break;
-        }
+        done = probeSlice(probe.sim, PROBE_SLICE_MS);
       } catch {
         // The visible run reports engine errors; the probe just gives up.
         this.probe = null;
         return;
       }
-      if (probe.sim.done) {
+      if (done) {
         const end = probe.sim.now;
         this.probe = null;
         this.store.update((s) => {
           s.endTime ??= end;
         });
       } else {
-        probe.timer = setTimeout(slice, 0);
+        probe.timer = setTimeout(slice, probeRest(this.probeResting));
       }
     };
     probe.timer = setTimeout(slice, 0);
