@@ -100,9 +100,12 @@ function report(profile: Profile): void {
 interface TraceEvent {
   name: string;
   ph: string;
+  pid?: number;
+  tid?: number;
   ts?: number;
   dur?: number;
-  args?: GcArgs & { value?: GcArgs };
+  /** name: a thread's name, in its thread_name metadata event. */
+  args?: GcArgs & { value?: GcArgs; name?: string };
 }
 
 /** What Chrome's trace says of a collection (MinorGC, MajorGC) or of the start of major marking. */
@@ -125,21 +128,28 @@ async function gcPauses(cdp: CDPSession): Promise<void> {
   await cdp.send('Tracing.end');
   await complete;
   const frames = events.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X').length;
-  console.log(`\ngarbage collector pauses in ${SECONDS} s (${frames} animation frames): count by length, and total`);
+  // Only the page's main thread: the end-time probe's worker collects its own garbage, in its own
+  // isolate, and does not pause the frames (it competes for the CPU instead).
+  const thread = (e: TraceEvent): string => `${e.pid}:${e.tid}`;
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(thread));
+  const onMain = (e: TraceEvent): boolean => main.has(thread(e));
+  const elsewhere = events.filter((e) => e.ph === 'X' && (e.name === 'MinorGC' || e.name === 'MajorGC') && !onMain(e)).length;
+  console.log(`\ngarbage collector pauses on the page's main thread in ${SECONDS} s (${frames} animation frames): count by length, and total`);
   const limits = [1, 2, 4, 8, Infinity];
   console.log(`${''.padEnd(8)} ${limits.map((l, i) => (i === 0 ? '<1 ms' : l === Infinity ? `>=${limits[i - 1]} ms` : `<${l} ms`).padStart(8)).join('')}    total`);
   for (const name of ['MinorGC', 'MajorGC']) {
-    const ms = events.filter((e) => e.name === name && e.ph === 'X').map((e) => (e.dur ?? 0) / 1000);
+    const ms = events.filter((e) => e.name === name && e.ph === 'X' && onMain(e)).map((e) => (e.dur ?? 0) / 1000);
     const counts = limits.map((l, i) => ms.filter((x) => x < l && (i === 0 || x >= limits[i - 1]!)).length);
     console.log(`${name.padEnd(8)} ${counts.map((c) => String(c).padStart(8)).join('')} ${ms.reduce((a, b) => a + b, 0).toFixed(0).padStart(6)} ms`);
   }
+  console.log(`(and ${elsewhere} collections on other threads: the probe's worker)`);
   // Each collection with why it ran and the heap around it: a major one starts on "global allocation
   // limit" when the V8 heap and the memory outside it (typed arrays' storage, Blink's heap) together
   // pass their limit, on "task" or "idle" when the page was quiet enough to do it early.
   const t0 = events.find((e) => e.name === 'FireAnimationFrame')?.ts ?? 0;
   const mb = (bytes: number | undefined): string => (bytes === undefined ? '?' : (bytes / 1048576).toFixed(1));
   console.log('\ncollections in order (s, kind, pause ms, why, V8 heap MiB before -> after; for a marking start: all memory counted -> its limit)');
-  for (const e of events.filter((e) => e.ph === 'X' && /^(MinorGC|MajorGC|V8\.GCIncrementalMarkingStart)$/.test(e.name)).slice(0, 60)) {
+  for (const e of events.filter((e) => e.ph === 'X' && onMain(e) && /^(MinorGC|MajorGC|V8\.GCIncrementalMarkingStart)$/.test(e.name)).slice(0, 60)) {
     const args = e.args?.value ?? e.args ?? {};
     const sizes = e.name === 'V8.GCIncrementalMarkingStart' ? `${mb(args.global_consumed_bytes)} -> ${mb(args.global_allocation_limit)}` : `${mb(args.usedHeapSizeBefore)} -> ${mb(args.usedHeapSizeAfter)}`;
     const kind = e.name === 'V8.GCIncrementalMarkingStart' ? 'marking starts' : e.name;
