@@ -96,6 +96,7 @@ async function boot(): Promise<void> {
     },
     onSelect: (peer) => run(ctx, 'selectPeer', peer),
     uiMs,
+    longestEventMs: () => session.longestEventMs,
   });
   mountPicker(ui.picker, ctx);
   mountControls(ui.controls, ctx);

@@ -40,6 +40,12 @@ export class Session {
   private probe: { sim: Sim; timer: ReturnType<typeof setTimeout> | null } | null = null;
   /** The probe rests between its slices while the app plays (probe.ts). */
   private probeResting = false;
+  /**
+   * The longest single engine event of the last advance, wall-clock ms. An event takes microseconds:
+   * a long one means the page's thread was collecting garbage or was descheduled meanwhile (the
+   * frame stats keep it, so that bench:app can tell a slow engine from a busy machine).
+   */
+  longestEventMs = 0;
 
   constructor(store: UiStore) {
     this.store = store;
@@ -220,13 +226,16 @@ export class Session {
    * passes what the frame has left once the panels' and its own work are set aside.
    */
   advance(deltaMs: number, budgetMs: number = ENGINE_BUDGET_MS): void {
+    this.longestEventMs = 0;
     const { playing, speed } = this.store.getState();
     if (!playing || !this.current || this.current.done) return;
     // Whole µs: the engine's clock is an integer.
     const by = Math.max(1, Math.round(deltaMs * 1000 * speed));
     const from = this.current.now;
     const target = from + by;
-    const deadline = performance.now() + Math.min(budgetMs, ENGINE_BUDGET_MS);
+    let at = performance.now();
+    const deadline = at + Math.min(budgetMs, ENGINE_BUDGET_MS);
+    let longest = 0;
     let caughtUp = false;
     this.move(
       (sim) => {
@@ -236,18 +245,22 @@ export class Session {
           // At most the budget of engine work a frame, checked after every event (a busy swarm's event
           // can take a tenth of a millisecond; reading the clock, a few tens of nanoseconds): when the
           // swarm is too busy for the asked speed, the clock runs slower instead of the page freezing.
-          while (performance.now() < deadline) {
+          while (at < deadline) {
             const next = sim.nextEventTime;
             if (next === null || next > target || !sim.step()) {
               caughtUp = true;
               break;
             }
+            const now = performance.now();
+            if (now - at > longest) longest = now - at;
+            at = now;
           }
           if (caughtUp) sim.runUntil(target);
         } finally {
           sim.deferCheckpoints = false;
         }
         if (sim.checkpointDue) this.checkpointLater(sim);
+        this.longestEventMs = longest;
       },
       (s) => {
         s.effectiveSpeed = caughtUp ? null : Math.max(0, (s.time - from) / (deltaMs * 1000));

@@ -35,6 +35,8 @@ export interface SceneOptions {
    * frame stats count it, and the engine's share of a frame is what it and the scene leave.
    */
   uiMs?(): number;
+  /** The longest single engine event of the frame's advance, ms (Session.longestEventMs), for the frame stats. */
+  longestEventMs?(): number;
 }
 
 export interface Scene {
@@ -190,7 +192,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   const uiMs = options.uiMs ?? (() => 0);
   /** The UI's work total when the last frame's JS ended: what it did since is this frame's. */
   let uiSeen = uiMs();
-  const times: FrameTimes = { advanceMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: 0, renderMs: 0 };
+  const times: FrameTimes = { advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: 0, renderMs: 0 };
   /** An export is drawing frames of its own: the live view waits. */
   let capturing = false;
   /**
@@ -253,6 +255,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     app.render();
     remember();
     times.advanceMs = t1 - t0;
+    times.longestEventMs = update !== null ? (options.longestEventMs?.() ?? 0) : 0;
     times.subscribersMs = ui1 - ui0;
     times.uiMs = ui0 - uiSeen;
     times.sceneMs = t2 - t1;
@@ -346,7 +349,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
       remember();
       const t2 = performance.now();
       // Kept with the ticker's frames (no engine advance): the scene bench times frames this way.
-      stats.frame({ advanceMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: t1 - t0, renderMs: t2 - t1 }, sim !== null);
+      stats.frame({ advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: t1 - t0, renderMs: t2 - t1 }, sim !== null);
       return t2 - t0;
     },
     beginCapture() {

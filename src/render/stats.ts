@@ -7,6 +7,8 @@ const KEEP = 1200;
 export interface SceneStats {
   /** ms per frame, oldest first, for the frames drawn with a run loaded: the engine's advance, with the store subscribers it sets off; */
   advanceMs: number[];
+  /** in that, the longest single engine event (microseconds unless the thread was descheduled or collecting); */
+  longestEventMs: number[];
   /** of that, the store's subscribers; */
   subscribersMs: number[];
   /** the UI work since the frame before (panel redraws, which run in this frame before the scene's tick); */
@@ -31,6 +33,7 @@ export interface SceneStats {
 /** One frame's timings, ms. */
 export interface FrameTimes {
   advanceMs: number;
+  longestEventMs: number;
   subscribersMs: number;
   uiMs: number;
   sceneMs: number;
@@ -39,6 +42,7 @@ export interface FrameTimes {
 
 export class FrameStats {
   private readonly advance = new Float64Array(KEEP);
+  private readonly longestEvent = new Float64Array(KEEP);
   private readonly subscribers = new Float64Array(KEEP);
   private readonly ui = new Float64Array(KEEP);
   private readonly scene = new Float64Array(KEEP);
@@ -63,6 +67,7 @@ export class FrameStats {
     if (!loaded) return;
     const at = this.count++ % KEEP;
     this.advance[at] = t.advanceMs;
+    this.longestEvent[at] = t.longestEventMs;
     this.subscribers[at] = t.subscribersMs;
     this.ui[at] = t.uiMs;
     this.scene[at] = t.sceneMs;
@@ -79,6 +84,7 @@ export class FrameStats {
   snapshot(scale: number, labels: number): SceneStats {
     return {
       advanceMs: this.series(this.advance),
+      longestEventMs: this.series(this.longestEvent),
       subscribersMs: this.series(this.subscribers),
       uiMs: this.series(this.ui),
       sceneMs: this.series(this.scene),

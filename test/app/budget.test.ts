@@ -42,6 +42,21 @@ describe('advancing by a frame', () => {
     expect(sim.traceHash()).toBe(straight.traceHash());
   });
 
+  it('an advance reports its longest single engine event, within the time it took, and 0 when nothing ran', () => {
+    const ctx = makeContext(smallSwarm);
+    run(ctx, 'setSpeed', 1000);
+    run(ctx, 'play');
+    const t0 = performance.now();
+    ctx.session.advance(16);
+    const took = performance.now() - t0;
+    expect(ctx.session.sim!.eventCount).toBeGreaterThan(10);
+    expect(ctx.session.longestEventMs).toBeGreaterThan(0);
+    expect(ctx.session.longestEventMs).toBeLessThanOrEqual(took);
+    run(ctx, 'pause');
+    ctx.session.advance(16);
+    expect(ctx.session.longestEventMs).toBe(0);
+  });
+
   it('a checkpoint that falls due while playing is taken after the frame, when the page is idle', async () => {
     // 64 pieces of 256 KiB from a 1 MB/s seed: nobody completes before 16 s, so the run is still going.
     const ctx = makeContext({ ...smallSwarm, torrent: { pieceLength: 262144, pieces: 64 } });

@@ -6,7 +6,10 @@
 // store subscribers it sets off), the scene's update, and Pixi's render, each timed with
 // performance.now() around it in every frame, and the UI work done since the frame before (panel
 // redraws, which run in the same animation frame just before the scene's tick). A frame's JS is
-// that UI work, the advance and the scene's update.
+// that UI work, the advance and the scene's update. The advance also reports its longest single
+// engine event: an event takes microseconds, so one of milliseconds means the page's thread was
+// descheduled or collecting garbage then, which on a 2-core machine with a software GPU is most of
+// what makes a frame slow.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +97,10 @@ async function frames(page: Page) {
     return { ...window.__swarmscope.scene()!.stats(), simSeconds: window.__swarmscope.engine()!.now / 1e6 };
   });
   const total = s.advanceMs.map((a, i) => s.uiMs[i]! + a + s.sceneMs[i]!);
+  // An engine event takes microseconds: one of 2 ms or more means the thread was descheduled (or
+  // collecting garbage) in the middle of the frame.
+  const interrupted = (i: number): boolean => s.longestEventMs[i]! >= 2;
+  const over = total.map((t, i) => i).filter((i) => total[i]! >= 8);
   return {
     frames: total.length,
     simSeconds: s.simSeconds,
@@ -101,6 +108,9 @@ async function frames(page: Page) {
     inFlightMean: Math.round(inFlightSum / samples),
     links: stats[stats.length - 1]?.links ?? 0,
     advance: { p50: quantile(s.advanceMs, 0.5), p95: quantile(s.advanceMs, 0.95) },
+    longestEvent: { p50: quantile(s.longestEventMs, 0.5), p95: quantile(s.longestEventMs, 0.95) },
+    over8: over.length,
+    over8Interrupted: over.filter(interrupted).length,
     subscribers: { p50: quantile(s.subscribersMs, 0.5), p95: quantile(s.subscribersMs, 0.95) },
     ui: { p50: quantile(s.uiMs, 0.5), p95: quantile(s.uiMs, 0.95) },
     scene: { p50: quantile(s.sceneMs, 0.5), p95: quantile(s.sceneMs, 0.95) },
@@ -203,6 +213,8 @@ async function main(): Promise<void> {
       [`  panel redraws and other UI work before the frame p50 / p95`, `${f(frame.ui.p50)} / ${f(frame.ui.p95)} ms`, '', true],
       [`  engine advance incl. store subscribers p50 / p95`, `${f(frame.advance.p50)} / ${f(frame.advance.p95)} ms`, '', true],
       [`    of which store subscribers p50 / p95`, `${f(frame.subscribers.p50)} / ${f(frame.subscribers.p95)} ms`, '', true],
+      [`    its longest single event p50 / p95`, `${f(frame.longestEvent.p50)} / ${f(frame.longestEvent.p95)} ms`, '', true],
+      [`  frames of 8 ms or more / of them with one event of 2 ms or more`, `${frame.over8} / ${frame.over8Interrupted}`, '', true],
       [`  scene update p50 / p95`, `${f(frame.scene.p50)} / ${f(frame.scene.p95)} ms`, '', true],
       [`  Pixi render (not in the target) p50 / p95`, `${f(frame.render.p50)} / ${f(frame.render.p95)} ms`, '', true],
       [`  blocks in flight (max / mean), links, frames, simulated s`, `${frame.inFlightMax} / ${frame.inFlightMean}, ${frame.links}, ${frame.frames}, ${frame.simSeconds.toFixed(0)}`, '', true],
