@@ -1,7 +1,7 @@
 // The scene in a real browser (production build, Debian Chromium with SwiftShader): it draws every
 // role in its colour, blocks move while the run plays, a click on a peer selects it and pointing at it
 // hovers it, colouring by source repaints what came from the subject, the message log's record is
-// highlighted, and zooming changes the drawn size.
+// highlighted, zooming changes the drawn size, and a software rasterizer is spared multisampling.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasPixels, nextFrames, openApp, type App, type Rgb } from './browser';
@@ -178,6 +178,20 @@ describe('the scene', () => {
     // The peer under the pointer stays under it.
     const still = await pointAtPeer(0);
     expect(Math.hypot(still.x - at.x, still.y - at.y)).toBeLessThan(2);
+  });
+
+  it('draws without multisampling on a software rasterizer (this Chromium renders with SwiftShader)', async () => {
+    const seen = await page.evaluate(() => {
+      const probe = document.createElement('canvas').getContext('webgl');
+      const info = probe?.getExtension('WEBGL_debug_renderer_info');
+      const renderer = probe && info ? String(probe.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+      // The scene's own context: asking its canvas again returns it, with the attributes it was made with.
+      const canvas = document.querySelector<HTMLCanvasElement>('#stage canvas')!;
+      const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+      return { renderer, antialias: gl?.getContextAttributes()?.antialias ?? null };
+    });
+    expect(seen.renderer).toMatch(/SwiftShader/);
+    expect(seen.antialias).toBe(false);
   });
 
   it('draws a 300-peer swarm with its names thinned out', async () => {
