@@ -1,5 +1,5 @@
-// The scenario tests load when they need a run of a few thousand events: one seed, the subject and
-// three leechers (app unit tests through test/app/context.ts, browser tests directly).
+// Scenarios the tests load: a run of a few thousand events (one seed, the subject and three leechers)
+// and a busy one (app unit tests through test/app/context.ts, browser tests directly).
 export const smallSwarm = {
   name: 'Small swarm',
   seed: 1,
@@ -8,5 +8,16 @@ export const smallSwarm = {
     { name: 'origin', seed: true, upload: 1_000_000 },
     { name: 'subject', subject: true, upload: 200_000 },
     { name: 'leecher', count: 3, upload: 300_000 },
+  ],
+};
+
+/** A swarm too busy for one frame's engine budget at high speed (200 leechers, 200 pieces): its runs take many slices. */
+export const busySwarm = {
+  name: 'Busy',
+  seed: 2,
+  torrent: { pieceLength: 262144, pieces: 200 },
+  peers: [
+    { name: 'seed', seed: true, upload: 8_000_000 },
+    { name: 'L', count: 200, upload: 2_000_000 },
   ],
 };

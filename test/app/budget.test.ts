@@ -3,17 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/app/commands';
 import { Sim } from '../../src/engine/sim';
-import { makeContext, smallSwarm } from './context';
-
-const busySwarm = {
-  name: 'Busy',
-  seed: 2,
-  torrent: { pieceLength: 262144, pieces: 200 },
-  peers: [
-    { name: 'seed', seed: true, upload: 8_000_000 },
-    { name: 'L', count: 200, upload: 2_000_000 },
-  ],
-};
+import { busySwarm, makeContext, smallSwarm } from './context';
 
 describe('advancing by a frame', () => {
   it('reaches the asked time exactly when the engine keeps up', () => {

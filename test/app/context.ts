@@ -4,7 +4,7 @@ import type { AppContext } from '../../src/app/commands';
 import { Session } from '../../src/app/session';
 import { createUiStore } from '../../src/app/store';
 
-export { smallSwarm } from '../small-swarm';
+export { busySwarm, smallSwarm } from '../small-swarm';
 
 const sessions: Session[] = [];
 afterEach(() => {

@@ -5,18 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/app/commands';
 import { PROBE_REST_MS } from '../../src/app/probe';
 import { Sim } from '../../src/engine/sim';
-import { makeContext } from './context';
-
 // Long enough that its probe needs many slices.
-const busySwarm = {
-  name: 'Busy',
-  seed: 2,
-  torrent: { pieceLength: 262144, pieces: 200 },
-  peers: [
-    { name: 'seed', seed: true, upload: 8_000_000 },
-    { name: 'L', count: 200, upload: 2_000_000 },
-  ],
-};
+import { busySwarm, makeContext } from './context';
 
 afterEach(() => {
   vi.useRealTimers();
