@@ -29,10 +29,9 @@ export interface SimOptions {
   /**
    * A checkpoint is also at least its size ÷ this many events after the previous one, so that copying
    * the state stays a small part of the run's time however big the swarm: a 300-peer swarm's state is
-   * some 13 MB (12 ms to copy, the time of about 6,000 events), and one every 10 simulated seconds
-   * (16,000 events) spent a third of its time copying, and at 100× in the app made over 100 MB of
-   * garbage a second. Default 256: about a tenth of the time, and a seek replays at most some 50,000
-   * events of such a swarm. 0 = time alone decides.
+   * some 13 MB (12 ms to copy in Node, the time of about 6,000 of its events), and one every 10
+   * simulated seconds (some 16,000 events) spent about a third of the run copying. Default 256: about
+   * a tenth, and a seek replays at most some 50,000 events of such a swarm. 0 = time alone decides.
    */
   checkpointBytesPerEvent?: number;
 }
