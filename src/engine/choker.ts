@@ -36,7 +36,7 @@ export interface ChokePlan {
  * Where a choker writes its plan. By default each call gets a fresh one. The engine passes one writer
  * per kind of rechoke and reads each plan before the next: the writer keeps its row objects and writes
  * over them, so a rechoke makes no garbage (a row per connection every 10 s per peer was most of what
- * the engine allocated, and the garbage collector's pauses showed as long frames in the app).
+ * the engine allocated: npm run -s bench:alloc).
  */
 export interface PlanWriter {
   plan: ChokePlan;

@@ -112,8 +112,8 @@ function packScalars(h: Half, s: Float64Array, o: number): void {
 
 /**
  * The lists of a connection end, in the order of HALF_FIELDS, each with `visit` (no array made per
- * end). `outstanding` is copied whole, past its live part (state.ts), so that a restored state is the
- * same to the last array entry.
+ * end). `outstanding` and `incoming` are copied whole, past their live parts (state.ts), so that a
+ * restored state is the same to the last array entry.
  */
 function eachList(h: Half, visit: (list: readonly number[], j: number) => void): void {
   visit(h.outstanding, 0);

@@ -141,7 +141,7 @@ export interface Half {
   pipelineAt: number;
   /**
    * Our requests to remote, block ids, oldest first: the first outstandingCount entries. The array is
-   * written over and never shortened (requests.ts).
+   * written over and never shortened (see outstandingIndex).
    */
   outstanding: number[];
   outstandingCount: number;
@@ -240,7 +240,7 @@ export interface SuperSeed {
 // the requests waiting at its uploader's end h.incoming[incomingHead .. incomingEnd). Both arrays are
 // written over and never shortened: V8 frees an emptied array's storage and trims a shrinking one's,
 // and a queue that empties and fills again on most blocks then regrew it, which was most of what the
-// engine allocated once rechokes stopped allocating (garbage collections are the app's long frames).
+// engine allocated once rechokes stopped allocating (npm run -s bench:alloc).
 
 /** Where `block` is among our requests on `h`, or -1. */
 export function outstandingIndex(h: Half, block: number): number {
