@@ -15,6 +15,30 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Test artifacts (screenshots) go here, inside test/ and ignored by git. */
 export const artifactsDir = join(root, 'test', 'artifacts');
 
+declare global {
+  interface Window {
+    /** A PNG (base64) decoded by the browser into RGBA pixels: installed in every page the tests open. */
+    __pngPixels(base64: string): Promise<Uint8ClampedArray>;
+  }
+}
+
+/**
+ * Installed before any page script (a string: Playwright sends it as is). Tests count a screenshot's
+ * pixels in the page with the browser's own PNG decoder: decoded in Node, they would need a PNG
+ * library, and megabytes of pixels would cross to the test.
+ */
+const PNG_PIXELS = `window.__pngPixels = async (base64) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + base64;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return context.getImageData(0, 0, canvas.width, canvas.height).data;
+};`;
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--use-angle=swiftshader',
@@ -58,6 +82,7 @@ export async function launchChromium(viewport = { width: 1280, height: 720 }): P
     colorScheme: 'dark',
     args: CHROMIUM_ARGS,
   });
+  await context.addInitScript({ content: PNG_PIXELS });
   return {
     context,
     async close() {
@@ -115,15 +140,7 @@ export async function canvasPixels(page: Page, background: Rgb | 'most common', 
   const png = await page.locator('#stage canvas').screenshot();
   return page.evaluate(
     async ({ base64, background, colours }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context2d = canvas.getContext('2d')!;
-      context2d.drawImage(image, 0, 0);
-      const data = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
+      const data = await window.__pngPixels(base64);
       let base: readonly number[];
       if (background === 'most common') {
         const seen = new Map<number, number>();

@@ -63,18 +63,7 @@ const stats = () => page.evaluate(() => window.__swarmscope.scene()!.stats());
 async function changedPixels(a: Buffer, b: Buffer): Promise<number> {
   return page.evaluate(
     async ([one, two]) => {
-      const decode = async (base64: string) => {
-        const image = new Image();
-        image.src = `data:image/png;base64,${base64}`;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = image.width;
-        canvas.height = image.height;
-        const context = canvas.getContext('2d')!;
-        context.drawImage(image, 0, 0);
-        return context.getImageData(0, 0, canvas.width, canvas.height).data;
-      };
-      const [x, y] = [await decode(one), await decode(two)];
+      const [x, y] = [await window.__pngPixels(one), await window.__pngPixels(two)];
       let changed = 0;
       for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i]! - y[i]!) + Math.abs(x[i + 1]! - y[i + 1]!) + Math.abs(x[i + 2]! - y[i + 2]!) > 30) changed++;
       return changed;
