@@ -1,5 +1,6 @@
 // npm run -s hashes: the trace hash and event count of every library scenario (its own seed and seed 7)
-// and of 160 random swarms (the property tests' generators, fixed seeds, each under both profiles).
+// and of 80 random swarms (the property tests' generators, fixed seeds), each under both profiles and
+// under mainline with each of the other seed chokers.
 // For engine changes meant to change nothing but speed: run it before and after, and diff the output.
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -28,4 +29,10 @@ for (const dir of ['scenarios', 'test/bench/scenarios']) {
 const swarms = [...fc.sample(randomExtendedSwarm, { seed: 42, numRuns: 40 }), ...fc.sample(randomSwarm(true), { seed: 43, numRuns: 40 })];
 for (const [i, config] of swarms.entries()) {
   for (const client of ['mainline', 'libtorrent'] as const) console.log(line(`random ${i} ${client}`, { ...config, peers: config.peers.map((p) => ({ ...p, client })) }));
+  // The seed-side chokers a profile does not use by default, set on every peer (a leecher uses its
+  // own choker until it completes).
+  for (const seedChoker of ['fastest-upload', 'round-robin'] as const) {
+    const peers = config.peers.map((p) => ({ ...p, client: 'mainline', settings: { ...p.settings, seedChoker } }));
+    console.log(line(`random ${i} mainline ${seedChoker}`, { ...config, peers }));
+  }
 }
