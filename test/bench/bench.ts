@@ -1,6 +1,6 @@
 // npm run bench: block deliveries per second, wall time and peak memory for three flash crowds.
 // Each size runs in a fresh child process so that one run's heap does not inflate the next one's peak.
-// Usage: npm run bench [-- --only 1000x1000] [--ledger]
+// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -90,22 +90,35 @@ if (args[0] === '--child') {
 } else {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   const withLedger = args.includes('--ledger');
+  // --runs N: each size N times, each in a fresh process, then the median wall time. On a shared
+  // machine runs of the same code differ by a quarter or more.
+  const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 1;
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
-    const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', self, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const line = out.stdout.trim().split('\n').pop() ?? '';
-    try {
-      const r = JSON.parse(line);
-      console.log(
-        `${key.padEnd(11)} ${String(r.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(r.blocksPerSecond).padStart(10)} ${String(r.peakRssMiB).padStart(11)} ${String(r.simulatedSeconds).padStart(7)} ${r.completed}/${r.peers} (${r.endReason})`,
-      );
-      console.log(`            ${line}`);
-    } catch {
-      console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
+    const walls: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', self, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const line = out.stdout.trim().split('\n').pop() ?? '';
+      try {
+        const r = JSON.parse(line);
+        walls.push(r.wallSeconds);
+        console.log(
+          `${key.padEnd(11)} ${String(r.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(r.blocksPerSecond).padStart(10)} ${String(r.peakRssMiB).padStart(11)} ${String(r.simulatedSeconds).padStart(7)} ${r.completed}/${r.peers} (${r.endReason})`,
+        );
+        console.log(`            ${line}`);
+      } catch {
+        console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
+      }
+    }
+    if (walls.length > 1) {
+      const sorted = [...walls].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      console.log(`${key.padEnd(11)} median wall ${median.toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
     }
   }
 }
