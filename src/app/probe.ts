@@ -22,7 +22,7 @@ export interface ProbeAnswer {
 }
 
 /** Run `sim` for about `ms` of wall-clock time, or to its end; true once it has ended. */
-export function probeSlice(sim: Sim, ms: number): boolean {
+function probeSlice(sim: Sim, ms: number): boolean {
   const until = performance.now() + ms;
   while (performance.now() < until) {
     for (let i = 0; i < 256; i++) if (!sim.step()) return true;
@@ -30,5 +30,27 @@ export function probeSlice(sim: Sim, ms: number): boolean {
   return sim.done;
 }
 
-/** The pause before the next slice. */
-export const probeRest = (resting: boolean): number => (resting ? PROBE_REST_MS : 0);
+/**
+ * Run `sim` to its end in slices, the first after a 0 ms timer, resting PROBE_REST_MS after each
+ * while `resting()` says so; then `finish` with its end time, or null if the engine threw (the
+ * visible run reports engine errors; the probe just gives up). Returns what stops it.
+ */
+export function runProbe(sim: Sim, resting: () => boolean, finish: (endTime: number | null) => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const slice = (): void => {
+    timer = null;
+    let done: boolean;
+    try {
+      done = probeSlice(sim, PROBE_SLICE_MS);
+    } catch {
+      return finish(null);
+    }
+    if (done) return finish(sim.now);
+    timer = setTimeout(slice, resting() ? PROBE_REST_MS : 0);
+  };
+  timer = setTimeout(slice, 0);
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}

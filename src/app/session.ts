@@ -7,7 +7,7 @@ import { record } from '../engine/trace';
 import type { SimConfig } from '../engine/types';
 import { formatScenarioErrors, parseScenario } from '../scenario';
 import ProbeWorker from './probe.worker?worker&inline';
-import { PROBE_SLICE_MS, probeRest, probeSlice, type ProbeAnswer, type ProbeRequest } from './probe';
+import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { Draft } from 'immer';
 import type { UiState, UiStore } from './store';
 
@@ -37,9 +37,8 @@ export class Session {
   private worker: Worker | null = null;
   private workersRefused = false;
   private probeId = 0;
-  private probe: { sim: Sim; timer: ReturnType<typeof setTimeout> | null } | null = null;
-  /** The probe rests between its slices while the app plays (probe.ts). */
-  private probeResting = false;
+  /** Stops the main-thread probe while one runs (see probeInSlices). */
+  private stopProbe: (() => void) | null = null;
   /**
    * The longest single engine event of the last advance, wall-clock ms. An event takes microseconds:
    * a long one means the page's thread was collecting garbage or was descheduled meanwhile (the
@@ -49,10 +48,9 @@ export class Session {
 
   constructor(store: UiStore) {
     this.store = store;
+    // The probe rests between its slices while the app plays (probe.ts).
     store.subscribe((s, prev) => {
-      if (s.playing === prev.playing) return;
-      this.probeResting = s.playing;
-      this.worker?.postMessage({ resting: s.playing } satisfies ProbeRequest);
+      if (s.playing !== prev.playing) this.worker?.postMessage({ resting: s.playing } satisfies ProbeRequest);
     });
   }
 
@@ -113,12 +111,12 @@ export class Session {
    * is the end the visible run will reach.
    */
   private probeEndTime(config: SimConfig): void {
-    if (this.probe?.timer) clearTimeout(this.probe.timer);
-    this.probe = null;
+    this.stopProbe?.();
+    this.stopProbe = null;
     const id = ++this.probeId;
     const worker = this.startProbeWorker(id);
     if (worker) {
-      worker.postMessage({ id, config, resting: this.probeResting } satisfies ProbeRequest);
+      worker.postMessage({ id, config, resting: this.store.getState().playing } satisfies ProbeRequest);
       return;
     }
     this.probeInSlices(config);
@@ -158,30 +156,12 @@ export class Session {
 
   /** The probe on the main thread, in short slices between frames. */
   private probeInSlices(config: SimConfig): void {
-    const probe = { sim: new Sim(config, { checkpointEvery: 0 }), timer: null as ReturnType<typeof setTimeout> | null };
-    this.probe = probe;
-    const slice = (): void => {
-      if (this.probe !== probe) return;
-      let done: boolean;
-      try {
-        done = probeSlice(probe.sim, PROBE_SLICE_MS);
-      } catch {
-        // The visible run reports engine errors; the probe just gives up.
-        this.probe = null;
-        return;
-      }
-      if (done) {
-        const end = probe.sim.now;
-        this.probe = null;
-        this.store.update((s) => {
-          s.endTime ??= end;
-        });
-      } else {
-        probe.timer = setTimeout(slice, probeRest(this.probeResting));
-      }
-    };
-    probe.timer = setTimeout(slice, 0);
+    this.stopProbe = runProbe(new Sim(config, { checkpointEvery: 0 }), () => this.store.getState().playing, (end) => {
+      this.stopProbe = null;
+      if (end !== null) this.store.update((s) => void (s.endTime ??= end));
+    });
   }
+
 
   /** Mirror the engine's clock into the store (with `also`, further changes in the same update). */
   sync(also?: (s: Draft<UiState>) => void): void {
@@ -318,8 +298,8 @@ export class Session {
   }
 
   dispose(): void {
-    if (this.probe?.timer) clearTimeout(this.probe.timer);
-    this.probe = null;
+    this.stopProbe?.();
+    this.stopProbe = null;
     this.worker?.terminate();
     this.worker = null;
   }

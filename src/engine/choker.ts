@@ -80,8 +80,11 @@ export function addRow(out: PlanWriter, half: Half, unchoke: boolean, slot: numb
 /** The finished plan: its rows are those added since beginPlan. */
 export function endPlan(out: PlanWriter, optimistic: number, rotated: boolean): ChokePlan {
   const plan = out.plan;
-  if (out.n > 0) out.rows.length = out.n;
-  plan.rows = out.n > 0 ? out.rows : NO_ROWS;
+  if (out.n === 0) plan.rows = NO_ROWS;
+  else {
+    out.rows.length = out.n;
+    plan.rows = out.rows;
+  }
   plan.optimistic = optimistic;
   plan.rotated = rotated;
   return plan;

@@ -3,7 +3,7 @@
 import { rateAt } from './bandwidth';
 import { isSnubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
-import { BLOCK_RECEIVED, outstandingIndex, queueIncoming, removeOutstanding, STARTED, type Half, type Peer } from './state';
+import { addOutstanding, BLOCK_RECEIVED, outstandingIndex, queueIncoming, removeOutstanding, STARTED, type Half, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { send, type World } from './world';
@@ -58,7 +58,7 @@ export function requestBlock(w: World, peer: Peer, h: Half, block: number): void
   const s = peer.blocks[block]!;
   if (s === 0) takeBlock(w, peer, piece);
   peer.blocks[block] = s + 1;
-  h.outstanding[h.outstandingCount++] = block;
+  addOutstanding(h, block);
   sendRequest(w, h, block);
 }
 

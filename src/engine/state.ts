@@ -242,6 +242,11 @@ export interface SuperSeed {
 // and a queue that empties and fills again on most blocks then regrew it, which was most of what the
 // engine allocated once rechokes stopped allocating (npm run -s bench:alloc).
 
+/** A new request of ours on `h`, after the others. */
+export function addOutstanding(h: Half, block: number): void {
+  h.outstanding[h.outstandingCount++] = block;
+}
+
 /** Where `block` is among our requests on `h`, or -1. */
 export function outstandingIndex(h: Half, block: number): number {
   const list = h.outstanding;

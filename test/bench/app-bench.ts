@@ -97,10 +97,9 @@ async function frames(page: Page) {
     return { ...window.__swarmscope.scene()!.stats(), simSeconds: window.__swarmscope.engine()!.now / 1e6 };
   });
   const total = s.advanceMs.map((a, i) => s.uiMs[i]! + a + s.sceneMs[i]!);
-  // An engine event takes microseconds: one of 2 ms or more means the thread was descheduled (or
-  // collecting garbage) in the middle of the frame.
-  const interrupted = (i: number): boolean => s.longestEventMs[i]! >= 2;
-  const over = total.map((t, i) => i).filter((i) => total[i]! >= 8);
+  // The frames of 8 ms or more; below, those of them with an engine event of 2 ms or more. An event
+  // takes microseconds, so such a one means the thread was descheduled (or collecting garbage).
+  const over = total.flatMap((t, i) => (t >= 8 ? [i] : []));
   return {
     frames: total.length,
     simSeconds: s.simSeconds,
@@ -110,7 +109,7 @@ async function frames(page: Page) {
     advance: { p50: quantile(s.advanceMs, 0.5), p95: quantile(s.advanceMs, 0.95) },
     longestEvent: { p50: quantile(s.longestEventMs, 0.5), p95: quantile(s.longestEventMs, 0.95) },
     over8: over.length,
-    over8Interrupted: over.filter(interrupted).length,
+    over8Interrupted: over.filter((i) => s.longestEventMs[i]! >= 2).length,
     subscribers: { p50: quantile(s.subscribersMs, 0.5), p95: quantile(s.subscribersMs, 0.95) },
     ui: { p50: quantile(s.uiMs, 0.5), p95: quantile(s.uiMs, 0.95) },
     scene: { p50: quantile(s.sceneMs, 0.5), p95: quantile(s.sceneMs, 0.95) },

@@ -15,42 +15,22 @@ import { join } from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { build, preview } from 'vite';
 import { launchChromium, root } from '../e2e/browser';
+import { allocationsByChain, frameName, type HeapNode, type ProfileFrame } from './heap-profile';
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 12);
 const WAIT_MS = Number(process.env.PROFILE_WAIT_MS ?? 1500);
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: ProfileFrame;
   children?: number[];
 }
-/** "function file.js:line" for a profile's call frame. */
-function frameName(f: ProfileNode['callFrame']): string {
-  return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
-}
 
-interface HeapNode {
-  callFrame: ProfileNode['callFrame'];
-  selfSize: number;
-  children: HeapNode[];
-}
-
-/** Bytes allocated per call chain (leaf < caller < caller), from a sampling heap profile. */
+/** Bytes allocated per call chain, from a sampling heap profile. */
 function reportAllocations(head: HeapNode, seconds: number): void {
-  const by = new Map<string, number>();
-  let total = 0;
-  const walk = (n: HeapNode, stack: string[]): void => {
-    const chain = [frameName(n.callFrame), ...stack].slice(0, 3);
-    if (n.selfSize > 0) {
-      const key = chain.join(' < ');
-      by.set(key, (by.get(key) ?? 0) + n.selfSize);
-      total += n.selfSize;
-    }
-    for (const c of n.children) walk(c, chain);
-  };
-  walk(head, []);
+  const { total, chains } = allocationsByChain(head);
   console.log(`\nallocated ${(total / 2 ** 20).toFixed(1)} MiB in ${seconds} s (sampled), by call chain, MiB`);
-  for (const [k, v] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((v / 2 ** 20).toFixed(2).padStart(9), k);
+  for (const [k, v] of chains.slice(0, 25)) console.log((v / 2 ** 20).toFixed(2).padStart(9), k);
 }
 
 interface Profile {

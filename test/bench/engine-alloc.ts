@@ -6,9 +6,9 @@
 // engine change on the hot path should not raise it. Without checkpoints, as the CLI runs.
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import type { HeapProfiler } from 'node:inspector';
 import { Sim } from '../../src/engine/sim';
 import { parseScenario } from '../../src/scenario/parse';
+import { allocationsByChain } from './heap-profile';
 
 const [file = 'test/bench/scenarios/swarm-300.json', from = '40', to = '120'] = process.argv.slice(2);
 const parsed = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
@@ -27,18 +27,6 @@ const events = sim.eventCount - first;
 const { profile } = await session.post('HeapProfiler.stopSampling');
 session.disconnect();
 
-// Bytes by the last three frames of the call chain (inlined frames included).
-const byChain = new Map<string, number>();
-let total = 0;
-const walk = (node: HeapProfiler.SamplingHeapProfileNode, chain: string[]): void => {
-  const here = [...chain, node.callFrame.functionName || '(anonymous)'];
-  if (node.selfSize > 0) {
-    const key = here.slice(-3).join(' < ');
-    byChain.set(key, (byChain.get(key) ?? 0) + node.selfSize);
-    total += node.selfSize;
-  }
-  for (const child of node.children) walk(child, here);
-};
-walk(profile.head, []);
+const { total, chains } = allocationsByChain(profile.head);
 console.log(`${parsed.config.name}, ${from}-${to} s simulated: ${events} events, ${(total / 1048576).toFixed(1)} MiB allocated (sampled), ${(total / events).toFixed(1)} bytes an event`);
-for (const [chain, bytes] of [...byChain].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(bytes / 1024).toFixed(0).padStart(8)} KiB  ${chain}`);
+for (const [chain, bytes] of chains.slice(0, 20)) console.log(`${(bytes / 1024).toFixed(0).padStart(8)} KiB  ${chain}`);
