@@ -59,7 +59,16 @@ export const commands = {
       setPlaying(ctx, true);
     },
   },
-  pause: { id: 'pause', label: 'Pause', enabled: loaded, run: (ctx) => setPlaying(ctx, false) },
+  pause: {
+    id: 'pause',
+    label: 'Pause',
+    enabled: loaded,
+    run(ctx) {
+      setPlaying(ctx, false);
+      // Paused at a moment means every event of that moment has run (as a seek there would).
+      ctx.session.finishInstant();
+    },
+  },
   togglePlay: {
     id: 'togglePlay',
     label: 'Play / pause',

@@ -266,6 +266,19 @@ export class Session {
     else setTimeout(take, 0);
   }
 
+  /**
+   * Run the rest of the current microsecond's events. A frame's engine budget can run out between two
+   * events of the same microsecond; paused there, the run would show a clock of t without all that
+   * happened at t, and the evidence panel figures that differ from Node's (the CLI's `--until`, a
+   * seek) at the same t. The pause command calls this; stepping one event at a time still stops
+   * between them.
+   */
+  finishInstant(): void {
+    const sim = this.current;
+    if (!sim || sim.done || sim.nextEventTime !== sim.now) return;
+    this.move((s) => s.runUntil(s.now));
+  }
+
   /** Go to simulated time t (µs), forward or back. */
   seek(t: number): void {
     this.move((sim) => sim.seek(Math.max(0, Math.round(t))));

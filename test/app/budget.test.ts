@@ -47,6 +47,23 @@ describe('advancing by a frame', () => {
     expect(ctx.session.longestEventMs).toBe(0);
   });
 
+  it('paused, the run holds every event of the microsecond its clock reads, as Node’s runUntil does, even when a frame’s budget ran out within it', () => {
+    const ctx = makeContext(busySwarm);
+    run(ctx, 'setSpeed', 50);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    // Tiny budgets until one runs out between two events of the same microsecond.
+    for (let frame = 0; frame < 2000 && sim.nextEventTime !== sim.now; frame++) ctx.session.advance(16, 0.05);
+    expect(sim.nextEventTime).toBe(sim.now);
+    run(ctx, 'pause');
+    expect(sim.nextEventTime!).toBeGreaterThan(sim.now);
+    const straight = new Sim(sim.config, { checkpointEvery: 0 });
+    straight.runUntil(sim.now);
+    expect(sim.eventCount).toBe(straight.eventCount);
+    expect(sim.traceHash()).toBe(straight.traceHash());
+    expect(ctx.store.getState().eventCount).toBe(sim.eventCount);
+  });
+
   it('a checkpoint that falls due while playing is taken after the frame, when the page is idle', async () => {
     // 64 pieces of 256 KiB from a 1 MB/s seed: nobody completes before 16 s, so the run is still going.
     const ctx = makeContext({ ...smallSwarm, torrent: { pieceLength: 262144, pieces: 64 } });
