@@ -7,9 +7,18 @@
 // the machine was busy elsewhere does not count): a frame that redraws the links (tens of thousands
 // of connection ends in a big swarm) costs the scene several times a frame that does not. Leaving the
 // engine less time only slows the clock, never changes the run (session.ts).
+//
+// What a frame plans for adapts to the machine. A frame can take longer than planned without anyone's
+// fault: the engine's last event ends past the deadline, the collector runs, or the operating system
+// gives the page's thread to another process for a few ms. On a 2-core machine without a GPU the
+// browser's software rasterizer (SwiftShader, in the GPU process) takes the CPU from the page in a
+// quarter of the frames, by 4 ms at the 95th percentile (bench:app). So the budget
+// keeps the last SURPRISES frames' overrun (what the frame took beyond its plan) and plans so that plan
+// plus that overrun's 95th percentile stays under the target: on a quiet machine with a GPU the engine
+// gets its full share, on a busy one less, and the clock runs slower instead of frames running late.
 
 /**
- * JS a frame plans for, ms: 2 ms under the 8 ms that frames must keep to at the 95th percentile,
+ * The most JS a frame plans for, ms: 2 ms under the 8 ms that frames must keep to at the 95th percentile,
  * for what cannot be foreseen (the engine's last few events past its deadline, a busy machine).
  */
 export const FRAME_BUDGET_MS = 6;
@@ -17,6 +26,14 @@ export const FRAME_BUDGET_MS = 6;
 export const MIN_UPDATE_MS = 1;
 /** Frames of each kind the expectation looks back over. */
 const WINDOW = 5;
+/** The frame JS that must not be exceeded at the 95th percentile (issue 5). */
+export const FRAME_TARGET_MS = 8;
+/** Kept below FRAME_TARGET_MS, for the error in estimating a percentile from recent frames. */
+export const TARGET_MARGIN_MS = 0.5;
+/** Frames whose overrun the plan looks back over: a few seconds of play. */
+export const SURPRISES = 120;
+/** Of those, which ranks as the 95th percentile: the SURPRISES / 20 + 1st largest. */
+const OVERRUN_RANK = Math.floor(SURPRISES * 0.95);
 
 /** The second largest of the last WINDOW values: near the top, but not one outlier. */
 class RecentPeak {
@@ -41,20 +58,58 @@ class RecentPeak {
   }
 }
 
+/** The 95th percentile of the last SURPRISES values (0 until there are any). */
+class RecentQuantile {
+  private readonly values = new Float64Array(SURPRISES);
+  private readonly sorted = new Float64Array(SURPRISES);
+  private count = 0;
+  private next = 0;
+
+  add(value: number): void {
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % SURPRISES;
+    if (this.count < SURPRISES) this.count++;
+  }
+
+  get p95(): number {
+    if (this.count === 0) return 0;
+    const sorted = this.sorted.subarray(0, this.count);
+    sorted.set(this.values.subarray(0, this.count));
+    sorted.sort();
+    return sorted[Math.min(this.count - 1, Math.floor((OVERRUN_RANK * this.count) / SURPRISES))]!;
+  }
+}
+
 export class FrameBudget {
   private readonly plain = new RecentPeak();
   private readonly links = new RecentPeak();
   private readonly subscribers = new RecentPeak();
+  private readonly overrun = new RecentQuantile();
+  /** What the last forEngine set aside for the subscribers and the scene, and gave the engine. */
+  private expected = 0;
+  private given = 0;
+
+  /** ms of JS a frame plans for on this machine now: FRAME_BUDGET_MS, or less where frames overrun. */
+  get planMs(): number {
+    return Math.min(FRAME_BUDGET_MS, FRAME_TARGET_MS - TARGET_MARGIN_MS - this.overrun.p95);
+  }
 
   /** ms the engine may take in a frame that redraws the links or not, after `doneMs` of UI work already. */
   forEngine(redrawsLinks: boolean, doneMs: number): number {
-    const expected = (redrawsLinks ? this.links : this.plain).peak + this.subscribers.peak;
-    return Math.max(MIN_UPDATE_MS, FRAME_BUDGET_MS - doneMs - expected);
+    this.expected = (redrawsLinks ? this.links : this.plain).peak + this.subscribers.peak;
+    this.given = Math.max(MIN_UPDATE_MS, this.planMs - doneMs - this.expected);
+    return this.given;
   }
 
-  /** What a frame took besides the engine: the store's subscribers during its update, and the scene. */
-  record(redrawsLinks: boolean, subscribersMs: number, sceneMs: number): void {
+  /**
+   * What a frame took besides the engine (the store's subscribers during its update, and the scene),
+   * and, when the engine ran in it, how long its events took (`engineMs`, subscribers excluded): the
+   * frame's overrun is the engine's time past what it was given plus the rest beyond what was expected.
+   */
+  record(redrawsLinks: boolean, subscribersMs: number, sceneMs: number, engineMs: number | null = null): void {
     (redrawsLinks ? this.links : this.plain).add(sceneMs);
     this.subscribers.add(subscribersMs);
+    // Frames without engine work (paused) would teach the plan nothing about frames with it.
+    if (engineMs !== null) this.overrun.add(Math.max(0, engineMs - this.given) + subscribersMs + sceneMs - this.expected);
   }
 }

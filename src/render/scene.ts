@@ -213,7 +213,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   const uiMs = options.uiMs ?? (() => 0);
   /** The UI's work total when the last frame's JS ended: what it did since is this frame's. */
   let uiSeen = uiMs();
-  const times: FrameTimes = { advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: 0, renderMs: 0 };
+  const times: FrameTimes = { advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: 0, renderMs: 0, planMs: 0 };
   /** An export is drawing frames of its own: the live view waits. */
   let capturing = false;
   /**
@@ -264,6 +264,8 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     // Whether this frame redraws the links (while playing, at most every LINKS_EVERY_MS) is known
     // before the engine moves: it is decided from the frame's start.
     const linksDue = t0 - linksAt >= LINKS_EVERY_MS;
+    const events0 = sim?.eventCount ?? -1;
+    const planMs = budget.planMs;
     update?.(ticker.deltaMS, budget.forEngine(linksDue, ui0 - uiSeen));
     const t1 = performance.now();
     const ui1 = uiMs();
@@ -281,8 +283,10 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     times.uiMs = ui0 - uiSeen;
     times.sceneMs = t2 - t1;
     times.renderMs = performance.now() - t2;
+    times.planMs = planMs;
     stats.frame(times, sim !== null);
-    budget.record(linksAt === t0, times.subscribersMs, times.sceneMs);
+    const engineRan = sim !== null && sim.eventCount !== events0;
+    budget.record(linksAt === t0, times.subscribersMs, times.sceneMs, engineRan ? times.advanceMs - times.subscribersMs : null);
     uiSeen = uiMs();
   });
 
@@ -370,7 +374,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
       remember();
       const t2 = performance.now();
       // Kept with the ticker's frames (no engine advance): the scene bench times frames this way.
-      stats.frame({ advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: t1 - t0, renderMs: t2 - t1 }, sim !== null);
+      stats.frame({ advanceMs: 0, longestEventMs: 0, subscribersMs: 0, uiMs: 0, sceneMs: t1 - t0, renderMs: t2 - t1, planMs: 0 }, sim !== null);
       return t2 - t0;
     },
     beginCapture() {

@@ -16,6 +16,8 @@ export interface SceneStats {
   /** the scene's update, and Pixi's render. */
   sceneMs: number[];
   renderMs: number[];
+  /** the JS the frame planned for (budget.ts: less than FRAME_BUDGET_MS where frames overran lately). */
+  planMs: number[];
   /** How long PixiJS took to start (WebGL context, renderer), ms; the app builds the rest of the page meanwhile. */
   initMs: number;
   /** performance.now() of the first frame drawn with a run, or null. */
@@ -38,6 +40,7 @@ export interface FrameTimes {
   uiMs: number;
   sceneMs: number;
   renderMs: number;
+  planMs: number;
 }
 
 export class FrameStats {
@@ -47,6 +50,7 @@ export class FrameStats {
   private readonly ui = new Float64Array(KEEP);
   private readonly scene = new Float64Array(KEEP);
   private readonly render = new Float64Array(KEEP);
+  private readonly plan = new Float64Array(KEEP);
   private count = 0;
   private firstFrameAt: number | null = null;
   initMs = 0;
@@ -72,6 +76,7 @@ export class FrameStats {
     this.ui[at] = t.uiMs;
     this.scene[at] = t.sceneMs;
     this.render[at] = t.renderMs;
+    this.plan[at] = t.planMs;
   }
 
   private series(a: Float64Array): number[] {
@@ -89,6 +94,7 @@ export class FrameStats {
       uiMs: this.series(this.ui),
       sceneMs: this.series(this.scene),
       renderMs: this.series(this.render),
+      planMs: this.series(this.plan),
       initMs: this.initMs,
       firstFrameAt: this.firstFrameAt,
       ...this.last,

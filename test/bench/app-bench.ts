@@ -115,6 +115,7 @@ async function frames(page: Page) {
     scene: { p50: quantile(s.sceneMs, 0.5), p95: quantile(s.sceneMs, 0.95) },
     total: { p50: quantile(total, 0.5), p95: quantile(total, 0.95) },
     render: { p50: quantile(s.renderMs, 0.5), p95: quantile(s.renderMs, 0.95) },
+    plan: { p50: quantile(s.planMs, 0.5), min: Math.min(...s.planMs) },
   };
 }
 
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
       [`  frames of 8 ms or more / of them with one event of 2 ms or more`, `${frame.over8} / ${frame.over8Interrupted}`, '', true],
       [`  scene update p50 / p95`, `${f(frame.scene.p50)} / ${f(frame.scene.p95)} ms`, '', true],
       [`  Pixi render (not in the target) p50 / p95`, `${f(frame.render.p50)} / ${f(frame.render.p95)} ms`, '', true],
+      [`  JS the frames planned for (budget.ts) p50 / min`, `${f(frame.plan.p50)} / ${f(frame.plan.min)} ms`, '', true],
       [`  blocks in flight (max / mean), links, frames, simulated s`, `${frame.inFlightMax} / ${frame.inFlightMean}, ${frame.links}, ${frame.frames}, ${frame.simSeconds.toFixed(0)}`, '', true],
       [`seek in a 1 h 100-peer run + frame, median / p95 / max`, `${f(seek.median)} / ${f(seek.p95)} / ${f(seek.max)} ms`, '< 200 ms', seek.max < 200],
       [
