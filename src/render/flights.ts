@@ -13,11 +13,8 @@ import { FlightClock, shownProgress } from './flight';
 import { focusOf, type SceneFrame } from './frame';
 import { packed, pieceColourCached } from './palette';
 import { ParticlePool } from './pool';
+import { PULSE_MS, Pulses } from './pulses';
 
-/** How long an announcement's ring is seen, wall-clock ms (whatever the speed). */
-export const PULSE_MS = 700;
-/** Rings alive at once; beyond this the oldest go first (a 300-peer swarm at 1,000× announces a lot). */
-export const MAX_PULSES = 1500;
 
 export class FlightLayer {
   private readonly dots: ParticlePool;
@@ -25,14 +22,7 @@ export class FlightLayer {
   private readonly flights: Flights = createFlights();
   private readonly clock = new FlightClock();
   private where = new Float32Array(1024);
-  // Pulses: a ring buffer of announcements, oldest at `head`.
-  private readonly kind = new Uint8Array(MAX_PULSES);
-  private readonly from = new Int32Array(MAX_PULSES);
-  private readonly to = new Int32Array(MAX_PULSES);
-  private readonly piece = new Int32Array(MAX_PULSES);
-  private readonly born = new Float64Array(MAX_PULSES);
-  private head = 0;
-  private pulses = 0;
+  private readonly pulses = new Pulses();
   /** What the blocks were last drawn from (see drawBlocks). */
   private sim: Sim | null = null;
   private eventCount = -1;
@@ -53,7 +43,7 @@ export class FlightLayer {
   }
 
   get pulseCount(): number {
-    return this.pulses;
+    return this.pulses.count;
   }
 
   reset(): void {
@@ -67,23 +57,12 @@ export class FlightLayer {
   }
 
   clearPulses(): void {
-    this.head = 0;
-    this.pulses = 0;
+    this.pulses.clear();
   }
 
-  /** An announcement seen in the trace: HAVE (to = BROADCAST) or BITFIELD; `piece` for a have. */
+  /** An announcement seen in the trace: HAVE (to = BROADCAST) or BITFIELD; `piece` for a have (pulses.ts). */
   pulse(kind: number, from: number, to: number, piece: number, wall: number): void {
-    let at: number;
-    if (this.pulses < MAX_PULSES) at = (this.head + this.pulses++) % MAX_PULSES;
-    else {
-      at = this.head;
-      this.head = (this.head + 1) % MAX_PULSES;
-    }
-    this.kind[at] = kind;
-    this.from[at] = from;
-    this.to[at] = to;
-    this.piece[at] = piece;
-    this.born[at] = wall;
+    this.pulses.add(kind, from, to, piece, wall);
   }
 
   draw(f: SceneFrame): void {
@@ -151,35 +130,32 @@ export class FlightLayer {
   }
 
   private drawPulses(f: SceneFrame): void {
-    // Drop the rings that have faded.
-    while (this.pulses > 0 && f.wall - this.born[this.head]! > PULSE_MS) {
-      this.head = (this.head + 1) % MAX_PULSES;
-      this.pulses--;
-    }
+    const pulses = this.pulses;
+    pulses.expire(f.wall);
     const { x, y, r } = f.layout;
     const bySource = f.ui.colouring === 'source' && f.lineage !== null;
     const subject = f.lineage?.subject ?? -1;
-    const rings = this.rings.slots(this.pulses);
-    for (let k = 0; k < this.pulses; k++) {
-      const at = (this.head + k) % MAX_PULSES;
-      const age = Math.min(1, Math.max(0, (f.wall - this.born[at]!) / PULSE_MS));
-      const from = this.from[at]!;
+    const rings = this.rings.slots(pulses.count);
+    for (let k = 0; k < pulses.count; k++) {
+      const at = pulses.slot(k);
+      const age = Math.min(1, Math.max(0, (f.wall - pulses.born[at]!) / PULSE_MS));
+      const from = pulses.from[at]!;
       const ring = rings[k]!;
       let size: number;
       let colour: number;
-      if (this.kind[at] === T.HAVE) {
+      if (pulses.kind[at] === T.HAVE) {
         ring.x = x[from]!;
         ring.y = y[from]!;
         // Reduced motion: the ring fades where it is instead of spreading.
         size = r * (2.6 + (f.ui.reducedMotion ? 1 : 2 * age));
-        const piece = this.piece[at]!;
+        const piece = pulses.piece[at]!;
         colour = bySource
           ? from === subject || pieceFromSubject(f.lineage!, from, piece)
             ? f.palette.role.subject
             : f.palette.otherSource
           : pieceColourCached(piece, f.palette);
       } else {
-        const to = this.to[at]!;
+        const to = pulses.to[at]!;
         const travelled = f.ui.reducedMotion ? 1 : age;
         ring.x = x[from]! + (x[to]! - x[from]!) * travelled;
         ring.y = y[from]! + (y[to]! - y[from]!) * travelled;
@@ -189,6 +165,6 @@ export class FlightLayer {
       ring.scaleX = ring.scaleY = size / FRAME;
       ring.color = packed(colour, 0.9 * (1 - age));
     }
-    this.rings.show(this.pulses);
+    this.rings.show(pulses.count);
   }
 }
