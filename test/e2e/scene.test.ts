@@ -1,12 +1,13 @@
 // The scene in a real browser (production build, Debian Chromium with SwiftShader): it draws every
 // role in its colour, blocks move while the run plays, a click on a peer selects it and pointing at it
 // hovers it, colouring by source repaints what came from the subject, the message log's record is
-// highlighted, zooming changes the drawn size, and a software rasterizer is spared multisampling.
+// highlighted, a have shows as a ring that fades, zooming changes the drawn size, and a software
+// rasterizer is spared multisampling.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasPixels, nextFrames, openApp, type App, type Rgb } from './browser';
 import { Sim } from '../../src/engine/sim';
-import { records, T } from '../../src/engine/trace';
+import { BROADCAST, records, T, type TraceRecord } from '../../src/engine/trace';
 import { parseScenario } from '../../src/scenario';
 import { DARK } from '../../src/render/palette';
 
@@ -149,6 +150,28 @@ describe('the scene', () => {
     await page.evaluate((index) => window.__swarmscope.command('highlightRecord', index), unchoke.index);
     await nextFrames(page);
     expect((await canvasPixels(page, BACKGROUND, highlight)).counts.highlight).toBeGreaterThan(100);
+  });
+
+  it('shows a have as one ring, which fades once the run stands still', async () => {
+    const parsed = parseScenario(swarm);
+    if (!parsed.ok) throw new Error('the test swarm does not parse');
+    const sim = new Sim(parsed.config);
+    sim.runUntil(30e6);
+    const all = [...records(sim.trace)];
+    const announces = (r: TraceRecord) => r.kind === T.BITFIELD || r.kind === T.HAVE;
+    // A have at least 2 s in with no other announcement in the half second before it.
+    const have = all.find((r) => r.kind === T.HAVE && r.to === BROADCAST && r.time >= 2e6 && !all.some((o) => announces(o) && o.index < r.index && o.time > r.time - 5e5));
+    expect(have, 'a have on its own in the test swarm').toBeDefined();
+    await load(swarm);
+    await seek((have!.time - 5e5) / 1e6);
+    // The seek's jump shows the announcements it passed over; let them fade.
+    await expect.poll(async () => (await stats()).pulses, { timeout: 5000 }).toBe(0);
+    await page.evaluate((index) => {
+      for (let i = 0; i < 100_000 && window.__swarmscope.engine()!.traceLength <= index; i++) window.__swarmscope.command('stepForward');
+    }, have!.index);
+    await nextFrames(page);
+    expect((await stats()).pulses).toBe(1);
+    await expect.poll(async () => (await stats()).pulses, { timeout: 5000 }).toBe(0);
   });
 
   it('zooms with the wheel about the pointer, changing the drawn size', async () => {
