@@ -4,8 +4,9 @@
 // functions with the most self time, and what ran in the longest stretches without an idle moment.
 // With PROFILE_ALLOC=1 it samples allocations instead (collected ones included) and prints what
 // allocates most: the garbage collector's pauses land in whichever frame is running. With
-// PROFILE_GC=1 it records a Chrome trace instead and prints the collector's pauses by length, then each
-// collection in order with why it ran and the heap before and after.
+// PROFILE_GC=1 it records a Chrome trace instead and prints the collector's pauses by length, the
+// animation frames' wall time against their thread (CPU) time, then each collection in order with
+// why it ran and the heap before and after.
 // Env: PROFILE_SECONDS (default 12), PROFILE_WAIT_MS before profiling (default 1500), PROFILE_OUT
 // (a path to save the .cpuprofile, for Chrome DevTools' Performance panel).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,8 @@ interface TraceEvent {
   tid?: number;
   ts?: number;
   dur?: number;
+  /** Thread time (CPU) of a complete event, µs: less than `dur` when the thread was descheduled. */
+  tdur?: number;
   /** name: a thread's name, in its thread_name metadata event. */
   args?: GcArgs & { value?: GcArgs; name?: string };
 }
@@ -123,6 +126,7 @@ async function gcPauses(cdp: CDPSession): Promise<void> {
     console.log(`${name.padEnd(8)} ${counts.map((c) => String(c).padStart(8)).join('')} ${ms.reduce((a, b) => a + b, 0).toFixed(0).padStart(6)} ms`);
   }
   console.log(`(and ${elsewhere} collections on other threads: the probe's worker)`);
+  descheduled(events.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X' && onMain(e)));
   // Each collection with why it ran and the heap around it: a major one starts on "global allocation
   // limit" when the V8 heap and the memory outside it (typed arrays' storage, Blink's heap) together
   // pass their limit, on "task" or "idle" when the page was quiet enough to do it early.
@@ -135,6 +139,20 @@ async function gcPauses(cdp: CDPSession): Promise<void> {
     const kind = e.name === 'V8.GCIncrementalMarkingStart' ? 'marking starts' : e.name;
     console.log(`  ${(((e.ts ?? 0) - t0) / 1e6).toFixed(2).padStart(6)}  ${kind.padEnd(14)} ${((e.dur ?? 0) / 1000).toFixed(1).padStart(5)}  ${String(args.type ?? args.gc_reason ?? '').padEnd(45)} ${sizes}`);
   }
+}
+
+/**
+ * The animation frames' wall time against their thread time (CPU): what a frame lost to the operating
+ * giving the page's thread to another process, which no change to the page's own work can win back.
+ */
+function descheduled(frames: TraceEvent[]): void {
+  const q95 = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(0.95 * v.length)] ?? NaN;
+  const wall = frames.map((e) => (e.dur ?? 0) / 1000);
+  const cpu = frames.map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
+  const slow = frames.flatMap((_, i) => (wall[i]! >= 8 ? [i] : []));
+  const lost = slow.filter((i) => wall[i]! - cpu[i]! >= 2).length;
+  console.log(`\nanimation frames' callbacks on the main thread: ${frames.length}; wall time p95 ${q95(wall).toFixed(1)} ms, thread (CPU) time p95 ${q95(cpu).toFixed(1)} ms`);
+  console.log(`  ${slow.length} took 8 ms or more of wall time; ${lost} of them were off the CPU for 2 ms or more of it`);
 }
 
 async function main(): Promise<void> {
