@@ -74,7 +74,12 @@ export function investigate(w: World, peer: Peer): void {
 
 /**
  * A connection end as it starts. A checkpoint's connection ends are unpacked (clone.ts, unpackHalf)
- * with their fields in this order, so that they share the live ones' hidden class.
+ * with their fields in this order, so that they share the live ones' hidden class. The fields that
+ * each block sent or received reads or writes come first, the rest after: V8 lays an object's fields
+ * out in this order, and a 1,000-peer swarm has some 70,000 ends, far more than the CPU's caches
+ * hold, and a block reads or writes two ends: with its fields together, an end's hot part spans
+ * fewer cache lines. (1,000 peers × 250 pieces: median 21.2 s against 23.4 s before, 7 interleaved
+ * runs each; at 1,000 × 1,000 two pairs of runs differed by less than the machine's noise.)
  */
 function blankHalf(id: number, peer: number, remote: number, latency: number, initiator: boolean, now: number): Half {
   return {
@@ -83,42 +88,42 @@ function blankHalf(id: number, peer: number, remote: number, latency: number, in
     remote,
     mirror: -1,
     latency,
-    initiator,
     open: false,
-    openIndex: 0,
-    openedAt: 0,
-    amChoking: true,
-    amInterested: false,
-    peerChoking: true,
-    peerInterested: false,
-    interesting: 0,
-    mayHaveNew: true,
-    pipeline: 0,
-    pipelineAt: -1_000_000,
-    outstanding: [],
-    outstandingCount: 0,
+    queued: false,
     incoming: [],
     incomingHead: 0,
     incomingEnd: 0,
     acceptFrom: -1,
-    queued: false,
+    fast: false,
+    outstanding: [],
+    outstandingCount: 0,
+    amInterested: false,
+    peerChoking: true,
+    pipeline: 0,
+    pipelineAt: -1_000_000,
+    interesting: 0,
+    mayHaveNew: true,
     downRate: 0,
     downLast: now - RATE_FUDGE,
     downSince: now - RATE_FUDGE,
+    lastBlockAt: 0,
+    roundBytes: 0,
     upRate: 0,
     upLast: now - RATE_FUDGE,
     upSince: now - RATE_FUDGE,
-    lastBlockAt: 0,
-    unchokedAt: -1,
     bytesSinceUnchoke: 0,
-    fast: false,
+    initiator,
+    openIndex: 0,
+    openedAt: 0,
+    amChoking: true,
+    peerInterested: false,
+    unchokedAt: -1,
     allowedIn: [],
     allowedOut: [],
     suggested: [],
     pex: false,
     pexListed: [],
     pexAt: -1,
-    roundBytes: 0,
     optimisticSlot: false,
     optimisticAt: -1,
   };

@@ -94,6 +94,15 @@ describe('checkpoint copies', () => {
     }
   });
 
+  it('unpack connection ends with their fields in the order a new end has them (one hidden class for both)', () => {
+    const sim = new Sim(flashCrowd(3, { pieces: 2 }), { checkpointEvery: 0 });
+    sim.seek(1 * S);
+    const live = sim.state.halves;
+    expect(live.length).toBeGreaterThan(0);
+    const restored = restoreSnapshot(takeSnapshot(sim.state as SimState)).halves;
+    for (let i = 0; i < live.length; i++) expect(Object.keys(restored[i]!)).toEqual(Object.keys(live[i]!));
+  });
+
   it('a checkpoint stays as it was while the run goes on, and restores to the state it was taken from', () => {
     fc.assert(
       fc.property(everything, ([config, at]) => {
