@@ -12,10 +12,10 @@
 // fault: the engine's last event ends past the deadline, the collector runs, or the operating system
 // gives the page's thread to another process for a few ms. On a 2-core machine without a GPU the
 // browser's software rasterizer (SwiftShader, in the GPU process) takes the CPU from the page in a
-// quarter of the frames, by 4 ms at the 95th percentile (bench:app). So the budget
-// keeps the last SURPRISES frames' overrun (what the frame took beyond its plan) and plans so that plan
-// plus that overrun's 95th percentile stays under the target: on a quiet machine with a GPU the engine
-// gets its full share, on a busy one less, and the clock runs slower instead of frames running late.
+// quarter of the frames, by 4 ms at the 95th percentile (bench:app). So the budget keeps the last
+// SURPRISES frames' overrun (what the frame took beyond its plan) and plans so that plan plus that
+// overrun's 95th percentile stays under the target: on a quiet machine with a GPU the engine gets its
+// full share, on a busy one less, and the clock runs slower instead of frames running late.
 
 /**
  * The most JS a frame plans for, ms: 2 ms under the 8 ms that frames must keep to at the 95th percentile,
@@ -71,7 +71,8 @@ class RecentQuantile {
     if (this.count < SURPRISES) this.count++;
   }
 
-  get p95(): number {
+  /** Sorts a copy of the values: call once per new value at most. */
+  p95(): number {
     if (this.count === 0) return 0;
     const sorted = this.sorted.subarray(0, this.count);
     sorted.set(this.values.subarray(0, this.count));
@@ -88,10 +89,11 @@ export class FrameBudget {
   /** What the last forEngine set aside for the subscribers and the scene, and gave the engine. */
   private expected = 0;
   private given = 0;
+  private plan = FRAME_BUDGET_MS;
 
-  /** ms of JS a frame plans for on this machine now: FRAME_BUDGET_MS, or less where frames overrun. */
+  /** ms of JS a frame plans for on this machine now: FRAME_BUDGET_MS, or less where frames overran. */
   get planMs(): number {
-    return Math.min(FRAME_BUDGET_MS, FRAME_TARGET_MS - TARGET_MARGIN_MS - this.overrun.p95);
+    return this.plan;
   }
 
   /** ms the engine may take in a frame that redraws the links or not, after `doneMs` of UI work already. */
@@ -110,6 +112,8 @@ export class FrameBudget {
     (redrawsLinks ? this.links : this.plain).add(sceneMs);
     this.subscribers.add(subscribersMs);
     // Frames without engine work (paused) would teach the plan nothing about frames with it.
-    if (engineMs !== null) this.overrun.add(Math.max(0, engineMs - this.given) + subscribersMs + sceneMs - this.expected);
+    if (engineMs === null) return;
+    this.overrun.add(Math.max(0, engineMs - this.given) + subscribersMs + sceneMs - this.expected);
+    this.plan = Math.min(FRAME_BUDGET_MS, FRAME_TARGET_MS - TARGET_MARGIN_MS - this.overrun.p95());
   }
 }

@@ -15,7 +15,6 @@ import { packed, pieceColourCached } from './palette';
 import { ParticlePool } from './pool';
 import { PULSE_MS, Pulses } from './pulses';
 
-
 export class FlightLayer {
   private readonly dots: ParticlePool;
   private readonly rings: ParticlePool;
