@@ -162,7 +162,6 @@ export class Session {
     });
   }
 
-
   /** Mirror the engine's clock into the store (with `also`, further changes in the same update). */
   sync(also?: (s: Draft<UiState>) => void): void {
     const sim = this.current;

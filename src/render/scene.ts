@@ -81,8 +81,8 @@ const DRAG_PX = 4;
  * Whether WebGL here is a software rasterizer (SwiftShader, llvmpipe: no GPU, as in many virtual
  * machines and remote desktops), read from a small throwaway context (a few ms). Multisampling costs
  * a GPU next to nothing and a software rasterizer much of each frame: on the 2-core test machine,
- * 300-peer play drew 179 frames in 15 s with it and 318 without (bench:app), and the GPU process,
- * which runs at a higher priority than the page, took the CPU from the page less. Without it the
+ * 300-peer play drew 179 frames in 15 s with it and 318 without (bench:app), and the GPU process
+ * took the CPU from the page less. Without it the
  * thin links show stair steps, which is why a real GPU keeps it.
  */
 export function softwareWebGl(): boolean {
@@ -265,7 +265,6 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     // before the engine moves: it is decided from the frame's start.
     const linksDue = t0 - linksAt >= LINKS_EVERY_MS;
     const events0 = sim?.eventCount ?? -1;
-    const planMs = budget.planMs;
     update?.(ticker.deltaMS, budget.forEngine(linksDue, ui0 - uiSeen));
     const t1 = performance.now();
     const ui1 = uiMs();
@@ -283,7 +282,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
     times.uiMs = ui0 - uiSeen;
     times.sceneMs = t2 - t1;
     times.renderMs = performance.now() - t2;
-    times.planMs = planMs;
+    times.planMs = budget.planMs;
     stats.frame(times, sim !== null);
     const engineRan = sim !== null && sim.eventCount !== events0;
     budget.record(linksAt === t0, times.subscribersMs, times.sceneMs, engineRan ? times.advanceMs - times.subscribersMs : null);

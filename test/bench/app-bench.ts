@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { buildApp, launchChromium, root } from '../e2e/browser';
+import { quantile } from './quantile';
 
 const scenario = (name: string): unknown => JSON.parse(readFileSync(join(root, 'test/bench/scenarios', name), 'utf8'));
 const FRAME_SECONDS = Number(process.env.FRAME_SECONDS ?? 20);
@@ -25,12 +26,6 @@ const SEEKS = 20;
 const LOADS = 10;
 /** Browsers started afresh to time the first frame in. */
 const COLD = 5;
-
-function quantile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -17,6 +17,7 @@ import type { CDPSession } from 'playwright-core';
 import { build, preview } from 'vite';
 import { launchChromium, root } from '../e2e/browser';
 import { allocationsByChain, frameName, type HeapNode, type ProfileFrame } from './heap-profile';
+import { quantile } from './quantile';
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 12);
 const WAIT_MS = Number(process.env.PROFILE_WAIT_MS ?? 1500);
@@ -146,12 +147,11 @@ async function gcPauses(cdp: CDPSession): Promise<void> {
  * giving the page's thread to another process, which no change to the page's own work can win back.
  */
 function descheduled(frames: TraceEvent[]): void {
-  const q95 = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(0.95 * v.length)] ?? NaN;
   const wall = frames.map((e) => (e.dur ?? 0) / 1000);
   const cpu = frames.map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
   const slow = frames.flatMap((_, i) => (wall[i]! >= 8 ? [i] : []));
   const lost = slow.filter((i) => wall[i]! - cpu[i]! >= 2).length;
-  console.log(`\nanimation frames' callbacks on the main thread: ${frames.length}; wall time p95 ${q95(wall).toFixed(1)} ms, thread (CPU) time p95 ${q95(cpu).toFixed(1)} ms`);
+  console.log(`\nanimation frames' callbacks on the main thread: ${frames.length}; wall time p95 ${quantile(wall, 0.95).toFixed(1)} ms, thread (CPU) time p95 ${quantile(cpu, 0.95).toFixed(1)} ms`);
   console.log(`  ${slow.length} took 8 ms or more of wall time; ${lost} of them were off the CPU for 2 ms or more of it`);
 }
 

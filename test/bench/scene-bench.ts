@@ -8,16 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp, root } from '../e2e/browser';
+import { quantile } from './quantile';
 
 const FRAMES = Number(process.env.SCENE_FRAMES ?? 300);
 /** Simulated ms per frame: ~50 is what a 4–5 ms engine budget covers at this size; 500 is a stress case. */
 const STEPS_MS = (process.env.SCENE_STEPS_MS ?? '50,500').split(',').map(Number);
-
-function quantile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 const app = await openApp();
 try {
