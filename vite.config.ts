@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 import { defineConfig } from 'vitest/config';
+import { GPU_PROBE_SOURCE } from './src/render/gpu.ts';
 
 /** `npm run build:single` builds in this mode: one self-contained HTML file (see README, "Offline"). */
 const SINGLE = 'single';
@@ -13,6 +14,21 @@ function inlineFavicon(): Plugin {
     transformIndexHtml(html) {
       const svg = readFileSync(new URL('./public/favicon.svg', import.meta.url));
       return html.replace('href="./favicon.svg"', `href="data:image/svg+xml;base64,${svg.toString('base64')}"`);
+    },
+  };
+}
+
+/**
+ * The WebGL warm-up (src/render/gpu.ts) as the first script of the page: it starts the GPU process's
+ * rasterizer from a worker while the app's code loads, and tells the scene which renderer it found.
+ */
+export function gpuWarmUp(): Plugin {
+  const anchor = '<meta name="viewport" content="width=device-width, initial-scale=1" />';
+  return {
+    name: 'swarmscope:gpu-warm-up',
+    transformIndexHtml(html) {
+      if (!html.includes(anchor)) throw new Error(`index.html no longer has ${anchor}: update gpuWarmUp in vite.config.ts`);
+      return html.replace(anchor, `${anchor}\n    <script>${GPU_PROBE_SOURCE}</script>`);
     },
   };
 }
@@ -53,7 +69,10 @@ export default defineConfig(({ mode }) => ({
       ? // No source maps (they would be separate files) and no public/ copies: the HTML file is all there is.
         { target: 'es2022', sourcemap: false, outDir: 'dist/single', copyPublicDir: false }
       : { target: 'es2022', sourcemap: true },
-  plugins: mode === SINGLE ? [lazyPixiCanvasProbe(), inlineFavicon(), viteSingleFile({ outputFileName: 'swarmscope.html' })] : [lazyPixiCanvasProbe()],
+  plugins:
+    mode === SINGLE
+      ? [gpuWarmUp(), lazyPixiCanvasProbe(), inlineFavicon(), viteSingleFile({ outputFileName: 'swarmscope.html' })]
+      : [gpuWarmUp(), lazyPixiCanvasProbe()],
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', './test/summary-reporter.ts'],

@@ -21,6 +21,7 @@ import { LinkLayer } from './links';
 import { NodeLayer } from './nodes';
 import { Overlay } from './overlay';
 import { paletteFor, type Role } from './palette';
+import { softwareWebGl } from './gpu';
 import { FrameStats, type FrameTimes, type SceneStats } from './stats';
 
 export interface SceneOptions {
@@ -77,34 +78,14 @@ const LINKS_EVERY_MS = 100;
 /** Pointer travel (px) beyond which a press is a drag, not a click. */
 const DRAG_PX = 4;
 
-/**
- * Whether WebGL here is a software rasterizer (SwiftShader, llvmpipe: no GPU, as in many virtual
- * machines and remote desktops), read from a small throwaway context (a few ms). Multisampling costs
- * a GPU next to nothing and a software rasterizer much of each frame: on the 2-core test machine,
- * 300-peer play drew 179 frames in 15 s with it and 318 without (bench:app), and the GPU process
- * took the CPU from the page less. Without it the
- * thin links show stair steps, which is why a real GPU keeps it.
- */
-export function softwareWebGl(): boolean {
-  try {
-    const gl = document.createElement('canvas').getContext('webgl', { antialias: false, depth: false, stencil: false });
-    if (!gl) return false;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
-  } catch {
-    return false;
-  }
-}
-
 export async function createScene(host: HTMLElement, options: SceneOptions): Promise<Scene> {
   const app = new Application();
   let palette = paletteFor(options.ui().theme);
   const initStart = performance.now();
+  const gpu = await softwareWebGl();
   await app.init({
     background: palette.background,
-    antialias: !softwareWebGl(),
+    antialias: !gpu.software,
     resizeTo: host,
     resolution: window.devicePixelRatio,
     autoDensity: true,
@@ -123,6 +104,7 @@ export async function createScene(host: HTMLElement, options: SceneOptions): Pro
   app.stage.addChild(world, labels.container, legend.container);
   const stats = new FrameStats();
   stats.initMs = performance.now() - initStart;
+  stats.gpuProbe = gpu.probe;
 
   let sim: Sim | null = null;
   let layout: Layout = layoutSwarm([]);

@@ -2,6 +2,8 @@
 // engine's advance, the scene's update and Pixi's render took in the last frames, how much of the
 // frame's JS was the app's UI (store subscribers during the advance; panel redraws and other UI work
 // since the frame before), and what was drawn.
+import type { GpuProbe } from './gpu';
+
 const KEEP = 1200;
 
 export interface SceneStats {
@@ -18,8 +20,10 @@ export interface SceneStats {
   renderMs: number[];
   /** the JS the frame planned for (budget.ts: less than FRAME_BUDGET_MS where frames overran lately). */
   planMs: number[];
-  /** How long PixiJS took to start (WebGL context, renderer), ms; the app builds the rest of the page meanwhile. */
+  /** How long the scene took to start: the GPU probe's answer (gpu.ts), then PixiJS (WebGL context, renderer), ms; the app builds the rest of the page meanwhile. */
   initMs: number;
+  /** How the scene learnt whether WebGL is a software rasterizer (gpu.ts): the early worker or its own thread. */
+  gpuProbe: GpuProbe | null;
   /** performance.now() of the first frame drawn with a run, or null. */
   firstFrameAt: number | null;
   peers: number;
@@ -54,6 +58,7 @@ export class FrameStats {
   private count = 0;
   private firstFrameAt: number | null = null;
   initMs = 0;
+  gpuProbe: GpuProbe | null = null;
   private readonly last = { peers: 0, blocksInFlight: 0, links: 0, pulses: 0, ringSegments: 0 };
 
   drew(peers: number, blocksInFlight: number, links: number, pulses: number, ringSegments: number, wall: number): void {
@@ -96,6 +101,7 @@ export class FrameStats {
       renderMs: this.series(this.render),
       planMs: this.series(this.plan),
       initMs: this.initMs,
+      gpuProbe: this.gpuProbe,
       firstFrameAt: this.firstFrameAt,
       ...this.last,
       labels,

@@ -192,7 +192,7 @@ describe('the scene', () => {
     expect(Math.hypot(still.x - at.x, still.y - at.y)).toBeLessThan(2);
   });
 
-  it('draws without multisampling on a software rasterizer (this Chromium renders with SwiftShader)', async () => {
+  it('draws without multisampling on a software rasterizer (this Chromium renders with SwiftShader), learnt from the early worker', async () => {
     const seen = await page.evaluate(() => {
       const probe = document.createElement('canvas').getContext('webgl');
       const info = probe?.getExtension('WEBGL_debug_renderer_info');
@@ -204,6 +204,9 @@ describe('the scene', () => {
     });
     expect(seen.renderer).toMatch(/SwiftShader/);
     expect(seen.antialias).toBe(false);
+    // The page's first script asked a worker, so the scene made no throwaway context of its own.
+    expect((await stats()).gpuProbe).toBe('worker');
+    expect(await page.evaluate(() => window.__swarmscopeGpu)).toMatch(/SwiftShader/);
   });
 
   it('draws a 300-peer swarm with its names thinned out', async () => {
