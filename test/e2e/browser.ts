@@ -125,6 +125,11 @@ export async function openApp(path = '', viewport = { width: 1280, height: 720 }
 }
 
 /** Wait for Pixi to draw a couple of frames. */
+/** Run one of the app's commands (src/app/commands.ts) in the page, as a button or a key would; false if it did not apply. */
+export function runCommand(page: Page, id: string, arg?: unknown): Promise<boolean> {
+  return page.evaluate(([id, arg]) => window.__swarmscope.command(id as never, arg), [id, arg] as const);
+}
+
 export async function nextFrames(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }

@@ -15,7 +15,7 @@ import { Sim } from '../../src/engine/sim';
 import type { SimConfig } from '../../src/engine/types';
 import { largestCompleteCopyShares } from '../../src/export/report-doc';
 import { formatScenarioErrors, parseScenario } from '../../src/scenario';
-import { openApp, root, type App } from './browser';
+import { openApp, root, type App, runCommand } from './browser';
 
 const flashCrowdText = readFileSync(join(root, 'scenarios/flash-crowd.json'), 'utf8');
 const flashCrowd: unknown = JSON.parse(flashCrowdText);
@@ -83,9 +83,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function command(id: string, arg?: unknown): Promise<boolean> {
-  return page.evaluate(([id, arg]) => window.__swarmscope.command(id as never, arg), [id, arg] as const);
-}
+const command = (id: string, arg?: unknown): Promise<boolean> => runCommand(page, id, arg);
 
 async function clock(): Promise<number> {
   return page.evaluate(() => window.__swarmscope.state().time);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextFrames, openApp, root, type App } from './browser';
+import { nextFrames, openApp, root, type App, runCommand } from './browser';
 import { formatTime } from '../../src/app/format';
 import { Sim } from '../../src/engine/sim';
 import { record, T } from '../../src/engine/trace';
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function command(id: string, arg?: unknown): Promise<boolean> {
-  const ran = await page.evaluate(([id, arg]) => window.__swarmscope.command(id as never, arg), [id, arg] as const);
+  const ran = await runCommand(page, id, arg);
   await nextFrames(page);
   return ran;
 }

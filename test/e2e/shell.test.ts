@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../../src/app/format';
 import { library } from '../../src/app/library';
-import { artifactsDir, canvasPixels, nextFrames, openApp, type App } from './browser';
+import { artifactsDir, canvasPixels, nextFrames, openApp, type App, runCommand } from './browser';
 import { smallSwarm } from '../small-swarm';
 
 let app: App;
@@ -34,7 +34,7 @@ async function drawnFraction(): Promise<{ total: number; drawn: number }> {
 
 const engine = () => page.evaluate(() => window.__swarmscope.engine()!);
 const state = () => page.evaluate(() => window.__swarmscope.state());
-const command = (id: string, arg?: unknown) => page.evaluate(([id, arg]) => window.__swarmscope.command(id as never, arg), [id, arg] as const);
+const command = (id: string, arg?: unknown): Promise<boolean> => runCommand(page, id, arg);
 const text = (selector: string) => page.locator(selector).textContent();
 
 /** The clock shows the engine's time, and the store agrees with the engine. */

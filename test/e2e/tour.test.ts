@@ -9,7 +9,7 @@ import { narrationFirings, type Firing } from '../../src/analysis/narration';
 import { currentStep } from '../../src/app/tour';
 import { Sim } from '../../src/engine/sim';
 import { parseScenario, parseScenarioText, resolveNarration } from '../../src/scenario';
-import { openApp, type App } from './browser';
+import { openApp, type App, runCommand } from './browser';
 import { smallSwarm } from '../small-swarm';
 
 const narrated = {
@@ -39,7 +39,7 @@ const order = firings.map((f, step) => ({ step, f: f! })).sort((a, b) => a.f.tim
 
 const state = () => page.evaluate(() => window.__swarmscope.state());
 const engine = () => page.evaluate(() => window.__swarmscope.engine()!);
-const command = (id: string, arg?: unknown) => page.evaluate(([id, arg]) => window.__swarmscope.command(id as never, arg), [id, arg] as const);
+const command = (id: string, arg?: unknown): Promise<boolean> => runCommand(page, id, arg);
 const caption = () => page.locator('#caption-text').textContent();
 
 beforeAll(async () => {
