@@ -54,7 +54,9 @@ export function followNarration(ctx: AppContext): NarrationFollower {
       const from = positionOf(sim);
       tour.busy = true;
       try {
-        session.advance(deltaMs, budgetMs);
+        // Frames alone move a narrated run (no catching up in idle time between them): a pause step
+        // is looked for between where a frame started and where it ended.
+        session.advance(deltaMs, budgetMs, false);
       } finally {
         tour.busy = false;
       }

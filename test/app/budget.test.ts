@@ -1,8 +1,9 @@
 // Playing never freezes the page: one frame's engine work is capped, and when the swarm is too busy
 // for the chosen speed the clock runs slower and the store says how fast it really went.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/app/commands';
 import { Sim } from '../../src/engine/sim';
+import { IDLE_SLICE_MS } from '../../src/app/session';
 import { busySwarm, makeContext, smallSwarm } from './context';
 
 describe('advancing by a frame', () => {
@@ -89,5 +90,108 @@ describe('advancing by a frame', () => {
     straight.seek(at);
     expect(ctx.session.sim!.traceHash()).toBe(straight.traceHash());
     expect(ctx.session.sim!.eventCount).toBe(straight.eventCount);
+  });
+});
+
+describe('catching up in idle time', () => {
+  /** requestIdleCallback as a browser has it, but fired when the test says, with idle periods of `ms`. */
+  function idleTime() {
+    const waiting: IdleRequestCallback[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => waiting.push(callback));
+    return {
+      get pending() {
+        return waiting.length;
+      },
+      /** Fire what is waiting (and what that schedules) until nothing is, or `rounds` times. */
+      run(ms = 50, rounds = Infinity) {
+        for (let i = 0; i < rounds && waiting.length > 0; i++) waiting.shift()!({ didTimeout: false, timeRemaining: () => ms });
+      },
+    };
+  }
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("continues a frame that ran out of budget when the page is idle, up to that frame's target and no further", () => {
+    const idle = idleTime();
+    const ctx = makeContext(busySwarm);
+    run(ctx, 'setSpeed', 100);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    ctx.session.advance(50, 0.05); // 5 simulated seconds asked, a sliver of engine time given
+    expect(sim.now).toBeLessThan(5_000_000);
+    const shown = ctx.store.getState().time;
+    expect(idle.pending).toBeGreaterThan(0);
+    idle.run();
+    expect(sim.now).toBe(5_000_000);
+    // Exactly the run a straight runUntil gives: idle time changes the pace, never the run.
+    const straight = new Sim(sim.config, { checkpointEvery: 0 });
+    straight.runUntil(5_000_000);
+    expect(sim.eventCount).toBe(straight.eventCount);
+    expect(sim.traceHash()).toBe(straight.traceHash());
+    // The store hears of it with the next frame (the panels redraw in frames only)...
+    expect(ctx.store.getState().time).toBe(shown);
+    ctx.session.advance(16, 0.05);
+    expect(ctx.store.getState().time).toBe(sim.now);
+    // ...whose measured speed counts the idle time's progress as well as its own.
+    expect(ctx.store.getState().effectiveSpeed).toBeCloseTo((sim.now - shown) / 16_000, 5);
+  });
+
+  it(`runs in slices of at most ${IDLE_SLICE_MS} ms, none in an idle period too short for one`, () => {
+    const idle = idleTime();
+    const ctx = makeContext(busySwarm);
+    run(ctx, 'setSpeed', 1000);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    ctx.session.advance(100, 0.05);
+    const events = sim.eventCount;
+    idle.run(0.5, 1);
+    expect(sim.eventCount).toBe(events);
+    expect(idle.pending).toBe(1);
+    const t0 = performance.now();
+    idle.run(1000, 1);
+    const took = performance.now() - t0;
+    expect(sim.eventCount).toBeGreaterThan(events);
+    // The slice checks the clock after every event; one event takes far less than a millisecond.
+    expect(took).toBeLessThan(IDLE_SLICE_MS + 5);
+    expect(sim.now).toBeLessThan(100_000_000);
+    expect(idle.pending).toBe(1);
+  });
+
+  it('stops when the run is paused, stepped or seeked, and does not run on toward the old target', () => {
+    const idle = idleTime();
+    const ctx = makeContext(busySwarm);
+    run(ctx, 'setSpeed', 100);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    ctx.session.advance(50, 0.05);
+    run(ctx, 'pause');
+    const paused = sim.eventCount;
+    idle.run();
+    expect(sim.eventCount).toBe(paused);
+
+    run(ctx, 'play');
+    ctx.session.advance(50, 0.05);
+    const at = Math.floor(sim.now / 2);
+    ctx.session.seek(at);
+    idle.run();
+    expect(sim.now).toBe(at);
+    expect(ctx.store.getState().playing).toBe(true);
+  });
+
+  it('tells the store at once when idle time reaches the end of the run: playing stops', () => {
+    const idle = idleTime();
+    const ctx = makeContext(smallSwarm);
+    run(ctx, 'setSpeed', 1000);
+    run(ctx, 'play');
+    const sim = ctx.session.sim!;
+    ctx.session.advance(3_600_000, 0.01); // an hour of wall clock at 1000×: far past the end
+    expect(sim.done).toBe(false);
+    idle.run();
+    expect(sim.done).toBe(true);
+    const s = ctx.store.getState();
+    expect(s.done).toBe(true);
+    expect(s.playing).toBe(false);
+    expect(s.endTime).toBe(sim.now);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { narrationFirings, type Firing } from '../../src/analysis/narration';
 import { run } from '../../src/app/commands';
 import { followNarration } from '../../src/app/narration-follow';
@@ -150,6 +150,25 @@ describe('the tour of a run', () => {
     follower.advance(16);
     expect(ctx.store.getState().playing).toBe(true);
     expect(ctx.session.sim!.now).toBeGreaterThan(pauseAt.time);
+  });
+
+  it('moves a narrated run by frames alone, never in idle time between them, so no pause step is run past unseen', () => {
+    const idle: IdleRequestCallback[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback) => idle.push(callback));
+    try {
+      for (const scenario of [narrated, smallSwarm]) {
+        const ctx = makeContext(scenario);
+        const follower = followNarration(ctx);
+        run(ctx, 'setSpeed', 1000);
+        run(ctx, 'play');
+        follower.advance(16, 0.001);
+        // A frame with next to no engine time does not reach its target: a plain run catches up in idle time.
+        expect(ctx.session.sim!.now).toBeLessThan(16_000_000);
+        expect(idle.splice(0).length > 0).toBe(scenario === smallSwarm);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('a new run without narration clears the caption and the highlight', () => {
