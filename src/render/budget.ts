@@ -28,8 +28,14 @@ export const MIN_UPDATE_MS = 1;
 const WINDOW = 5;
 /** The frame JS that must not be exceeded at the 95th percentile (issue 5). */
 export const FRAME_TARGET_MS = 8;
-/** Kept below FRAME_TARGET_MS, for the error in estimating a percentile from recent frames. */
-export const TARGET_MARGIN_MS = 0.5;
+/**
+ * Kept below FRAME_TARGET_MS, for the error in estimating a percentile from the last SURPRISES frames.
+ * Generous, because the engine's work that a frame leaves undone runs in idle time before the next
+ * (Session.catchUpLater): on the 2-core test machine a margin of 0.5 ms gave a 95th percentile of
+ * 7.7-8.2 ms in bench:app, and 1.5 ms gave 6.6-7.5 ms with the clock as fast (260-290 simulated
+ * seconds in 20 s against 198-298). A GPU's frames do not overrun: their plan stays FRAME_BUDGET_MS.
+ */
+export const TARGET_MARGIN_MS = 1.5;
 /** Frames whose overrun the plan looks back over: a few seconds of play. */
 export const SURPRISES = 120;
 /** Of those, which ranks as the 95th percentile: the SURPRISES / 20 + 1st largest. */
