@@ -111,13 +111,17 @@ describe('catching up in idle time', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
   });
+  /** A run of `scenario` playing at `speed`. */
+  function playing(scenario: unknown, speed: number) {
+    const ctx = makeContext(scenario);
+    run(ctx, 'setSpeed', speed);
+    run(ctx, 'play');
+    return { ctx, sim: ctx.session.sim! };
+  }
 
   it("continues a frame that ran out of budget when the page is idle, up to that frame's target and no further", () => {
     const idle = idleTime();
-    const ctx = makeContext(busySwarm);
-    run(ctx, 'setSpeed', 100);
-    run(ctx, 'play');
-    const sim = ctx.session.sim!;
+    const { ctx, sim } = playing(busySwarm, 100);
     ctx.session.advance(50, 0.05); // 5 simulated seconds asked, a sliver of engine time given
     expect(sim.now).toBeLessThan(5_000_000);
     const shown = ctx.store.getState().time;
@@ -139,10 +143,7 @@ describe('catching up in idle time', () => {
 
   it(`runs in slices of at most ${IDLE_SLICE_MS} ms, none in an idle period too short for one`, () => {
     const idle = idleTime();
-    const ctx = makeContext(busySwarm);
-    run(ctx, 'setSpeed', 1000);
-    run(ctx, 'play');
-    const sim = ctx.session.sim!;
+    const { ctx, sim } = playing(busySwarm, 1000);
     ctx.session.advance(100, 0.05);
     const events = sim.eventCount;
     idle.run(0.5, 1);
@@ -160,10 +161,7 @@ describe('catching up in idle time', () => {
 
   it('stops when the run is paused, stepped or seeked, and does not run on toward the old target', () => {
     const idle = idleTime();
-    const ctx = makeContext(busySwarm);
-    run(ctx, 'setSpeed', 100);
-    run(ctx, 'play');
-    const sim = ctx.session.sim!;
+    const { ctx, sim } = playing(busySwarm, 100);
     ctx.session.advance(50, 0.05);
     run(ctx, 'pause');
     const paused = sim.eventCount;
@@ -181,10 +179,7 @@ describe('catching up in idle time', () => {
 
   it('tells the store at once when idle time reaches the end of the run: playing stops', () => {
     const idle = idleTime();
-    const ctx = makeContext(smallSwarm);
-    run(ctx, 'setSpeed', 1000);
-    run(ctx, 'play');
-    const sim = ctx.session.sim!;
+    const { ctx, sim } = playing(smallSwarm, 1000);
     ctx.session.advance(3_600_000, 0.01); // an hour of wall clock at 1000×: far past the end
     expect(sim.done).toBe(false);
     idle.run();
