@@ -55,34 +55,43 @@ export function fullAppUrl(href: string): string {
   return url.toString();
 }
 
-export function startEmbed(ctx: AppContext, params: EmbedParams, stage: HTMLElement, header: HTMLElement): EmbedApi {
-  if (params.embed) {
-    document.documentElement.dataset.embed = '1';
-    const open = document.createElement('a');
-    open.id = 'open-full';
-    open.textContent = 'Open in swarmscope ↗';
-    open.target = '_blank';
-    open.rel = 'noopener';
-    open.href = fullAppUrl(location.href);
-    // Keep the link current as the URL follows the state (the address changes a few times a second
-    // at most; the store, every frame while playing).
-    let linked = location.href;
-    ctx.store.subscribe(() => {
-      if (location.href === linked) return;
-      linked = location.href;
-      open.href = fullAppUrl(linked);
-    });
-    header.parentElement?.insertBefore(open, header.nextSibling);
-    // Until the viewer clicks into the frame, wheel events scroll the host page instead of zooming
-    // the scene: stop them before they reach the canvas, without preventing the scroll.
-    let active = false;
-    const activate = () => {
-      active = true;
-      document.documentElement.dataset.embedActive = '1';
-    };
-    document.addEventListener('pointerdown', activate, { once: true, capture: true });
-    stage.addEventListener('wheel', (event) => void (active || event.stopPropagation()), { capture: true });
-  }
+/**
+ * Embed mode's chrome: the page marked for its styles (no site header, the minimal controls), the
+ * link to the full app, and the wheel left to the host page until the viewer clicks in. Before the
+ * scene measures the stage, so that the canvas is made at its embedded size and the first frames
+ * already look embedded.
+ */
+export function mountEmbedChrome(ctx: AppContext, params: EmbedParams, stage: HTMLElement, header: HTMLElement): void {
+  if (!params.embed) return;
+  document.documentElement.dataset.embed = '1';
+  const open = document.createElement('a');
+  open.id = 'open-full';
+  open.textContent = 'Open in swarmscope ↗';
+  open.target = '_blank';
+  open.rel = 'noopener';
+  open.href = fullAppUrl(location.href);
+  // Keep the link current as the URL follows the state (the address changes a few times a second
+  // at most; the store, every frame while playing).
+  let linked = location.href;
+  ctx.store.subscribe(() => {
+    if (location.href === linked) return;
+    linked = location.href;
+    open.href = fullAppUrl(linked);
+  });
+  header.parentElement?.insertBefore(open, header.nextSibling);
+  // Until the viewer clicks into the frame, wheel events scroll the host page instead of zooming
+  // the scene: stop them before they reach the canvas, without preventing the scroll.
+  let active = false;
+  const activate = () => {
+    active = true;
+    document.documentElement.dataset.embedActive = '1';
+  };
+  document.addEventListener('pointerdown', activate, { once: true, capture: true });
+  stage.addEventListener('wheel', (event) => void (active || event.stopPropagation()), { capture: true });
+}
+
+/** The embed API, answering from now on, and "ready" to the embedding page (once the scene is up). */
+export function startEmbed(ctx: AppContext, params: EmbedParams): EmbedApi {
   const api = createEmbedApi({
     ctx,
     allowedOrigins: params.origins,

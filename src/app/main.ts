@@ -9,7 +9,7 @@ import { mountPanels } from './panels';
 import { mountHeaderTools } from './header';
 import { mountPicker } from './picker';
 import { startUrlState } from './share';
-import { parseEmbedParams, startEmbed } from './embed';
+import { mountEmbedChrome, parseEmbedParams, startEmbed } from './embed';
 import { mountLiveRegion } from './live-region';
 import { mountExportDialog } from './export-dialog';
 import { mountEditor } from './editor';
@@ -108,11 +108,13 @@ async function boot(): Promise<void> {
   const narration = followNarration(ctx);
   store.subscribe(refresh);
   bindKeyboard(document, ctx);
-  // The run and the link's state before the scene measures the stage: the narration strip and the
-  // link's notices change its size, and resizing the canvas afterwards would cost a frame.
+  // The run, the link's state and embed mode's chrome before the scene measures the stage: the
+  // narration strip, the link's notices and the embedded layout change its size, and resizing the
+  // canvas afterwards would cost a frame.
   const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
   if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
   const embedParams = parseEmbedParams(location.search);
+  mountEmbedChrome(ctx, embedParams, ui.stage, element('site-header'));
   startUrlState(ctx, element('notice'), embedParams.problems);
   refresh(store.getState());
   const scene = await starting;
@@ -123,7 +125,7 @@ async function boot(): Promise<void> {
   store.subscribe((s, before) => {
     if (s.runId !== before.runId) scene.show(session.sim);
   });
-  startEmbed(ctx, embedParams, ui.stage, element('site-header'));
+  startEmbed(ctx, embedParams);
   mountLiveRegion(ctx);
   mountExportDialog(ctx, () => scene);
 }

@@ -139,6 +139,26 @@ describe('the embed', () => {
     expect(fits.stage).toBeGreaterThan(120);
   });
 
+  it('is laid out as embedded before the scene makes its canvas, so its first frames are already embedded', async () => {
+    const fresh = await app.context.newPage();
+    try {
+      // Note, when the scene's canvas appears, whether the page was already in embed mode.
+      await fresh.addInitScript(() => {
+        new MutationObserver((_, observer) => {
+          if (!document.querySelector('#stage canvas')) return;
+          observer.disconnect();
+          const seen = { embed: document.documentElement.dataset.embed ?? null, link: document.getElementById('open-full') !== null };
+          (window as unknown as { atCanvas: typeof seen }).atCanvas = seen;
+        }).observe(document, { childList: true, subtree: true });
+      });
+      await fresh.goto(`${app.url}?embed=1`);
+      await fresh.evaluate(() => window.__swarmscope.ready);
+      expect(await fresh.evaluate(() => (window as unknown as { atCanvas: unknown }).atCanvas)).toEqual({ embed: '1', link: true });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('takes neither focus nor the page scroll until clicked', async () => {
     await openHost(`embed=1&origins=${encodeURIComponent(hostOrigin)}`);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BODY');
