@@ -183,6 +183,15 @@ export class Session {
   }
 
   /**
+   * Moves of the run so far (advances, steps, seeks, loads...), not counting what idle time adds to
+   * an advance: if it is unchanged since a frame, the run has only gone on from where that frame left it.
+   */
+  get moves(): number {
+    return this.moveCount;
+  }
+  private moveCount = 0;
+
+  /**
    * Run the engine, reporting an engine error in the page instead of throwing; the store hears of
    * it in one update (its subscribers run once per move, not once per change). Any move but a
    * frame's advance ends the idle catch-up: after a seek or a step, the last frame's target means
@@ -190,6 +199,7 @@ export class Session {
    */
   private move(action: (sim: Sim) => void, also?: (s: Draft<UiState>) => void): void {
     if (!this.current) return;
+    this.moveCount++;
     this.behind = null;
     this.report(this.attempt(action), also);
   }
@@ -220,10 +230,9 @@ export class Session {
    * Advance by wall-clock milliseconds at the current speed (called every frame while playing),
    * spending at most `budgetMs` on the engine, and never more than ENGINE_BUDGET_MS: the scene
    * passes what the frame has left once the panels' and its own work are set aside. What the frame
-   * could not reach is run in idle time before the next one (`catchUp`, see catchUpLater), unless
-   * the caller says not to (a narrated run: its pause steps are looked for frame by frame).
+   * could not reach is run in idle time before the next one (see catchUpLater).
    */
-  advance(deltaMs: number, budgetMs: number = ENGINE_BUDGET_MS, catchUp = true): void {
+  advance(deltaMs: number, budgetMs: number = ENGINE_BUDGET_MS): void {
     this.longestEventMs = 0;
     const { playing, speed, time: shown } = this.store.getState();
     if (!playing || !this.current || this.current.done) return;
@@ -242,7 +251,7 @@ export class Session {
         s.effectiveSpeed = caughtUp ? null : Math.max(0, (s.time - shown) / (deltaMs * 1000));
       },
     );
-    if (!caughtUp && catchUp && this.current && !this.current.done && this.store.getState().playing) {
+    if (!caughtUp && this.current && !this.current.done && this.store.getState().playing) {
       this.behind = { sim: this.current, target };
       this.catchUpLater();
     }
