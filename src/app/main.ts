@@ -111,6 +111,8 @@ async function boot(): Promise<void> {
   // The run, the link's state and embed mode's chrome before the scene measures the stage: the
   // narration strip, the link's notices and the embedded layout change its size, and resizing the
   // canvas afterwards would cost a frame.
+  // The scrubber's range can wait for the first frame; the GPU process's start cannot (holdProbes).
+  session.holdProbes();
   const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
   if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
   const embedParams = parseEmbedParams(location.search);
@@ -122,6 +124,8 @@ async function boot(): Promise<void> {
   // Through the narration, so that playing into a step with `pause` stops there.
   scene.onFrame((deltaMs, budgetMs) => narration.advance(deltaMs, budgetMs));
   scene.show(session.sim);
+  // Pixi's ticker asked for this animation frame first, so the scene has drawn when this runs.
+  requestAnimationFrame(() => session.releaseProbes());
   store.subscribe((s, before) => {
     if (s.runId !== before.runId) scene.show(session.sim);
   });
@@ -133,6 +137,7 @@ async function boot(): Promise<void> {
 let mountedScene: Scene | null = null;
 const ready = boot();
 ready.catch((error: unknown) => {
+  session.releaseProbes();
   ui.error.textContent = `swarmscope could not start: ${messageOf(error)}`;
   ui.error.hidden = false;
 });

@@ -118,12 +118,38 @@ export class Session {
     this.stopProbe?.();
     this.stopProbe = null;
     const id = ++this.probeId;
+    if (this.probesHeld) {
+      this.heldProbe = config;
+      return;
+    }
     const worker = this.startProbeWorker(id);
     if (worker) {
       worker.postMessage({ id, config, resting: this.store.getState().playing } satisfies ProbeRequest);
       return;
     }
     this.probeInSlices(config);
+  }
+
+  private probesHeld = false;
+  /** The run whose end is to be probed once probes are released. */
+  private heldProbe: SimConfig | null = null;
+
+  /**
+   * Start no end-time probe until releaseProbes(): the page holds them while it starts, because a
+   * probe runs a whole simulation flat out in a worker, and on a two-core machine that takes the CPU
+   * the GPU process needs to start its rasterizer before the first frame can be drawn.
+   */
+  holdProbes(): void {
+    this.probesHeld = true;
+  }
+
+  /** Start the probe held back for the current run, if any, and every later one at once. */
+  releaseProbes(): void {
+    if (!this.probesHeld) return;
+    this.probesHeld = false;
+    const held = this.heldProbe;
+    this.heldProbe = null;
+    if (held !== null && this.current !== null && this.current.config === held) this.probeEndTime(held);
   }
 
   /**

@@ -6,7 +6,7 @@ import { run } from '../../src/app/commands';
 import { PROBE_REST_MS } from '../../src/app/probe';
 import { Sim } from '../../src/engine/sim';
 // Long enough that its probe needs many slices.
-import { busySwarm, makeContext } from './context';
+import { busySwarm, makeContext, smallSwarm } from './context';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -37,5 +37,28 @@ describe('the end-time probe', () => {
     vi.advanceTimersByTime(1);
     expect(steps.mock.calls.length).toBeGreaterThan(third);
     expect(ctx.store.getState().endTime).toBeNull();
+  });
+
+  it('starts none while probes are held (the page starting), then one for the run loaded last', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const ctx = makeContext();
+    const probed = vi.spyOn(Sim.prototype, 'step');
+    ctx.session.holdProbes();
+    ctx.session.load(busySwarm);
+    ctx.session.load(smallSwarm);
+    vi.advanceTimersByTime(1000);
+    expect(probed).not.toHaveBeenCalled();
+    expect(ctx.store.getState().endTime).toBeNull();
+    ctx.session.releaseProbes();
+    vi.advanceTimersByTime(10_000);
+    // The small swarm's end, as a straight run finds it: the busy swarm was never probed.
+    const straight = new Sim(ctx.session.sim!.config, { checkpointEvery: 0 });
+    straight.run();
+    expect(ctx.store.getState().endTime).toBe(straight.now);
+    expect(probed.mock.instances.every((sim) => (sim as Sim).config.name === smallSwarm.name)).toBe(true);
+    // Released, the next load is probed at once.
+    ctx.session.load(busySwarm);
+    vi.advanceTimersByTime(0);
+    expect(probed.mock.instances.some((sim) => (sim as Sim).config.name === busySwarm.name)).toBe(true);
   });
 });
