@@ -108,11 +108,11 @@ async function boot(): Promise<void> {
   const narration = followNarration(ctx);
   store.subscribe(refresh);
   bindKeyboard(document, ctx);
+  // The scrubber's range can wait for the first frame; the GPU process's start cannot (holdProbes).
+  session.holdProbes();
   // The run, the link's state and embed mode's chrome before the scene measures the stage: the
   // narration strip, the link's notices and the embedded layout change its size, and resizing the
   // canvas afterwards would cost a frame.
-  // The scrubber's range can wait for the first frame; the GPU process's start cannot (holdProbes).
-  session.holdProbes();
   const entry = libraryEntry(DEFAULT_SCENARIO) ?? library[0];
   if (entry) run(ctx, 'loadScenario', { json: entry.json, id: entry.id, text: entry.text });
   const embedParams = parseEmbedParams(location.search);

@@ -119,7 +119,7 @@ export class Session {
     this.stopProbe = null;
     const id = ++this.probeId;
     if (this.probesHeld) {
-      this.heldProbe = config;
+      this.probeHeld = true;
       return;
     }
     const worker = this.startProbeWorker(id);
@@ -131,8 +131,8 @@ export class Session {
   }
 
   private probesHeld = false;
-  /** The run whose end is to be probed once probes are released. */
-  private heldProbe: SimConfig | null = null;
+  /** The current run's probe waits for releaseProbes (every run's probe is asked for as it starts). */
+  private probeHeld = false;
 
   /**
    * Start no end-time probe until releaseProbes(): the page holds them while it starts, because a
@@ -147,9 +147,8 @@ export class Session {
   releaseProbes(): void {
     if (!this.probesHeld) return;
     this.probesHeld = false;
-    const held = this.heldProbe;
-    this.heldProbe = null;
-    if (held !== null && this.current !== null && this.current.config === held) this.probeEndTime(held);
+    if (this.probeHeld && this.current !== null) this.probeEndTime(this.current.config);
+    this.probeHeld = false;
   }
 
   /**
@@ -269,8 +268,9 @@ export class Session {
       (sim) => {
         // At most the budget of engine work a frame: when the swarm is too busy for the asked speed,
         // the clock runs slower instead of the page freezing.
-        caughtUp = this.runToward(sim, target, performance.now() + Math.min(budgetMs, ENGINE_BUDGET_MS));
-        this.longestEventMs = this.longestStep;
+        const ran = this.runToward(sim, target, performance.now() + Math.min(budgetMs, ENGINE_BUDGET_MS));
+        caughtUp = ran.reached;
+        this.longestEventMs = ran.longestMs;
       },
       (s) => {
         // Since the frame before: this frame's events and those run in idle time after it.
@@ -283,16 +283,14 @@ export class Session {
     }
   }
 
-  /** The longest single event of the last runToward, wall-clock ms. */
-  private longestStep = 0;
-
   /**
    * Run events with time ≤ target until `deadline` (performance.now() ms), checked after every event
    * (a busy swarm's event can take a tenth of a millisecond; reading the clock, a few tens of
-   * nanoseconds). True when it got there; the clock then reads target. A checkpoint falling due
-   * meanwhile is taken when the page is idle (checkpointLater).
+   * nanoseconds). `reached` when it got there (the clock then reads target), and its longest single
+   * event, wall-clock ms. A checkpoint falling due meanwhile is taken when the page is idle
+   * (checkpointLater).
    */
-  private runToward(sim: Sim, target: number, deadline: number): boolean {
+  private runToward(sim: Sim, target: number, deadline: number): { reached: boolean; longestMs: number } {
     let at = performance.now();
     let longest = 0;
     let reached = false;
@@ -311,10 +309,9 @@ export class Session {
       if (reached) sim.runUntil(target);
     } finally {
       sim.deferCheckpoints = false;
-      this.longestStep = longest;
     }
     if (sim.checkpointDue) this.checkpointLater(sim);
-    return reached;
+    return { reached, longestMs: longest };
   }
 
   /** What the last frame asked for and did not reach, while idle time is catching up with it. */
@@ -345,7 +342,7 @@ export class Session {
     if (behind === null || behind.sim !== this.current || !this.store.getState().playing || behind.sim.done) return;
     let reached = false;
     const failed = this.attempt((sim) => {
-      reached = this.runToward(sim, behind.target, deadline);
+      reached = this.runToward(sim, behind.target, deadline).reached;
     });
     // Ending the run (or failing) is news the store must have now: playing stops.
     if (failed !== null || behind.sim.done) this.report(failed);

@@ -68,56 +68,57 @@ const SCALARS = Object.values(HALF_FIELDS).filter((kind) => kind !== 'list').len
 const LISTS = Object.values(HALF_FIELDS).length - SCALARS;
 
 // Written out field by field rather than looped over by name: a loop over names is a megamorphic
-// keyed access per field, five times slower on 20,000 connection ends. HALF_FIELDS and the round-trip
-// test keep the two in step with Half.
+// keyed access per field, five times slower on 20,000 connection ends. Scalars are packed in the order
+// of HALF_FIELDS (blankHalf's), so unpackHalf reads them in turn; HALF_FIELDS and the round-trip test
+// keep the three in step with Half.
 function packScalars(h: Half, s: Float64Array, o: number): void {
   s[o] = h.id;
   s[o + 1] = h.peer;
   s[o + 2] = h.remote;
   s[o + 3] = h.mirror;
   s[o + 4] = h.latency;
-  s[o + 5] = h.initiator ? 1 : 0;
-  s[o + 6] = h.open ? 1 : 0;
-  s[o + 7] = h.openIndex;
-  s[o + 8] = h.openedAt;
-  s[o + 9] = h.amChoking ? 1 : 0;
-  s[o + 10] = h.amInterested ? 1 : 0;
-  s[o + 11] = h.peerChoking ? 1 : 0;
-  s[o + 12] = h.peerInterested ? 1 : 0;
-  s[o + 13] = h.interesting;
-  s[o + 14] = h.mayHaveNew ? 1 : 0;
-  s[o + 15] = h.pipeline;
-  s[o + 16] = h.pipelineAt;
-  s[o + 17] = h.incomingHead;
-  s[o + 18] = h.acceptFrom;
-  s[o + 19] = h.queued ? 1 : 0;
-  s[o + 20] = h.downRate;
-  s[o + 21] = h.downLast;
-  s[o + 22] = h.downSince;
+  s[o + 5] = h.open ? 1 : 0;
+  s[o + 6] = h.queued ? 1 : 0;
+  s[o + 7] = h.incomingHead;
+  s[o + 8] = h.incomingEnd;
+  s[o + 9] = h.acceptFrom;
+  s[o + 10] = h.fast ? 1 : 0;
+  s[o + 11] = h.outstandingCount;
+  s[o + 12] = h.amInterested ? 1 : 0;
+  s[o + 13] = h.peerChoking ? 1 : 0;
+  s[o + 14] = h.pipeline;
+  s[o + 15] = h.pipelineAt;
+  s[o + 16] = h.interesting;
+  s[o + 17] = h.mayHaveNew ? 1 : 0;
+  s[o + 18] = h.downRate;
+  s[o + 19] = h.downLast;
+  s[o + 20] = h.downSince;
+  s[o + 21] = h.lastBlockAt;
+  s[o + 22] = h.roundBytes;
   s[o + 23] = h.upRate;
   s[o + 24] = h.upLast;
   s[o + 25] = h.upSince;
-  s[o + 26] = h.lastBlockAt;
-  s[o + 27] = h.unchokedAt;
-  s[o + 28] = h.bytesSinceUnchoke;
-  s[o + 29] = h.fast ? 1 : 0;
-  s[o + 30] = h.pex ? 1 : 0;
-  s[o + 31] = h.pexAt;
-  s[o + 32] = h.roundBytes;
-  s[o + 33] = h.optimisticSlot ? 1 : 0;
-  s[o + 34] = h.optimisticAt;
-  s[o + 35] = h.outstandingCount;
-  s[o + 36] = h.incomingEnd;
+  s[o + 26] = h.bytesSinceUnchoke;
+  s[o + 27] = h.initiator ? 1 : 0;
+  s[o + 28] = h.openIndex;
+  s[o + 29] = h.openedAt;
+  s[o + 30] = h.amChoking ? 1 : 0;
+  s[o + 31] = h.peerInterested ? 1 : 0;
+  s[o + 32] = h.unchokedAt;
+  s[o + 33] = h.pex ? 1 : 0;
+  s[o + 34] = h.pexAt;
+  s[o + 35] = h.optimisticSlot ? 1 : 0;
+  s[o + 36] = h.optimisticAt;
 }
 
 /**
- * The lists of a connection end, in a fixed order, each with `visit` (no array made per
+ * The lists of a connection end, in the order of HALF_FIELDS, each with `visit` (no array made per
  * end). `outstanding` and `incoming` are copied whole, past their live parts (state.ts), so that a
  * restored state is the same to the last array entry.
  */
 function eachList(h: Half, visit: (list: readonly number[], j: number) => void): void {
-  visit(h.outstanding, 0);
-  visit(h.incoming, 1);
+  visit(h.incoming, 0);
+  visit(h.outstanding, 1);
   visit(h.allowedIn, 2);
   visit(h.allowedOut, 3);
   visit(h.suggested, 4);
@@ -132,44 +133,44 @@ function unpackHalf(s: Float64Array, o: number, lists: number[][]): Half {
     remote: s[o + 2]!,
     mirror: s[o + 3]!,
     latency: s[o + 4]!,
-    open: s[o + 6]! !== 0,
-    queued: s[o + 19]! !== 0,
-    incoming: lists[1]!,
-    incomingHead: s[o + 17]!,
-    incomingEnd: s[o + 36]!,
-    acceptFrom: s[o + 18]!,
-    fast: s[o + 29]! !== 0,
-    outstanding: lists[0]!,
-    outstandingCount: s[o + 35]!,
-    amInterested: s[o + 10]! !== 0,
-    peerChoking: s[o + 11]! !== 0,
-    pipeline: s[o + 15]!,
-    pipelineAt: s[o + 16]!,
-    interesting: s[o + 13]!,
-    mayHaveNew: s[o + 14]! !== 0,
-    downRate: s[o + 20]!,
-    downLast: s[o + 21]!,
-    downSince: s[o + 22]!,
-    lastBlockAt: s[o + 26]!,
-    roundBytes: s[o + 32]!,
+    open: s[o + 5]! !== 0,
+    queued: s[o + 6]! !== 0,
+    incoming: lists[0]!,
+    incomingHead: s[o + 7]!,
+    incomingEnd: s[o + 8]!,
+    acceptFrom: s[o + 9]!,
+    fast: s[o + 10]! !== 0,
+    outstanding: lists[1]!,
+    outstandingCount: s[o + 11]!,
+    amInterested: s[o + 12]! !== 0,
+    peerChoking: s[o + 13]! !== 0,
+    pipeline: s[o + 14]!,
+    pipelineAt: s[o + 15]!,
+    interesting: s[o + 16]!,
+    mayHaveNew: s[o + 17]! !== 0,
+    downRate: s[o + 18]!,
+    downLast: s[o + 19]!,
+    downSince: s[o + 20]!,
+    lastBlockAt: s[o + 21]!,
+    roundBytes: s[o + 22]!,
     upRate: s[o + 23]!,
     upLast: s[o + 24]!,
     upSince: s[o + 25]!,
-    bytesSinceUnchoke: s[o + 28]!,
-    initiator: s[o + 5]! !== 0,
-    openIndex: s[o + 7]!,
-    openedAt: s[o + 8]!,
-    amChoking: s[o + 9]! !== 0,
-    peerInterested: s[o + 12]! !== 0,
-    unchokedAt: s[o + 27]!,
+    bytesSinceUnchoke: s[o + 26]!,
+    initiator: s[o + 27]! !== 0,
+    openIndex: s[o + 28]!,
+    openedAt: s[o + 29]!,
+    amChoking: s[o + 30]! !== 0,
+    peerInterested: s[o + 31]! !== 0,
+    unchokedAt: s[o + 32]!,
     allowedIn: lists[2]!,
     allowedOut: lists[3]!,
     suggested: lists[4]!,
-    pex: s[o + 30]! !== 0,
+    pex: s[o + 33]! !== 0,
     pexListed: lists[5]!,
-    pexAt: s[o + 31]!,
-    optimisticSlot: s[o + 33]! !== 0,
-    optimisticAt: s[o + 34]!,
+    pexAt: s[o + 34]!,
+    optimisticSlot: s[o + 35]! !== 0,
+    optimisticAt: s[o + 36]!,
   };
 }
 
