@@ -6,7 +6,7 @@
 import { rateAt } from './bandwidth';
 import { push } from './heap';
 import { randInt, stream } from './prng';
-import { BLOCK_RECEIVED, HAVE, outstandingIndex, type Half, type Peer } from './state';
+import { BLOCK_RECEIVED, F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HF, HI, outstandingIndex, type Peer } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
 import { E, type World } from './world';
@@ -19,11 +19,12 @@ import { startSend } from './upload';
 export const LAZY_HIDDEN = 4;
 
 /** A have on one connection: a HAVE record with to = the remote and y = 1. */
-export function sendHaveTo(w: World, h: Half, piece: number): void {
+export function sendHaveTo(w: World, h: number, piece: number): void {
   const st = w.st;
-  append(w.tr, st.now, T.HAVE, h.peer, h.remote, piece, 1);
+  const b = h * HI;
+  append(w.tr, st.now, T.HAVE, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, piece, 1);
   st.msgCount[T.HAVE]!++;
-  push(st.queue, st.now + h.latency, E.MSG, h.mirror, T.HAVE, piece, 0);
+  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.HAVE, piece, 0);
 }
 
 /**
@@ -31,7 +32,7 @@ export function sendHaveTo(w: World, h: Half, piece: number): void {
  * (BITFIELD x = pieces shown, y = pieces left out), and the haves that reveal them are the next y
  * records, sent at the same instant on the same connection, so they arrive right after it.
  */
-export function sendLazyBitfield(w: World, h: Half, peer: Peer): void {
+export function sendLazyBitfield(w: World, h: number, peer: Peer): void {
   const held: number[] = [];
   for (let p = 0; p < w.g.pieces; p++) if ((peer.pieces[p]! & HAVE) !== 0) held.push(p);
   const k = Math.min(LAZY_HIDDEN, held.length - 1);
@@ -44,9 +45,10 @@ export function sendLazyBitfield(w: World, h: Half, peer: Peer): void {
   }
   const hidden = held.slice(0, k).sort((a, b) => a - b);
   const idx = w.tr.length;
-  append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, peer.haveCount - k, k);
-  w.st.msgCount[T.BITFIELD]!++;
-  push(w.st.queue, w.st.now + h.latency, E.MSG, h.mirror, T.BITFIELD, idx, 0);
+  const st = w.st;
+  append(w.tr, st.now, T.BITFIELD, peer.id, st.hi[h * HI + H_REMOTE]!, peer.haveCount - k, k);
+  st.msgCount[T.BITFIELD]!++;
+  push(st.queue, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.BITFIELD, idx, 0);
   for (const p of hidden) sendHaveTo(w, h, p);
 }
 
@@ -60,11 +62,11 @@ export function hiddenPieces(w: World, idx: number): Set<number> | null {
 }
 
 /** A have sent on this connection only reached its owner. */
-export function onDirectHave(w: World, r: Half, piece: number): void {
-  const peer = w.st.peers[r.peer]!;
+export function onDirectHave(w: World, r: number, piece: number): void {
+  const peer = w.st.peers[w.st.hi[r * HI + H_PEER]!]!;
   if (peer.superSeed !== null) return superSeedSaw(w, peer, r, piece);
   if (!remoteGot(w.st, peer, r, piece)) return;
-  if (!r.amInterested) updateInterest(w, r);
+  if (!flag(w.st, r, F_AM_INTERESTED)) updateInterest(w, r);
   else fillRequests(w, r);
 }
 
@@ -73,7 +75,7 @@ export function onDirectHave(w: World, r: Half, piece: number): void {
  * piece is received or requested, and the rest are all outstanding at the one peer that just sent a
  * block, the piece is announced if they should arrive within the setting at that peer's current rate.
  */
-export function maybeAnnounceEarly(w: World, peer: Peer, r: Half, piece: number): void {
+export function maybeAnnounceEarly(w: World, peer: Peer, r: number, piece: number): void {
   const ahead = peer.profile.predictiveAnnounce;
   if (ahead === 0 || peer.earlyHave.has(piece)) return;
   const n = blocksInPiece(w.g, piece);
@@ -83,10 +85,11 @@ export function maybeAnnounceEarly(w: World, peer: Peer, r: Half, piece: number)
   for (let b = base; b < base + n; b++) {
     const s = peer.blocks[b]!;
     if (s === BLOCK_RECEIVED) continue;
-    if (s !== 1 || outstandingIndex(r, b) < 0) return;
+    if (s !== 1 || outstandingIndex(w.st, r, b) < 0) return;
     bytes += blockLength(w.g, b);
   }
-  const rate = rateAt(r.downRate, r.downLast, r.downSince, w.st.now);
+  const hf = w.st.hf;
+  const rate = rateAt(hf[r * HF + G_DOWN_RATE]!, hf[r * HF + G_DOWN_LAST]!, hf[r * HF + G_DOWN_SINCE]!, w.st.now);
   if (rate <= 0 || (bytes * 1_000_000) / rate >= ahead) return;
   peer.earlyHave.set(piece, w.tr.length);
   broadcastHave(w, peer, piece);

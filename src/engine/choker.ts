@@ -13,7 +13,7 @@ import { rateAt } from './bandwidth';
 import { rechokeLibtorrent } from './choker-libtorrent';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
-import type { Half } from './state';
+import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type Half, type SimState } from './state';
 import { SLOT, WHY } from './trace';
 
 export interface ChokeRow {
@@ -101,8 +101,19 @@ export interface ChokeContext {
   rng: Rng;
 }
 
+/** Anti-snubbing: we are interested and nothing came from the peer for longer than snubTimeout. */
+function snubRule(amInterested: boolean, lastBlockAt: number, openedAt: number, now: number, snubTimeout: number): boolean {
+  return amInterested && now - Math.max(lastBlockAt, openedAt) > snubTimeout;
+}
+
 export function isSnubbed(h: Half, now: number, snubTimeout: number): boolean {
-  return h.amInterested && now - Math.max(h.lastBlockAt, h.openedAt) > snubTimeout;
+  return snubRule(h.amInterested, h.lastBlockAt, h.openedAt, now, snubTimeout);
+}
+
+/** isSnubbed for end `id` in the flat store. */
+export function snubbed(st: SimState, id: number, now: number, snubTimeout: number): boolean {
+  const amInterested = (st.hi[id * HI + H_FLAGS]! & F_AM_INTERESTED) !== 0;
+  return snubRule(amInterested, st.hf[id * HF + G_LAST_BLOCK_AT]!, st.hf[id * HF + G_OPENED_AT]!, now, snubTimeout);
 }
 
 /** Download rate from this peer (bytes/s, mainline's 20 s measure): what a leecher ranks by. */

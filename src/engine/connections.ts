@@ -3,7 +3,51 @@
 import { RATE_FUDGE } from './bandwidth';
 import { push } from './heap';
 import { samplePeers } from './tracker';
-import { clearIncoming, knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Half, type Peer } from './state';
+import { grown } from './heap';
+import {
+  allocQueue,
+  clearIncoming,
+  F_AM_CHOKING,
+  F_FAST,
+  F_INITIATOR,
+  F_MAY_HAVE_NEW,
+  F_OPEN,
+  F_PEER_CHOKING,
+  F_PEER_INTERESTED,
+  F_PEX,
+  flag,
+  G_ACCEPT_FROM,
+  G_DOWN_LAST,
+  G_DOWN_SINCE,
+  G_LAST_BLOCK_AT,
+  G_OPENED_AT,
+  G_OPTIMISTIC_AT,
+  G_PEX_AT,
+  G_PIPELINE_AT,
+  G_UNCHOKED_AT,
+  G_UP_LAST,
+  G_UP_SINCE,
+  H_FLAGS,
+  H_IN_BASE,
+  H_IN_CAP,
+  H_LATENCY,
+  H_MIRROR,
+  H_OPEN_INDEX,
+  H_OUT_BASE,
+  H_OUT_CAP,
+  H_PEER,
+  H_REMOTE,
+  HF,
+  HI,
+  IN_CAP0,
+  knows,
+  OUT_CAP0,
+  PEER_ACTIVE,
+  PEER_LEFT,
+  PEER_WAITING,
+  setFlag,
+  type Peer,
+} from './state';
 import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
 import { E, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
@@ -72,87 +116,58 @@ export function investigate(w: World, peer: Peer): void {
   if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
 }
 
-/**
- * A connection end as it starts. A checkpoint's connection ends are unpacked (clone.ts, unpackHalf)
- * with their fields in this order, so that they share the live ones' hidden class. The fields that
- * each block sent or received reads or writes come first, the rest after: V8 lays an object's fields
- * out in this order, and a 1,000-peer swarm has some 70,000 ends, far more than the CPU's caches
- * hold, and a block reads or writes two ends: with its fields together, an end's hot part spans
- * fewer cache lines. (1,000 peers × 250 pieces: median 21.2 s against 23.4 s before, 7 interleaved
- * runs each; at 1,000 × 1,000 two pairs of runs differed by less than the machine's noise.)
- */
-function blankHalf(id: number, peer: number, remote: number, latency: number, initiator: boolean, now: number): Half {
-  return {
-    id,
-    peer,
-    remote,
-    mirror: -1,
-    latency,
-    open: false,
-    queued: false,
-    incoming: [],
-    incomingHead: 0,
-    incomingEnd: 0,
-    acceptFrom: -1,
-    fast: false,
-    outstanding: [],
-    outstandingCount: 0,
-    amInterested: false,
-    peerChoking: true,
-    pipeline: 0,
-    pipelineAt: -1_000_000,
-    interesting: 0,
-    mayHaveNew: true,
-    downRate: 0,
-    downLast: now - RATE_FUDGE,
-    downSince: now - RATE_FUDGE,
-    lastBlockAt: 0,
-    roundBytes: 0,
-    upRate: 0,
-    upLast: now - RATE_FUDGE,
-    upSince: now - RATE_FUDGE,
-    bytesSinceUnchoke: 0,
-    initiator,
-    openIndex: 0,
-    openedAt: 0,
-    amChoking: true,
-    peerInterested: false,
-    unchokedAt: -1,
-    allowedIn: [],
-    allowedOut: [],
-    suggested: [],
-    pex: false,
-    pexListed: [],
-    pexAt: -1,
-    optimisticSlot: false,
-    optimisticAt: -1,
-  };
-}
-
-function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): Half {
-  const h = blankHalf(w.st.halves.length, peer, remote, latency, initiator, w.st.now);
-  w.st.halves.push(h);
+/** A new connection end, closed, its scalars at their starting values and its queues given room in st.hq. */
+function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): number {
   const st = w.st;
-  const need = st.halves.length * st.words;
+  const id = st.halfCount++;
+  if ((id + 1) * HI > st.hi.length) {
+    const cap = Math.max(id + 1, 2 * (st.hi.length / HI), 256);
+    st.hi = grown(st.hi, cap * HI);
+    st.hf = grown(st.hf, cap * HF);
+  }
+  const need = st.halfCount * st.words;
   if (need > st.bits.length) {
     const bits = new Uint32Array(Math.max(need, st.bits.length * 2, 1024));
     bits.set(st.bits);
     st.bits = bits;
   }
-  return h;
+  const hi = st.hi;
+  const hf = st.hf;
+  const b = id * HI;
+  const g = id * HF;
+  hi[b + H_PEER] = peer;
+  hi[b + H_REMOTE] = remote;
+  hi[b + H_MIRROR] = -1;
+  hi[b + H_FLAGS] = F_PEER_CHOKING | F_MAY_HAVE_NEW | F_AM_CHOKING | (initiator ? F_INITIATOR : 0);
+  hi[b + H_LATENCY] = latency;
+  hi[b + H_OUT_BASE] = allocQueue(st, OUT_CAP0);
+  hi[b + H_OUT_CAP] = OUT_CAP0;
+  hi[b + H_IN_BASE] = allocQueue(st, IN_CAP0);
+  hi[b + H_IN_CAP] = IN_CAP0;
+  hf[g + G_ACCEPT_FROM] = -1;
+  hf[g + G_PIPELINE_AT] = -1_000_000;
+  hf[g + G_DOWN_LAST] = hf[g + G_DOWN_SINCE] = st.now - RATE_FUDGE;
+  hf[g + G_UP_LAST] = hf[g + G_UP_SINCE] = st.now - RATE_FUDGE;
+  hf[g + G_UNCHOKED_AT] = -1;
+  hf[g + G_OPTIMISTIC_AT] = -1;
+  hf[g + G_PEX_AT] = -1;
+  st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
+  return id;
 }
 
-function openHalf(w: World, h: Half): void {
-  h.open = true;
-  h.openIndex = w.tr.length;
-  h.openedAt = w.st.now;
-  h.lastBlockAt = w.st.now;
-  const peer = w.st.peers[h.peer]!;
-  peer.conns.push(h.id);
-  peer.connMirror.push(h.mirror);
-  peer.connRemote.push(h.remote);
-  peer.connLatency.push(h.latency);
-  peer.connOpenIndex.push(h.openIndex);
+function openHalf(w: World, id: number): void {
+  const st = w.st;
+  const b = id * HI;
+  st.hi[b + H_FLAGS] = st.hi[b + H_FLAGS]! | F_OPEN;
+  st.hi[b + H_OPEN_INDEX] = w.tr.length;
+  st.hf[id * HF + G_OPENED_AT] = st.now;
+  st.hf[id * HF + G_LAST_BLOCK_AT] = st.now;
+  const peer = st.peers[st.hi[b + H_PEER]!]!;
+  peer.conns.push(id);
+  peer.connMirror.push(st.hi[b + H_MIRROR]!);
+  peer.connRemote.push(st.hi[b + H_REMOTE]!);
+  peer.connLatency.push(st.hi[b + H_LATENCY]!);
+  peer.connOpenIndex.push(st.hi[b + H_OPEN_INDEX]!);
 }
 
 export function onHandshake(w: World, acceptor: number, initiator: number): void {
@@ -176,33 +191,33 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
   const lat = a.latency + b.latency;
   const ha = newHalf(w, initiator, acceptor, lat, true);
   const hb = newHalf(w, acceptor, initiator, lat, false);
-  ha.mirror = hb.id;
-  hb.mirror = ha.id;
+  st.hi[ha * HI + H_MIRROR] = hb;
+  st.hi[hb * HI + H_MIRROR] = ha;
   // BEP 6 and BEP 11 apply on a connection only when both peers offer them.
-  ha.fast = hb.fast = a.profile.fastExtension && b.profile.fastExtension;
-  ha.pex = hb.pex = a.profile.pex && b.profile.pex;
+  const both = (a.profile.fastExtension && b.profile.fastExtension ? F_FAST : 0) | (a.profile.pex && b.profile.pex ? F_PEX : 0);
+  st.hi[ha * HI + H_FLAGS] = st.hi[ha * HI + H_FLAGS]! | both;
+  st.hi[hb * HI + H_FLAGS] = st.hi[hb * HI + H_FLAGS]! | both;
   openHalf(w, hb);
   append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, offers(b), 0);
   st.msgCount[T.HANDSHAKE]!++;
-  push(st.queue, st.now + lat, E.REPLY, ha.id, 0, 0, 0);
+  push(st.queue, st.now + lat, E.REPLY, ha, 0, 0, 0);
   sendBitfield(w, hb);
 }
 
 /** The acceptor's handshake reached the initiator: the connection is open at both ends. */
-export function onReply(w: World, hid: number): void {
+export function onReply(w: World, ha: number): void {
   const st = w.st;
-  const ha = st.halves[hid]!;
-  const a = st.peers[ha.peer]!;
-  const hb = st.halves[ha.mirror]!;
+  const a = st.peers[st.hi[ha * HI + H_PEER]!]!;
+  const hb = st.hi[ha * HI + H_MIRROR]!;
   if (a.status !== PEER_ACTIVE) {
     // The initiator left while its handshake was answered: the acceptor's end closes now.
-    if (hb.open) closeConnection(w, hb);
+    if (flag(st, hb, F_OPEN)) closeConnection(w, hb);
     return;
   }
   a.pendingOut--;
-  if (!hb.open) {
+  if (!flag(st, hb, F_OPEN)) {
     // The acceptor left before its answer arrived: the handshake's slot is free again.
-    st.pairs.delete(pairKey(ha.peer, ha.remote));
+    st.pairs.delete(pairKey(a.id, st.hi[ha * HI + H_REMOTE]!));
     return;
   }
   a.outgoing++;
@@ -210,10 +225,10 @@ export function onReply(w: World, hid: number): void {
   sendBitfield(w, ha);
 }
 
-function closeHalf(w: World, h: Half): void {
+function closeHalf(w: World, h: number): void {
   const st = w.st;
-  const peer = st.peers[h.peer]!;
-  const i = peer.conns.indexOf(h.id);
+  const peer = st.peers[st.hi[h * HI + H_PEER]!]!;
+  const i = peer.conns.indexOf(h);
   if (i >= 0) {
     peer.conns.splice(i, 1);
     peer.connMirror.splice(i, 1);
@@ -221,31 +236,32 @@ function closeHalf(w: World, h: Half): void {
     peer.connLatency.splice(i, 1);
     peer.connOpenIndex.splice(i, 1);
   }
-  for (let p = 0; p < w.g.pieces; p++) if (knows(st, h.id, p)) peer.pieces[p] = peer.pieces[p]! - 1;
+  for (let p = 0; p < w.g.pieces; p++) if (knows(st, h, p)) peer.pieces[p] = peer.pieces[p]! - 1;
   releaseRequests(w, h);
-  clearIncoming(h);
-  h.open = false;
-  if (h.peerInterested) {
-    if (h.amChoking) peer.waiting--;
+  clearIncoming(st, h);
+  setFlag(st, h, F_OPEN, false);
+  if (flag(st, h, F_PEER_INTERESTED)) {
+    if (flag(st, h, F_AM_CHOKING)) peer.waiting--;
     else peer.unchokedInterested--;
   }
-  if (peer.optimistic === h.id) peer.optimistic = -1;
-  if (h.initiator) peer.outgoing--;
+  if (peer.optimistic === h) peer.optimistic = -1;
+  if (flag(st, h, F_INITIATOR)) peer.outgoing--;
 }
 
 /** Close both ends of a connection; the remaining end's peer refills a freed upload slot. */
-export function closeConnection(w: World, h: Half): void {
+export function closeConnection(w: World, h: number): void {
   const st = w.st;
-  const m = st.halves[h.mirror]!;
-  const wasServing: Half[] = [];
+  const m = st.hi[h * HI + H_MIRROR]!;
+  const wasServing: number[] = [];
   for (const x of [h, m]) {
-    if (!x.open) continue;
-    if (!x.amChoking && x.peerInterested && st.peers[x.peer]!.waiting > 0) wasServing.push(x);
+    if (!flag(st, x, F_OPEN)) continue;
+    const f = st.hi[x * HI + H_FLAGS]!;
+    if ((f & F_AM_CHOKING) === 0 && (f & F_PEER_INTERESTED) !== 0 && st.peers[st.hi[x * HI + H_PEER]!]!.waiting > 0) wasServing.push(x);
     closeHalf(w, x);
   }
-  st.pairs.delete(pairKey(h.peer, h.remote));
+  st.pairs.delete(pairKey(st.hi[h * HI + H_PEER]!, st.hi[h * HI + H_REMOTE]!));
   for (const x of wasServing) {
-    const peer = st.peers[x.peer]!;
+    const peer = st.peers[st.hi[x * HI + H_PEER]!]!;
     if (peer.status === PEER_ACTIVE) rechokePeer(w, peer, false);
   }
 }
@@ -287,5 +303,5 @@ export function onLeave(w: World, peer: Peer, reason: number): void {
   st.present--;
   if (peer.completedAt !== null) st.presentComplete--;
   st.tracker.splice(st.tracker.indexOf(peer.id), 1);
-  for (const id of peer.conns.slice()) closeConnection(w, st.halves[id]!);
+  for (const id of peer.conns.slice()) closeConnection(w, id);
 }

@@ -1,7 +1,31 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
-import { BLOCK_RECEIVED, HAVE, knows, outstandingIndex, removeOutstanding, STARTED, SUPER, type Half, type Peer, type SimState } from './state';
+import {
+  BLOCK_RECEIVED,
+  F_AM_INTERESTED,
+  F_MAY_HAVE_NEW,
+  F_OPEN,
+  G_DOWN_LAST,
+  G_DOWN_RATE,
+  G_DOWN_SINCE,
+  G_LAST_BLOCK_AT,
+  G_ROUND_BYTES,
+  H_FLAGS,
+  H_INTERESTING,
+  H_PEER,
+  H_REMOTE,
+  HAVE,
+  HF,
+  HI,
+  knows,
+  outstandingIndex,
+  removeOutstanding,
+  STARTED,
+  SUPER,
+  type Peer,
+  type SimState,
+} from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
 import { checkShareRatio, E, startSeeding, type World } from './world';
@@ -11,28 +35,33 @@ import { announceVerified, maybeAnnounceEarly } from './advertise';
 import { superSeedRecord, superSeedSaw } from './superseed';
 import { failsHashCheck, keepCopy, onHashFailed } from './hashcheck';
 
-export function onArrive(w: World, rid: number, block: number, bad: number): void {
+export function onArrive(w: World, r: number, block: number, bad: number): void {
   const st = w.st;
-  const r = st.halves[rid]!;
+  const b = r * HI;
+  const owner = st.hi[b + H_PEER]!;
+  const remote = st.hi[b + H_REMOTE]!;
   const len = blockLength(w.g, block);
-  if (!r.open) {
-    lose(w, r.remote, r.peer, block, len);
+  if ((st.hi[b + H_FLAGS]! & F_OPEN) === 0) {
+    lose(w, remote, owner, block, len);
     return;
   }
-  const peer = st.peers[r.peer]!;
-  const sender = st.peers[r.remote]!;
-  append(w.tr, st.now, T.RECEIVED, r.remote, r.peer, block, len);
-  st.lastArrivalAt = st.now;
+  const peer = st.peers[owner]!;
+  const sender = st.peers[remote]!;
+  const now = st.now;
+  append(w.tr, now, T.RECEIVED, remote, owner, block, len);
+  st.lastArrivalAt = now;
   sender.uploadedBytes += len;
   peer.downloadedBytes += len;
   checkShareRatio(w, sender);
-  r.downRate = measuredRate(r.downRate, r.downLast, r.downSince, st.now, len);
-  r.downLast = st.now;
-  r.downSince = measureSince(r.downSince, st.now, peer.profile.rateWindow);
-  r.lastBlockAt = st.now;
-  r.roundBytes += len;
-  const i = outstandingIndex(r, block);
-  if (i >= 0) removeOutstanding(r, i);
+  const hf = st.hf;
+  const g = r * HF;
+  hf[g + G_DOWN_RATE] = measuredRate(hf[g + G_DOWN_RATE]!, hf[g + G_DOWN_LAST]!, hf[g + G_DOWN_SINCE]!, now, len);
+  hf[g + G_DOWN_LAST] = now;
+  hf[g + G_DOWN_SINCE] = measureSince(hf[g + G_DOWN_SINCE]!, now, peer.profile.rateWindow);
+  hf[g + G_LAST_BLOCK_AT] = now;
+  hf[g + G_ROUND_BYTES] = hf[g + G_ROUND_BYTES]! + len;
+  const i = outstandingIndex(st, r, block);
+  if (i >= 0) removeOutstanding(st, r, i);
   let s = peer.blocks[block]!;
   if (s !== BLOCK_RECEIVED) {
     const piece = Math.floor(block / w.g.blocksPerPiece);
@@ -40,7 +69,7 @@ export function onArrive(w: World, rid: number, block: number, bad: number): voi
     else if (s === 0) takeBlock(w, peer, piece);
     if (s > 0) cancelElsewhere(w, peer, r, block, s);
     peer.blocks[block] = BLOCK_RECEIVED;
-    if (peer.blockSrc !== null) keepCopy(peer, block, piece, r.remote, bad);
+    if (peer.blockSrc !== null) keepCopy(peer, block, piece, remote, bad);
     peer.pieceDone[piece]!++;
     if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) {
       if (failsHashCheck(peer, piece)) onHashFailed(w, peer, piece);
@@ -55,14 +84,14 @@ export function onArrive(w: World, rid: number, block: number, bad: number): voi
  * peer.blocks counts the connections it is still outstanding on (`left` of them besides `from`), so
  * the scan stops at the last one instead of searching every connection's requests.
  */
-function cancelElsewhere(w: World, peer: Peer, from: Half, block: number, left: number): void {
+function cancelElsewhere(w: World, peer: Peer, from: number, block: number, left: number): void {
   const conns = peer.conns;
   for (let k = 0; k < conns.length && left > 0; k++) {
-    const h = w.st.halves[conns[k]!]!;
+    const h = conns[k]!;
     if (h === from) continue;
-    const j = outstandingIndex(h, block);
+    const j = outstandingIndex(w.st, h, block);
     if (j < 0) continue;
-    removeOutstanding(h, j);
+    removeOutstanding(w.st, h, j);
     sendCancel(w, h, block);
     left--;
   }
@@ -81,8 +110,7 @@ function verify(w: World, peer: Peer, piece: number): void {
   for (let k = 0; k < conns.length; k++) {
     const id = conns[k]!;
     if (!knows(st, id, piece)) continue;
-    const h = st.halves[id]!;
-    if (--h.interesting === 0) updateInterest(w, h);
+    if (--st.hi[id * HI + H_INTERESTING]! === 0) updateInterest(w, id);
   }
   if (peer.haveCount === w.g.pieces) {
     peer.completedAt = st.now;
@@ -114,21 +142,21 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
  * The remote of `h` has `piece`: count it in our availability and our interest. Pieces we already
  * hold are not recorded: they can never make us interested, and rarest first only ranks pieces we lack.
  */
-export function remoteGot(st: SimState, peer: Peer, h: Half, piece: number): boolean {
+export function remoteGot(st: SimState, peer: Peer, h: number, piece: number): boolean {
   const ps = peer.pieces[piece]!;
   if ((ps & HAVE) !== 0) {
     // A super-seed records what its peers have, to see its offers spread (superseed.ts).
     if ((ps & SUPER) !== 0) superSeedRecord(st, peer, h, piece);
     return false;
   }
-  const word = h.id * st.words + (piece >>> 5);
+  const word = h * st.words + (piece >>> 5);
   const bit = 1 << (piece & 31);
   const bits = st.bits;
   if ((bits[word]! & bit) !== 0) return false;
   bits[word] = bits[word]! | bit;
   peer.pieces[piece] = ps + 1;
-  h.interesting++;
-  if ((ps & STARTED) === 0) h.mayHaveNew = true;
+  st.hi[h * HI + H_INTERESTING]!++;
+  if ((ps & STARTED) === 0) st.hi[h * HI + H_FLAGS]! |= F_MAY_HAVE_NEW;
   return true;
 }
 
@@ -142,6 +170,7 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
   const bits = st.bits;
   const bit = 1 << (piece & 31);
   const pieceState = st.pieceState;
+  const hi = st.hi;
   const pieces = w.g.pieces;
   for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
@@ -151,19 +180,20 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
     const at = remote * pieces + piece;
     const ps = pieceState[at]!;
     if ((ps & HAVE) !== 0) {
-      if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, st.halves[mirrors[i]!]!, piece);
+      if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, mirrors[i]!, piece);
       continue;
     }
     const hid = mirrors[i]!;
     const word = hid * st.words + (piece >>> 5);
     if ((bits[word]! & bit) !== 0) continue;
-    const r = st.halves[hid]!;
-    if (!r.open) continue;
+    const b = hid * HI;
+    const f = hi[b + H_FLAGS]!;
+    if ((f & F_OPEN) === 0) continue;
     bits[word] = bits[word]! | bit;
     pieceState[at] = ps + 1;
-    r.interesting++;
-    if ((ps & STARTED) === 0) r.mayHaveNew = true;
-    if (!r.amInterested) updateInterest(w, r);
-    else fillRequests(w, r);
+    hi[b + H_INTERESTING]!++;
+    if ((ps & STARTED) === 0) hi[b + H_FLAGS] = f | F_MAY_HAVE_NEW;
+    if ((f & F_AM_INTERESTED) === 0) updateInterest(w, hid);
+    else fillRequests(w, hid);
   }
 }

@@ -12,7 +12,7 @@
 //   started pieces (picker.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { infoHash, peerAddressBytes } from './identity';
-import { compactIncoming, HAVE, knows, type Half, type Peer } from './state';
+import { compactIncoming, F_FAST, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';
@@ -59,16 +59,17 @@ function hashOf(w: World): Uint8Array {
  * sends its set once, early), and, as a seed set to suggest, the next `suggestPieces` pieces in turn
  * (a pointer that moves round the pieces, so successive peers are pointed at different ones).
  */
-export function onAnnouncement(w: World, r: Half, remoteComplete: boolean): void {
+export function onAnnouncement(w: World, r: number, remoteComplete: boolean): void {
   const st = w.st;
-  const peer = st.peers[r.peer]!;
-  const remote = st.peers[r.remote]!;
+  const peer = st.peers[st.hi[r * HI + H_PEER]!]!;
+  const remote = st.peers[st.hi[r * HI + H_REMOTE]!]!;
   // A super-seed (BEP 16) reveals pieces one at a time: it offers no allowed-fast set and no suggestions.
   if (remoteComplete || peer.haveCount === 0 || peer.superSeed !== null) return;
   const k = peer.profile.allowedFastSetSize;
   if (k > 0) {
-    r.allowedOut = allowedFastSet(w.g.pieces, hashOf(w), peerAddressBytes(r.remote), k);
-    for (const p of r.allowedOut) if ((peer.pieces[p]! & HAVE) !== 0) send(w, r, T.ALLOWED_FAST, p);
+    const lists = st.halves[r]!;
+    lists.allowedOut = allowedFastSet(w.g.pieces, hashOf(w), peerAddressBytes(remote.id), k);
+    for (const p of lists.allowedOut) if ((peer.pieces[p]! & HAVE) !== 0) send(w, r, T.ALLOWED_FAST, p);
   }
   let n = peer.haveCount === w.g.pieces ? peer.profile.suggestPieces : 0;
   for (let tries = 0; n > 0 && tries < w.g.pieces; tries++) {
@@ -81,8 +82,8 @@ export function onAnnouncement(w: World, r: Half, remoteComplete: boolean): void
 }
 
 /** A request the uploader may serve although it chokes the requester: one for an allowed-fast piece. */
-export function allowedWhileChoked(w: World, h: Half, block: number): boolean {
-  return h.allowedOut.includes(Math.floor(block / w.g.blocksPerPiece));
+export function allowedWhileChoked(w: World, h: number, block: number): boolean {
+  return w.st.halves[h]!.allowedOut.includes(Math.floor(block / w.g.blocksPerPiece));
 }
 
 /**
@@ -91,15 +92,18 @@ export function allowedWhileChoked(w: World, h: Half, block: number): boolean {
  * choked the peer, unless for an allowed-fast piece. With `nothing`, no request can be served (an
  * uploader with no upload capacity). Returns the first entry left: one to serve, or one still to arrive.
  */
-export function rejectUnservable(w: World, h: Half, i: number, nothing: boolean): number {
-  const q = h.incoming;
-  const now = w.st.now;
-  const from = h.acceptFrom;
-  while (i < h.incomingEnd && q[i + 1]! <= now) {
-    const cancelled = q[i + 2]! <= now;
-    const choked = from < 0 || q[i + 1]! < from;
-    if (!nothing && !cancelled && (!choked || allowedWhileChoked(w, h, q[i]!))) break;
-    send(w, h, T.REJECT, q[i]!);
+export function rejectUnservable(w: World, h: number, i: number, nothing: boolean): number {
+  const st = w.st;
+  const q = st.hq;
+  const base = st.hi[h * HI + H_IN_BASE]!;
+  const end = st.hi[h * HI + H_IN_END]!;
+  const now = st.now;
+  const from = st.hf[h * HF + G_ACCEPT_FROM]!;
+  while (i < end && q[base + i + 1]! <= now) {
+    const cancelled = q[base + i + 2]! <= now;
+    const choked = from < 0 || q[base + i + 1]! < from;
+    if (!nothing && !cancelled && (!choked || allowedWhileChoked(w, h, q[base + i]!))) break;
+    send(w, h, T.REJECT, q[base + i]!);
     i += 3;
   }
   return i;
@@ -110,12 +114,16 @@ export function rejectUnservable(w: World, h: Half, i: number, nothing: boolean)
  * rejected now, except those for allowed-fast pieces, which we still serve; requests on their way
  * are answered when they arrive (rejected, the connection being choked).
  */
-export function rejectOnChoke(w: World, h: Half): void {
-  const q = h.incoming;
-  const now = w.st.now;
+export function rejectOnChoke(w: World, h: number): void {
+  const st = w.st;
+  const q = st.hq;
+  const b = h * HI;
+  const base = st.hi[b + H_IN_BASE]!;
+  const end = base + st.hi[b + H_IN_END]!;
+  const now = st.now;
   // The kept entries move to the front, in order.
-  let kept = 0;
-  for (let i = h.incomingHead; i < h.incomingEnd; i += 3) {
+  let kept = base;
+  for (let i = base + st.hi[b + H_IN_HEAD]!; i < end; i += 3) {
     const arrived = q[i + 1]! <= now;
     if (arrived && (q[i + 2]! <= now || !allowedWhileChoked(w, h, q[i]!))) send(w, h, T.REJECT, q[i]!);
     else {
@@ -125,8 +133,8 @@ export function rejectOnChoke(w: World, h: Half): void {
       kept += 3;
     }
   }
-  h.incomingHead = 0;
-  h.incomingEnd = kept;
+  st.hi[b + H_IN_HEAD] = 0;
+  st.hi[b + H_IN_END] = kept - base;
 }
 
 /**
@@ -136,12 +144,14 @@ export function rejectOnChoke(w: World, h: Half): void {
  */
 export function rejectAllQueued(w: World, peer: Peer): number {
   let next = Infinity;
+  const st = w.st;
   for (let k = peer.servingHead; k < peer.serving.length; k++) {
-    const h = w.st.halves[peer.serving[k]!]!;
-    if (!h.fast || !h.open) continue;
-    h.incomingHead = rejectUnservable(w, h, h.incomingHead, true);
-    compactIncoming(h);
-    if (h.incomingEnd > 0) next = Math.min(next, h.incoming[1]!);
+    const h = peer.serving[k]!;
+    const b = h * HI;
+    if ((st.hi[b + H_FLAGS]! & (F_FAST | F_OPEN)) !== (F_FAST | F_OPEN)) continue;
+    st.hi[b + H_IN_HEAD] = rejectUnservable(w, h, st.hi[b + H_IN_HEAD]!, true);
+    compactIncoming(st, h);
+    if (st.hi[b + H_IN_END]! > 0) next = Math.min(next, st.hq[st.hi[b + H_IN_BASE]! + 1]!);
   }
   return next;
 }
@@ -150,21 +160,24 @@ export function rejectAllQueued(w: World, peer: Peer): number {
  * While choked, keep the pipeline filled with blocks of the allowed-fast pieces the remote offered
  * (and has, and we lack), in the order offered.
  */
-export function fillAllowedFast(w: World, h: Half): void {
-  const peer = w.st.peers[h.peer]!;
+export function fillAllowedFast(w: World, h: number): void {
+  const st = w.st;
+  const peer = st.peers[st.hi[h * HI + H_PEER]!]!;
   const limit = pipelineLength(w, h, peer);
   const g = w.g;
-  for (const p of h.allowedIn) {
-    if (h.outstandingCount >= limit) return;
-    if ((peer.pieces[p]! & HAVE) !== 0 || !knows(w.st, h.id, p)) continue;
+  const count = h * HI + H_OUT_COUNT;
+  for (const p of st.halves[h]!.allowedIn) {
+    if (st.hi[count]! >= limit) return;
+    if ((peer.pieces[p]! & HAVE) !== 0 || !knows(st, h, p)) continue;
     const base = p * g.blocksPerPiece;
     const n = blocksInPiece(g, p);
-    for (let b = 0; b < n && h.outstandingCount < limit; b++) if (peer.blocks[base + b] === 0) requestBlock(w, peer, h, base + b);
+    for (let b = 0; b < n && st.hi[count]! < limit; b++) if (peer.blocks[base + b] === 0) requestBlock(w, peer, h, base + b);
   }
 }
 
 /** Messages of BEP 6 arriving at `r` (the receiver's half). Returns false for other kinds. */
-export function onFastMessage(w: World, r: Half, kind: number, arg: number): boolean {
+export function onFastMessage(w: World, r: number, kind: number, arg: number): boolean {
+  const lists = w.st.halves[r]!;
   switch (kind) {
     case T.REJECT:
       // The block goes back to the pool, and the pipeline is topped up at once (libtorrent's
@@ -173,11 +186,11 @@ export function onFastMessage(w: World, r: Half, kind: number, arg: number): boo
       fillRequests(w, r);
       return true;
     case T.ALLOWED_FAST:
-      if (!r.allowedIn.includes(arg)) r.allowedIn.push(arg);
-      if (r.peerChoking) fillAllowedFast(w, r);
+      if (!lists.allowedIn.includes(arg)) lists.allowedIn.push(arg);
+      if (flag(w.st, r, F_PEER_CHOKING)) fillAllowedFast(w, r);
       return true;
     case T.SUGGEST:
-      if (!r.suggested.includes(arg)) r.suggested.push(arg);
+      if (!lists.suggested.includes(arg)) lists.suggested.push(arg);
       return true;
   }
   return false;

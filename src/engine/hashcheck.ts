@@ -10,7 +10,7 @@
 // is banned by it: their connection closes and the two never connect again. An honest peer that
 // shared pieces with a bad one can be banned too, as in libtorrent.
 import { closeConnection, pairKey } from './connections';
-import type { Peer } from './state';
+import { H_REMOTE, HI, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import type { World } from './world';
@@ -55,7 +55,7 @@ export function onHashFailed(w: World, peer: Peer, piece: number): void {
     if (strikes === limit) banned.push(src);
   }
   for (const src of banned) ban(w, peer, src, limit);
-  for (const id of peer.conns) fillRequests(w, st.halves[id]!);
+  for (const id of peer.conns) fillRequests(w, id);
 }
 
 function ban(w: World, peer: Peer, remote: number, strikes: number): void {
@@ -63,9 +63,8 @@ function ban(w: World, peer: Peer, remote: number, strikes: number): void {
   append(w.tr, st.now, T.BANNED, peer.id, remote, strikes, 0);
   st.banned.set(pairKey(peer.id, remote), 1);
   for (const id of peer.conns) {
-    const h = st.halves[id]!;
-    if (h.remote === remote) {
-      closeConnection(w, h);
+    if (st.hi[id * HI + H_REMOTE] === remote) {
+      closeConnection(w, id);
       return;
     }
   }

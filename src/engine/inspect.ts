@@ -3,7 +3,7 @@
 // Nothing here writes to the state or the trace; rates are read the way the choker reads them.
 import { rateAt } from './bandwidth';
 import { isSnubbed } from './choker';
-import { HAVE, PEER_ACTIVE, PEER_LEFT, STARTED, type SimState } from './state';
+import { HAVE, PEER_ACTIVE, PEER_LEFT, readHalf, STARTED, type SimState } from './state';
 import type { Trace } from './trace';
 import type { SimConfig } from './types';
 
@@ -69,7 +69,7 @@ export function inspectPeer(src: InspectSource, id: number): PeerView {
   let uploadRate = 0;
   let downloadRate = 0;
   for (const hid of peer.conns) {
-    const h = st.halves[hid]!;
+    const h = readHalf(st, hid);
     const down = rateAt(h.downRate, h.downLast, h.downSince, st.now);
     const up = rateAt(h.upRate, h.upLast, h.upSince, st.now);
     uploadRate += up;

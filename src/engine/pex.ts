@@ -12,7 +12,7 @@
 // bit (HS_EXTENDED) that the other speaks PEX.
 import { push } from './heap';
 import { connectTo } from './connections';
-import { PEER_ACTIVE, type Half, type Peer } from './state';
+import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, type Peer } from './state';
 import { append, auxReserve, T } from './trace';
 import { E, type World } from './world';
 
@@ -29,36 +29,38 @@ export function onPexTimer(w: World, peer: Peer): void {
   if (peer.status !== PEER_ACTIVE) return;
   const st = w.st;
   for (const id of peer.conns) {
-    const h = st.halves[id]!;
-    if (h.pex && (h.pexAt < 0 || st.now - h.pexAt >= PEX_INTERVAL)) sendPex(w, peer, h);
+    const at = st.hf[id * HF + G_PEX_AT]!;
+    if (flag(st, id, F_PEX) && (at < 0 || st.now - at >= PEX_INTERVAL)) sendPex(w, peer, id);
   }
   dialKnown(w, peer);
   push(st.queue, st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
 }
 
-function sendPex(w: World, peer: Peer, h: Half): void {
+function sendPex(w: World, peer: Peer, h: number): void {
   const st = w.st;
+  const remote = st.hi[h * HI + H_REMOTE]!;
+  const lists = st.halves[h]!;
   const now: number[] = [];
-  for (const q of peer.connRemote) if (q !== h.remote && st.peers[q]!.connectable) now.push(q);
-  const added = now.filter((q) => !h.pexListed.includes(q)).slice(0, PEX_MAX);
-  const dropped = h.pexListed.filter((q) => !now.includes(q)).slice(0, PEX_MAX);
+  for (const q of peer.connRemote) if (q !== remote && st.peers[q]!.connectable) now.push(q);
+  const added = now.filter((q) => !lists.pexListed.includes(q)).slice(0, PEX_MAX);
+  const dropped = lists.pexListed.filter((q) => !now.includes(q)).slice(0, PEX_MAX);
   if (added.length === 0 && dropped.length === 0) return;
-  h.pexListed = h.pexListed.filter((q) => !dropped.includes(q)).concat(added);
-  h.pexAt = st.now;
+  lists.pexListed = lists.pexListed.filter((q) => !dropped.includes(q)).concat(added);
+  st.hf[h * HF + G_PEX_AT] = st.now;
   const off = auxReserve(w.tr, 2 + added.length + dropped.length);
   const aux = w.tr.aux;
   aux[off] = added.length;
   aux[off + 1] = dropped.length;
   added.forEach((q, i) => (aux[off + 2 + i] = q));
   dropped.forEach((q, i) => (aux[off + 2 + added.length + i] = q));
-  append(w.tr, st.now, T.PEX, peer.id, h.remote, off, 2 + added.length + dropped.length);
+  append(w.tr, st.now, T.PEX, peer.id, remote, off, 2 + added.length + dropped.length);
   st.msgCount[T.PEX]!++;
-  push(st.queue, st.now + h.latency, E.MSG, h.mirror, T.PEX, off, 0);
+  push(st.queue, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.PEX, off, 0);
 }
 
 /** A PEX message arrived at `r` (its aux offset): learn the added peers and connect to them. */
-export function onPex(w: World, r: Half, off: number): void {
-  const peer = w.st.peers[r.peer]!;
+export function onPex(w: World, r: number, off: number): void {
+  const peer = w.st.peers[w.st.hi[r * HI + H_PEER]!]!;
   // An investigator connects to the subject only.
   if (peer.investigator) return;
   const aux = w.tr.aux;

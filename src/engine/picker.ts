@@ -8,7 +8,7 @@
 // first takes the first piece in that order that the remote has. Among started pieces, ties go to the
 // one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
-import { AVAIL, BLOCK_RECEIVED, HAVE, outstandingIndex, STARTED, type Half, type Peer } from './state';
+import { AVAIL, BLOCK_RECEIVED, F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_COUNT, HAVE, HI, outstandingIndex, STARTED, type Peer, type SimState } from './state';
 import { blocksInPiece, type Geometry } from './torrent';
 
 function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
@@ -19,11 +19,12 @@ function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
 }
 
 /**
- * What the picker knows of one connection: its half, and where the bits of the pieces its remote has
- * start in the shared bit pool (SimState.bits).
+ * What the picker knows of one connection: the state, its end's id, and where the bits of the pieces
+ * its remote has start in the shared bit pool (SimState.bits).
  */
 export interface Remote {
-  half: Half;
+  st: SimState;
+  half: number;
   bits: Uint32Array;
   base: number;
 }
@@ -57,8 +58,9 @@ function pickStarted(peer: Peer, r: Remote): number {
  * (half.mayHaveNew), since pieces only ever leave the candidate list.
  */
 function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
-  const half = r.half;
-  if (!half.mayHaveNew) return -1;
+  const hi = r.st.hi;
+  const at = r.half * HI + H_FLAGS;
+  if ((hi[at]! & F_MAY_HAVE_NEW) === 0) return -1;
   const cand = peer.cand;
   const pieces = peer.pieces;
   const bits = r.bits;
@@ -69,7 +71,7 @@ function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
       const p = cand[k]!;
       if ((bits[base + (p >>> 5)]! & (1 << (p & 31))) !== 0 && (pieces[p]! & (HAVE | STARTED)) === 0) return p;
     }
-    half.mayHaveNew = false;
+    hi[at] = hi[at]! & ~F_MAY_HAVE_NEW;
     return -1;
   }
   let best = -1;
@@ -95,13 +97,12 @@ function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
     }
   }
   peer.candLength = write;
-  if (best < 0) half.mayHaveNew = false;
+  if (best < 0) hi[at] = hi[at]! & ~F_MAY_HAVE_NEW;
   return best;
 }
 
 /** Endgame: a block requested from someone else, not yet received, that this remote has. */
 function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
-  const half = r.half;
   if (peer.profile.endgame === 'idle') return pickEndgameIdle(peer, r, g);
   const partial = peer.partial;
   for (let i = 0; i < partial.length; i++) {
@@ -111,7 +112,7 @@ function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
     const n = blocksInPiece(g, p);
     for (let b = 0; b < n; b++) {
       const s = peer.blocks[base + b]!;
-      if (s !== 0 && s !== BLOCK_RECEIVED && s < 254 && outstandingIndex(half, base + b) < 0) return base + b;
+      if (s !== 0 && s !== BLOCK_RECEIVED && s < 254 && outstandingIndex(r.st, r.half, base + b) < 0) return base + b;
     }
   }
   return -1;
@@ -123,7 +124,7 @@ function pickEndgame(peer: Peer, r: Remote, g: Geometry): number {
  * fewest requests, so each block is duplicated by a few idle peers rather than by everyone.
  */
 function pickEndgameIdle(peer: Peer, r: Remote, g: Geometry): number {
-  if (r.half.outstandingCount > 0) return -1;
+  if (r.st.hi[r.half * HI + H_OUT_COUNT]! > 0) return -1;
   let best = -1;
   let fewest = 254;
   const partial = peer.partial;
@@ -149,7 +150,7 @@ function pickEndgameIdle(peer: Peer, r: Remote, g: Geometry): number {
  * got or started meanwhile leave the list.
  */
 function pickSuggested(peer: Peer, r: Remote): number {
-  const list = r.half.suggested;
+  const list = r.st.halves[r.half]!.suggested;
   for (let i = 0; i < list.length; i++) {
     const p = list[i]!;
     if ((peer.pieces[p]! & (HAVE | STARTED)) !== 0) list.splice(i--, 1);
@@ -162,7 +163,8 @@ function pickSuggested(peer: Peer, r: Remote): number {
 export function pickBlock(peer: Peer, r: Remote, g: Geometry, randomFirst: number): number {
   const started = pickStarted(peer, r);
   if (started >= 0) return firstBlockInState0(peer, g, started);
-  if (r.half.suggested.length > 0) {
+  // Suggestions come with BEP 6 only: the flag first, the list is one more object to fetch.
+  if ((r.st.hi[r.half * HI + H_FLAGS]! & F_FAST) !== 0 && r.st.halves[r.half]!.suggested.length > 0) {
     const suggested = pickSuggested(peer, r);
     if (suggested >= 0) return suggested * g.blocksPerPiece;
   }

@@ -1,9 +1,41 @@
 // The downloading side of a connection: interest (always accurate, BEP 3), the request pipeline
 // (mainline's backlog), and requests and cancels, which wait at the uploader's end with their arrival time.
 import { rateAt } from './bandwidth';
-import { isSnubbed } from './choker';
+import { snubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
-import { addOutstanding, BLOCK_RECEIVED, outstandingIndex, queueIncoming, removeOutstanding, STARTED, type Half, type Peer } from './state';
+import {
+  addOutstanding,
+  BLOCK_RECEIVED,
+  F_AM_INTERESTED,
+  F_FAST,
+  F_OPEN,
+  F_PEER_CHOKING,
+  F_QUEUED,
+  G_DOWN_LAST,
+  G_DOWN_RATE,
+  G_DOWN_SINCE,
+  G_LAST_BLOCK_AT,
+  G_PIPELINE_AT,
+  H_FLAGS,
+  H_IN_BASE,
+  H_IN_END,
+  H_IN_HEAD,
+  H_INTERESTING,
+  H_LATENCY,
+  H_MIRROR,
+  H_OUT_COUNT,
+  H_PEER,
+  H_PIPELINE,
+  H_REMOTE,
+  HF,
+  HI,
+  outstandingAt,
+  outstandingIndex,
+  queueIncoming,
+  removeOutstanding,
+  STARTED,
+  type Peer,
+} from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { send, type World } from './world';
@@ -11,29 +43,35 @@ import { wakeAt } from './upload';
 import { fillAllowedFast } from './fast';
 
 /** Interest is always accurate (BEP 3): interested exactly while the remote has a piece we lack. */
-export function updateInterest(w: World, h: Half): void {
-  const want = h.interesting > 0;
-  if (want === h.amInterested) return;
-  h.amInterested = want;
-  if (want) h.lastBlockAt = w.st.now;
+export function updateInterest(w: World, h: number): void {
+  const st = w.st;
+  const b = h * HI;
+  const want = st.hi[b + H_INTERESTING]! > 0;
+  const f = st.hi[b + H_FLAGS]!;
+  if (want === ((f & F_AM_INTERESTED) !== 0)) return;
+  st.hi[b + H_FLAGS] = want ? f | F_AM_INTERESTED : f & ~F_AM_INTERESTED;
+  if (want) st.hf[h * HF + G_LAST_BLOCK_AT] = st.now;
   send(w, h, want ? T.INTERESTED : T.NOT_INTERESTED, 0);
   if (want) fillRequests(w, h);
 }
 
-export function pipelineLength(w: World, h: Half, peer: Peer): number {
+export function pipelineLength(w: World, h: number, peer: Peer): number {
   const p = peer.profile;
-  const now = w.st.now;
+  const st = w.st;
+  const now = st.now;
+  const b = h * HI;
+  const g = h * HF;
   // Rates move slowly: recompute once a simulated second.
-  if (now - h.pipelineAt < 1_000_000) return h.pipeline;
-  h.pipelineAt = now;
+  if (now - st.hf[g + G_PIPELINE_AT]! < 1_000_000) return st.hi[b + H_PIPELINE]!;
+  st.hf[g + G_PIPELINE_AT] = now;
   // A snubbed peer gets one request at a time (libtorrent); mainline's backlog is 2 + 4·rate/16 KiB,
   // libtorrent's request_queue_time 3 s × rate / 16 KiB, at least 2.
-  if (isSnubbed(h, now, p.snubTimeout)) h.pipeline = 1;
+  if (snubbed(st, h, now, p.snubTimeout)) st.hi[b + H_PIPELINE] = 1;
   else {
-    const rate = rateAt(h.downRate, h.downLast, h.downSince, now);
-    h.pipeline = Math.max(p.pipelineMin, Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384)));
+    const rate = rateAt(st.hf[g + G_DOWN_RATE]!, st.hf[g + G_DOWN_LAST]!, st.hf[g + G_DOWN_SINCE]!, now);
+    st.hi[b + H_PIPELINE] = Math.max(p.pipelineMin, Math.min(p.pipelineCap, p.pipelineBase + Math.floor((p.pipelinePerRate * rate) / 16384)));
   }
-  return h.pipeline;
+  return st.hi[b + H_PIPELINE]!;
 }
 
 /** A block of `piece` leaves the unrequested pool (requested, or arrived unasked). */
@@ -48,7 +86,7 @@ function returnBlock(w: World, peer: Peer, piece: number): void {
   if (peer.pieceReq[piece]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
 }
 
-export function requestBlock(w: World, peer: Peer, h: Half, block: number): void {
+export function requestBlock(w: World, peer: Peer, h: number, block: number): void {
   const piece = Math.floor(block / w.g.blocksPerPiece);
   if ((peer.pieces[piece]! & STARTED) === 0) {
     peer.pieces[piece] = peer.pieces[piece]! | STARTED;
@@ -58,30 +96,34 @@ export function requestBlock(w: World, peer: Peer, h: Half, block: number): void
   const s = peer.blocks[block]!;
   if (s === 0) takeBlock(w, peer, piece);
   peer.blocks[block] = s + 1;
-  addOutstanding(h, block);
+  addOutstanding(w.st, h, block);
   sendRequest(w, h, block);
 }
 
 /** The picker's view of the connection being filled, written over by each fillRequests (one runs per block received). */
-const picked: Remote = { half: null!, bits: new Uint32Array(0), base: 0 };
+const picked: Remote = { st: null!, half: 0, bits: new Uint32Array(0), base: 0 };
 
 /** Keep the request pipeline of `h` full while we are interested and unchoked. */
-export function fillRequests(w: World, h: Half): void {
-  if (!h.amInterested || !h.open) return;
-  if (h.peerChoking) {
-    // BEP 6: while choked, only the allowed-fast pieces may be requested. (h.fast first: most
+export function fillRequests(w: World, h: number): void {
+  const st = w.st;
+  const b = h * HI;
+  const f = st.hi[b + H_FLAGS]!;
+  if ((f & (F_AM_INTERESTED | F_OPEN)) !== (F_AM_INTERESTED | F_OPEN)) return;
+  if ((f & F_PEER_CHOKING) !== 0) {
+    // BEP 6: while choked, only the allowed-fast pieces may be requested. (fast first: most
     // connections are choked and plain, and the list is one more object to fetch.)
-    if (h.fast && h.allowedIn.length > 0) fillAllowedFast(w, h);
+    if ((f & F_FAST) !== 0 && st.halves[h]!.allowedIn.length > 0) fillAllowedFast(w, h);
     return;
   }
-  const peer = w.st.peers[h.peer]!;
+  const peer = st.peers[st.hi[b + H_PEER]!]!;
   const limit = pipelineLength(w, h, peer);
-  if (h.outstandingCount >= limit) return;
+  if (st.hi[b + H_OUT_COUNT]! >= limit) return;
   const remote = picked;
+  remote.st = st;
   remote.half = h;
-  remote.bits = w.st.bits;
-  remote.base = h.id * w.st.words;
-  while (h.outstandingCount < limit) {
+  remote.bits = st.bits;
+  remote.base = h * st.words;
+  while (st.hi[b + H_OUT_COUNT]! < limit) {
     const block = pickBlock(peer, remote, w.g, peer.profile.randomFirst);
     if (block < 0) return;
     requestBlock(w, peer, h, block);
@@ -89,11 +131,12 @@ export function fillRequests(w: World, h: Half): void {
 }
 
 /** BEP 6: remote rejected our request for `block` on `h`: the block can be asked of someone else. */
-export function dropRequest(w: World, h: Half, block: number): void {
-  const j = outstandingIndex(h, block);
+export function dropRequest(w: World, h: number, block: number): void {
+  const st = w.st;
+  const j = outstandingIndex(st, h, block);
   if (j < 0) return;
-  removeOutstanding(h, j);
-  const peer = w.st.peers[h.peer]!;
+  removeOutstanding(st, h, j);
+  const peer = st.peers[st.hi[h * HI + H_PEER]!]!;
   const s = peer.blocks[block]!;
   if (s === BLOCK_RECEIVED || s === 0) return;
   peer.blocks[block] = s - 1;
@@ -101,16 +144,19 @@ export function dropRequest(w: World, h: Half, block: number): void {
 }
 
 /** Forget our outstanding requests on `h`: the blocks can be asked of someone else. */
-export function releaseRequests(w: World, h: Half): void {
-  const peer = w.st.peers[h.peer]!;
-  for (let i = 0; i < h.outstandingCount; i++) {
-    const block = h.outstanding[i]!;
+export function releaseRequests(w: World, h: number): void {
+  const st = w.st;
+  const b = h * HI;
+  const peer = st.peers[st.hi[b + H_PEER]!]!;
+  const n = st.hi[b + H_OUT_COUNT]!;
+  for (let i = 0; i < n; i++) {
+    const block = outstandingAt(st, h, i);
     const s = peer.blocks[block]!;
     if (s === BLOCK_RECEIVED || s === 0) continue;
     peer.blocks[block] = s - 1;
     if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
   }
-  h.outstandingCount = 0;
+  st.hi[b + H_OUT_COUNT] = 0;
 }
 
 /**
@@ -120,31 +166,36 @@ export function releaseRequests(w: World, h: Half): void {
  * per block with the same outcome as delivering each request on arrival. Queue entries are
  * (block, arrival time, cancel arrival time).
  */
-function sendRequest(w: World, h: Half, block: number): void {
+function sendRequest(w: World, h: number, block: number): void {
   const st = w.st;
-  append(w.tr, st.now, T.REQUEST, h.peer, h.remote, block, 0);
+  const b = h * HI;
+  append(w.tr, st.now, T.REQUEST, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, block, 0);
   st.msgCount[T.REQUEST]!++;
-  const at = st.now + h.latency;
-  const u = st.halves[h.mirror]!;
-  queueIncoming(u, block, at, Infinity);
-  const uploader = st.peers[u.peer]!;
-  if (!u.queued) {
-    uploader.serving.push(u.id);
-    u.queued = true;
+  const at = st.now + st.hi[b + H_LATENCY]!;
+  const u = st.hi[b + H_MIRROR]!;
+  queueIncoming(st, u, block, at, Infinity);
+  const uploader = st.peers[st.hi[u * HI + H_PEER]!]!;
+  const uf = st.hi[u * HI + H_FLAGS]!;
+  if ((uf & F_QUEUED) === 0) {
+    uploader.serving.push(u);
+    st.hi[u * HI + H_FLAGS] = uf | F_QUEUED;
   }
   if (!uploader.sending) wakeAt(w, uploader, at);
 }
 
 /** Cancel (BEP 3): takes effect if it reaches the uploader before the block is started. */
-export function sendCancel(w: World, h: Half, block: number): void {
+export function sendCancel(w: World, h: number, block: number): void {
   const st = w.st;
-  append(w.tr, st.now, T.CANCEL, h.peer, h.remote, block, 0);
+  const b = h * HI;
+  append(w.tr, st.now, T.CANCEL, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, block, 0);
   st.msgCount[T.CANCEL]!++;
-  const u = st.halves[h.mirror]!;
-  const q = u.incoming;
-  for (let i = u.incomingHead; i < u.incomingEnd; i += 3) {
+  const u = st.hi[b + H_MIRROR]!;
+  const q = st.hq;
+  const base = st.hi[u * HI + H_IN_BASE]!;
+  const end = base + st.hi[u * HI + H_IN_END]!;
+  for (let i = base + st.hi[u * HI + H_IN_HEAD]!; i < end; i += 3) {
     if (q[i] === block && q[i + 2] === Infinity) {
-      q[i + 2] = st.now + h.latency;
+      q[i + 2] = st.now + st.hi[b + H_LATENCY]!;
       return;
     }
   }

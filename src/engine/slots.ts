@@ -1,9 +1,30 @@
 // Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
-import { fillSlots, isSnubbed, planWriter, rechoke, type ChokeContext } from './choker';
+import { fillSlots, planWriter, rechoke, snubbed, type ChokeContext } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
-import { clearIncoming, PEER_ACTIVE, type Half, type Peer } from './state';
+import {
+  clearIncoming,
+  F_AM_CHOKING,
+  F_FAST,
+  F_OPTIMISTIC_SLOT,
+  F_PEER_INTERESTED,
+  G_ACCEPT_FROM,
+  G_BYTES_SINCE_UNCHOKE,
+  G_OPTIMISTIC_AT,
+  G_ROUND_BYTES,
+  G_UNCHOKED_AT,
+  H_FLAGS,
+  H_OUT_COUNT,
+  H_REMOTE,
+  HF,
+  HI,
+  outstandingAt,
+  PEER_ACTIVE,
+  readHalf,
+  type Half,
+  type Peer,
+} from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';
@@ -11,11 +32,13 @@ import { superSeedTick } from './superseed';
 import { rejectOnChoke } from './fast';
 
 /**
- * The connections a rechoke looks at, written into one array kept for the purpose: filling slots
- * runs on most interest changes, and an array per call was most of what the engine allocated
- * (npm run -s bench:alloc). A plan keeps no reference to it.
+ * The connections a rechoke looks at, copied out of the flat store (readHalf) into objects kept for
+ * the purpose, in one array kept for the purpose: filling slots runs on most interest changes, and an
+ * array per call was most of what the engine allocated (npm run -s bench:alloc). A plan keeps no
+ * reference to them beyond the next rechoke.
  */
 const scratch: Half[] = [];
+const copies: Half[] = [];
 
 /** The plans' writers and context, written over by each rechoke (read in full before the next one). */
 const periodicPlan = planWriter();
@@ -28,7 +51,10 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   // Written over and then cut to length: emptying it first would free its storage, to be regrown.
   const conns = scratch;
   const n = peer.conns.length;
-  for (let i = 0; i < n; i++) conns[i] = st.halves[peer.conns[i]!]!;
+  for (let i = 0; i < n; i++) {
+    if (copies.length === i) copies.push({} as Half);
+    conns[i] = readHalf(st, peer.conns[i]!, copies[i]);
+  }
   conns.length = n;
   ctx.now = st.now;
   ctx.profile = peer.profile;
@@ -47,43 +73,48 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const aux = w.tr.aux;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    aux[off + 4 * i] = row.half.remote;
+    aux[off + 4 * i] = st.hi[row.half.id * HI + H_REMOTE]!;
     aux[off + 4 * i + 1] = row.rate;
     aux[off + 4 * i + 2] = row.slot;
     aux[off + 4 * i + 3] = row.why;
   }
   append(w.tr, st.now, T.RECHOKE, peer.id, 0, off, rows.length);
   // A new round of libtorrent's downloaded_in_last_round starts with each timer rechoke.
-  if (periodic) for (let i = 0; i < conns.length; i++) conns[i]!.roundBytes = 0;
+  if (periodic) for (let i = 0; i < n; i++) st.hf[peer.conns[i]! * HF + G_ROUND_BYTES] = 0;
+  const hi = st.hi;
+  const hf = st.hf;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const h = row.half;
+    const h = row.half.id;
+    const b = h * HI;
+    const g = h * HF;
+    const f = hi[b + H_FLAGS]!;
     // libtorrent remembers when each peer last got an optimistic slot, to pick the longest-waiting next.
     const optimistic = row.unchoke && row.slot === SLOT.OPTIMISTIC;
-    if (optimistic && !h.optimisticSlot) h.optimisticAt = st.now;
-    h.optimisticSlot = optimistic;
-    if (row.unchoke && h.amChoking) {
-      h.amChoking = false;
-      if (h.peerInterested) {
+    if (optimistic && (f & F_OPTIMISTIC_SLOT) === 0) hf[g + G_OPTIMISTIC_AT] = st.now;
+    hi[b + H_FLAGS] = optimistic ? f | F_OPTIMISTIC_SLOT : f & ~F_OPTIMISTIC_SLOT;
+    if (row.unchoke && (f & F_AM_CHOKING) !== 0) {
+      hi[b + H_FLAGS] = hi[b + H_FLAGS]! & ~F_AM_CHOKING;
+      if ((f & F_PEER_INTERESTED) !== 0) {
         peer.waiting--;
         peer.unchokedInterested++;
       }
-      h.unchokedAt = st.now;
-      h.acceptFrom = st.now;
-      h.bytesSinceUnchoke = 0;
+      hf[g + G_UNCHOKED_AT] = st.now;
+      hf[g + G_ACCEPT_FROM] = st.now;
+      hf[g + G_BYTES_SINCE_UNCHOKE] = 0;
       send(w, h, T.UNCHOKE, 0);
-    } else if (!row.unchoke && !h.amChoking) {
-      h.amChoking = true;
-      if (h.peerInterested) {
+    } else if (!row.unchoke && (f & F_AM_CHOKING) === 0) {
+      hi[b + H_FLAGS] = hi[b + H_FLAGS]! | F_AM_CHOKING;
+      if ((f & F_PEER_INTERESTED) !== 0) {
         peer.waiting++;
         peer.unchokedInterested--;
       }
       // Choking drops the pending requests of that connection (BEP 3); with BEP 6 it rejects them,
       // except those for allowed-fast pieces.
-      h.acceptFrom = -1;
-      if (!h.fast) clearIncoming(h);
+      hf[g + G_ACCEPT_FROM] = -1;
+      if ((f & F_FAST) === 0) clearIncoming(st, h);
       send(w, h, T.CHOKE, 0);
-      if (h.fast) rejectOnChoke(w, h);
+      if ((f & F_FAST) !== 0) rejectOnChoke(w, h);
     }
   }
 }
@@ -94,17 +125,18 @@ export function onRechokeTimer(w: World, peer: Peer): void {
   // Anti-snubbing: requests to a peer that has sent nothing for snubTimeout are cancelled so that the
   // blocks can be fetched elsewhere (libtorrent re-requests timed-out blocks the same way).
   const snubbing: number[] = [];
+  const st = w.st;
   for (const id of peer.conns) {
-    const h = w.st.halves[id]!;
-    if (h.outstandingCount > 0 && isSnubbed(h, w.st.now, peer.profile.snubTimeout)) {
-      for (let i = 0; i < h.outstandingCount; i++) sendCancel(w, h, h.outstanding[i]!);
-      releaseRequests(w, h);
+    const n = st.hi[id * HI + H_OUT_COUNT]!;
+    if (n > 0 && snubbed(st, id, st.now, peer.profile.snubTimeout)) {
+      for (let i = 0; i < n; i++) sendCancel(w, id, outstandingAt(st, id, i));
+      releaseRequests(w, id);
       snubbing.push(id);
     }
   }
   // Ask the other connections first; the snubbing one gets its single request when it next can.
   if (snubbing.length > 0) {
-    for (const id of peer.conns) if (!snubbing.includes(id)) fillRequests(w, w.st.halves[id]!);
+    for (const id of peer.conns) if (!snubbing.includes(id)) fillRequests(w, id);
   }
   if (peer.superSeed !== null) superSeedTick(w, peer);
   rechokePeer(w, peer, true);

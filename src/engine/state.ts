@@ -115,7 +115,10 @@ export interface Peer {
   seedingRng: Rng | null;
 }
 
-/** One end of a connection: peer's view of remote. Its mirror is remote's view of peer. */
+/**
+ * A connection end's scalars as a plain object: what readHalf copies out of the flat store for code
+ * that runs rarely (the choker, the inspector, views). The engine's own state is the flat store below.
+ */
 export interface Half {
   id: number;
   peer: number;
@@ -139,20 +142,8 @@ export interface Half {
   /** Request pipeline length and when it was computed (recomputed once a second). */
   pipeline: number;
   pipelineAt: number;
-  /**
-   * Our requests to remote, block ids, oldest first: the first outstandingCount entries. The array is
-   * written over and never shortened (see outstandingIndex).
-   */
-  outstanding: number[];
   outstandingCount: number;
-  /**
-   * Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
-   * [incomingHead, incomingEnd). The array is written over and never shortened, like outstanding.
-   */
-  incoming: number[];
-  incomingHead: number;
-  incomingEnd: number;
-  /** Requests arriving from this time on are accepted: the last unchoke, or -1 while choked (small integers keep V8 from boxing the field). */
+  /** Requests arriving from this time on are accepted: the last unchoke, or -1 while choked. */
   acceptFrom: number;
   /** In the owner's serving FIFO. */
   queued: boolean;
@@ -171,13 +162,8 @@ export interface Half {
   bytesSinceUnchoke: number;
   /** BEP 6 in use on this connection (both peers enable it). */
   fast: boolean;
-  /** BEP 6: pieces remote lets us request while it chokes us; pieces we let remote request so; pieces remote suggested. */
-  allowedIn: number[];
-  allowedOut: number[];
-  suggested: number[];
-  /** BEP 11 in use (both enable it); the peers our last pex message to remote left it knowing of, and when we sent it (-1 never). */
+  /** BEP 11 in use (both enable it), and when we last sent remote a pex message (-1 never). */
   pex: boolean;
-  pexListed: number[];
   pexAt: number;
   /** Bytes received from remote since our last timer rechoke (libtorrent's downloaded_in_last_round). */
   roundBytes: number;
@@ -186,6 +172,82 @@ export interface Half {
   optimisticAt: number;
 }
 
+/** A connection end's lists (BEP 6 and BEP 11 only): SimState.halves[id]. */
+export interface HalfLists {
+  /** BEP 6: pieces remote lets us request while it chokes us; pieces we let remote request so; pieces remote suggested. */
+  allowedIn: number[];
+  allowedOut: number[];
+  suggested: number[];
+  /** BEP 11: the peers our last pex message to remote left it knowing of. */
+  pexListed: number[];
+}
+
+// The connection ends' scalars live in two flat typed arrays, a record of HI int32 (st.hi) and one of
+// HF float64 (st.hf) per end, at id × HI and id × HF. A 1,000-peer swarm has some 60,000 ends, far more
+// than the CPU's caches hold, and every block and every have touches one or two of them: as V8
+// objects, each end was some 370 bytes plus a box per float field and two arrays for its request
+// queues, each reached through a pointer, a cache miss after a cache miss. Here an end's hot fields
+// are one 64-byte line of st.hi, its rates one or two of st.hf, and its queues a slice of st.hq.
+
+/** Int32 fields of a connection end: st.hi[id * HI + H_…]. */
+export const HI = 16;
+export const H_PEER = 0;
+export const H_REMOTE = 1;
+export const H_MIRROR = 2;
+/** The F_… flags. */
+export const H_FLAGS = 3;
+export const H_LATENCY = 4;
+export const H_INTERESTING = 5;
+export const H_PIPELINE = 6;
+/**
+ * Our requests to remote, block ids, oldest first: st.hq[outBase .. outBase + count), room for outCap.
+ * Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
+ * st.hq[inBase + head .. inBase + end), room for inCap numbers. A full queue moves to a slice twice
+ * the size at the end of st.hq (the old one is left unused).
+ */
+export const H_OUT_COUNT = 7;
+export const H_OUT_BASE = 8;
+export const H_OUT_CAP = 9;
+export const H_IN_HEAD = 10;
+export const H_IN_END = 11;
+export const H_IN_BASE = 12;
+export const H_IN_CAP = 13;
+export const H_OPEN_INDEX = 14;
+
+export const F_OPEN = 1;
+export const F_QUEUED = 2;
+export const F_FAST = 4;
+export const F_AM_INTERESTED = 8;
+export const F_PEER_CHOKING = 16;
+export const F_MAY_HAVE_NEW = 32;
+export const F_AM_CHOKING = 64;
+export const F_PEER_INTERESTED = 128;
+export const F_INITIATOR = 256;
+export const F_PEX = 512;
+export const F_OPTIMISTIC_SLOT = 1024;
+
+/** Float64 fields of a connection end: st.hf[id * HF + G_…] (times in µs, rates, byte counts). */
+export const HF = 16;
+export const G_ACCEPT_FROM = 0;
+export const G_PIPELINE_AT = 1;
+export const G_DOWN_RATE = 2;
+export const G_DOWN_LAST = 3;
+export const G_DOWN_SINCE = 4;
+export const G_LAST_BLOCK_AT = 5;
+export const G_ROUND_BYTES = 6;
+export const G_UP_RATE = 7;
+export const G_UP_LAST = 8;
+export const G_UP_SINCE = 9;
+export const G_BYTES_SINCE_UNCHOKE = 10;
+export const G_UNCHOKED_AT = 11;
+export const G_OPENED_AT = 12;
+export const G_OPTIMISTIC_AT = 13;
+export const G_PEX_AT = 14;
+
+/** Room a new end's queues get in st.hq: requests outstanding, and incoming numbers (3 a request). */
+export const OUT_CAP0 = 8;
+export const IN_CAP0 = 24;
+
 export interface SimState {
   now: number;
   eventCount: number;
@@ -193,7 +255,15 @@ export interface SimState {
   endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'stalled' | null;
   queue: EventQueue;
   peers: Peer[];
-  halves: Half[];
+  /** Connection ends made so far (ids 0 .. halfCount - 1); their scalars in hi and hf, their queues in hq. */
+  halfCount: number;
+  hi: Int32Array;
+  hf: Float64Array;
+  hq: Float64Array;
+  /** st.hq is used up to here. */
+  hqTop: number;
+  /** Each end's lists. */
+  halves: HalfLists[];
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
   pairs: Map<number, number>;
   /** Every peer's packed piece state (Peer.pieces), peer after peer: pieces entries each. */
@@ -236,55 +306,156 @@ export interface SuperSeed {
   order: Int32Array;
 }
 
-// A connection's outstanding requests are h.outstanding[0 .. h.outstandingCount), oldest first, and
-// the requests waiting at its uploader's end h.incoming[incomingHead .. incomingEnd). Both arrays are
-// written over and never shortened: V8 frees an emptied array's storage and trims a shrinking one's,
-// and a queue that empties and fills again on most blocks then regrew it, which was most of what the
-// engine allocated once rechokes stopped allocating (npm run -s bench:alloc).
+// A connection's outstanding requests and the requests waiting at its uploader's end live in st.hq
+// (see H_OUT_COUNT): slices written over, never freed, so that a queue that empties and fills again on
+// most blocks allocates nothing.
 
-/** A new request of ours on `h`, after the others. */
-export function addOutstanding(h: Half, block: number): void {
-  h.outstanding[h.outstandingCount++] = block;
+/** Is flag `f` (F_…) set on end `id`? */
+export function flag(st: SimState, id: number, f: number): boolean {
+  return (st.hi[id * HI + H_FLAGS]! & f) !== 0;
 }
 
-/** Where `block` is among our requests on `h`, or -1. */
-export function outstandingIndex(h: Half, block: number): number {
-  const list = h.outstanding;
-  for (let i = 0; i < h.outstandingCount; i++) if (list[i] === block) return i;
+export function setFlag(st: SimState, id: number, f: number, on: boolean): void {
+  const at = id * HI + H_FLAGS;
+  st.hi[at] = on ? st.hi[at]! | f : st.hi[at]! & ~f;
+}
+
+/** A slice of `n` numbers at the end of st.hq (grown when full): its start. */
+export function allocQueue(st: SimState, n: number): number {
+  const at = st.hqTop;
+  if (at + n > st.hq.length) {
+    const hq = new Float64Array(Math.max(at + n, st.hq.length * 2, 1024));
+    hq.set(st.hq);
+    st.hq = hq;
+  }
+  st.hqTop = at + n;
+  return at;
+}
+
+/** A new request of ours on end `id`, after the others. */
+export function addOutstanding(st: SimState, id: number, block: number): void {
+  const hi = st.hi;
+  const b = id * HI;
+  const n = hi[b + H_OUT_COUNT]!;
+  if (n === hi[b + H_OUT_CAP]!) {
+    const base = allocQueue(st, 2 * n);
+    st.hq.copyWithin(base, hi[b + H_OUT_BASE]!, hi[b + H_OUT_BASE]! + n);
+    hi[b + H_OUT_BASE] = base;
+    hi[b + H_OUT_CAP] = 2 * n;
+  }
+  st.hq[hi[b + H_OUT_BASE]! + n] = block;
+  hi[b + H_OUT_COUNT] = n + 1;
+}
+
+/** Our i-th outstanding request on end `id` (0 = oldest). */
+export function outstandingAt(st: SimState, id: number, i: number): number {
+  return st.hq[st.hi[id * HI + H_OUT_BASE]! + i]!;
+}
+
+/** Where `block` is among our requests on end `id`, or -1. */
+export function outstandingIndex(st: SimState, id: number, block: number): number {
+  const b = id * HI;
+  const base = st.hi[b + H_OUT_BASE]!;
+  const n = st.hi[b + H_OUT_COUNT]!;
+  const hq = st.hq;
+  for (let i = 0; i < n; i++) if (hq[base + i] === block) return i;
   return -1;
 }
 
-/** Forget our i-th request on `h`, keeping the others in order. */
-export function removeOutstanding(h: Half, i: number): void {
-  const list = h.outstanding;
-  const n = --h.outstandingCount;
-  for (let j = i; j < n; j++) list[j] = list[j + 1]!;
+/** Forget our i-th request on end `id`, keeping the others in order. */
+export function removeOutstanding(st: SimState, id: number, i: number): void {
+  const b = id * HI;
+  const base = st.hi[b + H_OUT_BASE]!;
+  const n = --st.hi[b + H_OUT_COUNT]!;
+  const hq = st.hq;
+  for (let j = base + i; j < base + n; j++) hq[j] = hq[j + 1]!;
 }
 
 /** Queue a request at the uploader's end `u`: block, when it arrives, when its cancel arrives (Infinity: none yet). */
-export function queueIncoming(u: Half, block: number, at: number, cancelAt: number): void {
-  const q = u.incoming;
-  const end = u.incomingEnd;
-  q[end] = block;
-  q[end + 1] = at;
-  q[end + 2] = cancelAt;
-  u.incomingEnd = end + 3;
+export function queueIncoming(st: SimState, u: number, block: number, at: number, cancelAt: number): void {
+  const hi = st.hi;
+  const b = u * HI;
+  let end = hi[b + H_IN_END]!;
+  if (end + 3 > hi[b + H_IN_CAP]!) {
+    if (hi[b + H_IN_HEAD]! > 0) compactIncoming(st, u);
+    end = hi[b + H_IN_END]!;
+    if (end + 3 > hi[b + H_IN_CAP]!) {
+      const cap = 2 * hi[b + H_IN_CAP]!;
+      const base = allocQueue(st, cap);
+      st.hq.copyWithin(base, hi[b + H_IN_BASE]!, hi[b + H_IN_BASE]! + end);
+      hi[b + H_IN_BASE] = base;
+      hi[b + H_IN_CAP] = cap;
+    }
+  }
+  const q = st.hq;
+  const o = hi[b + H_IN_BASE]! + end;
+  q[o] = block;
+  q[o + 1] = at;
+  q[o + 2] = cancelAt;
+  hi[b + H_IN_END] = end + 3;
 }
 
-/** Drop the entries before incomingHead (served or refused), moving the rest to the front. */
-export function compactIncoming(h: Half): void {
-  const q = h.incoming;
-  const head = h.incomingHead;
-  const end = h.incomingEnd;
-  for (let j = head; j < end; j++) q[j - head] = q[j]!;
-  h.incomingHead = 0;
-  h.incomingEnd = end - head;
+/** Drop the entries before the head of end `id`'s incoming queue (served or refused), moving the rest to the front. */
+export function compactIncoming(st: SimState, id: number): void {
+  const b = id * HI;
+  const base = st.hi[b + H_IN_BASE]!;
+  const head = st.hi[b + H_IN_HEAD]!;
+  const end = st.hi[b + H_IN_END]!;
+  st.hq.copyWithin(base, base + head, base + end);
+  st.hi[b + H_IN_HEAD] = 0;
+  st.hi[b + H_IN_END] = end - head;
 }
 
-/** Forget every queued request of `h`. */
-export function clearIncoming(h: Half): void {
-  h.incomingHead = 0;
-  h.incomingEnd = 0;
+/** Forget every queued request of end `id`. */
+export function clearIncoming(st: SimState, id: number): void {
+  st.hi[id * HI + H_IN_HEAD] = 0;
+  st.hi[id * HI + H_IN_END] = 0;
+}
+
+/** End `id`'s scalars as a plain object (written into `out` when given). */
+export function readHalf(st: SimState, id: number, out?: Half): Half {
+  const hi = st.hi;
+  const hf = st.hf;
+  const b = id * HI;
+  const g = id * HF;
+  const f = hi[b + H_FLAGS]!;
+  const h = out ?? ({} as Half);
+  h.id = id;
+  h.peer = hi[b + H_PEER]!;
+  h.remote = hi[b + H_REMOTE]!;
+  h.mirror = hi[b + H_MIRROR]!;
+  h.latency = hi[b + H_LATENCY]!;
+  h.initiator = (f & F_INITIATOR) !== 0;
+  h.open = (f & F_OPEN) !== 0;
+  h.openIndex = hi[b + H_OPEN_INDEX]!;
+  h.openedAt = hf[g + G_OPENED_AT]!;
+  h.amChoking = (f & F_AM_CHOKING) !== 0;
+  h.amInterested = (f & F_AM_INTERESTED) !== 0;
+  h.peerChoking = (f & F_PEER_CHOKING) !== 0;
+  h.peerInterested = (f & F_PEER_INTERESTED) !== 0;
+  h.interesting = hi[b + H_INTERESTING]!;
+  h.mayHaveNew = (f & F_MAY_HAVE_NEW) !== 0;
+  h.pipeline = hi[b + H_PIPELINE]!;
+  h.pipelineAt = hf[g + G_PIPELINE_AT]!;
+  h.outstandingCount = hi[b + H_OUT_COUNT]!;
+  h.acceptFrom = hf[g + G_ACCEPT_FROM]!;
+  h.queued = (f & F_QUEUED) !== 0;
+  h.downRate = hf[g + G_DOWN_RATE]!;
+  h.downLast = hf[g + G_DOWN_LAST]!;
+  h.downSince = hf[g + G_DOWN_SINCE]!;
+  h.upRate = hf[g + G_UP_RATE]!;
+  h.upLast = hf[g + G_UP_LAST]!;
+  h.upSince = hf[g + G_UP_SINCE]!;
+  h.lastBlockAt = hf[g + G_LAST_BLOCK_AT]!;
+  h.unchokedAt = hf[g + G_UNCHOKED_AT]!;
+  h.bytesSinceUnchoke = hf[g + G_BYTES_SINCE_UNCHOKE]!;
+  h.fast = (f & F_FAST) !== 0;
+  h.pex = (f & F_PEX) !== 0;
+  h.pexAt = hf[g + G_PEX_AT]!;
+  h.roundBytes = hf[g + G_ROUND_BYTES]!;
+  h.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
+  h.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
+  return h;
 }
 
 /** Does peer hold the verified piece? */

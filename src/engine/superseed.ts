@@ -9,7 +9,7 @@
 // peers). Besides the event rule, each of its timer rechokes gives a new offer to a peer that has none,
 // or whose offered piece is already at another peer (it got there before the offer).
 import { shuffle, type Rng } from './prng';
-import { AVAIL, knows, type Half, type Peer, type SimState, type SuperSeed } from './state';
+import { AVAIL, F_OPEN, flag, knows, type Peer, type SimState, type SuperSeed } from './state';
 import type { World } from './world';
 import { sendHaveTo } from './advertise';
 
@@ -21,8 +21,8 @@ export function newSuperSeed(rng: Rng, pieces: number): SuperSeed {
 }
 
 /** The remote of `h` has `piece`: record it in the super-seed's view; false if it knew already. */
-export function superSeedRecord(st: SimState, seed: Peer, h: Half, piece: number): boolean {
-  const word = h.id * st.words + (piece >>> 5);
+export function superSeedRecord(st: SimState, seed: Peer, h: number, piece: number): boolean {
+  const word = h * st.words + (piece >>> 5);
   const bit = 1 << (piece & 31);
   if ((st.bits[word]! & bit) !== 0) return false;
   st.bits[word] = st.bits[word]! | bit;
@@ -37,8 +37,8 @@ export function superSeedRecord(st: SimState, seed: Peer, h: Half, piece: number
  * rarest piece the peer lacks instead, so that a swarm whose only copy sits with a peer that does not
  * share (a free rider) can still finish; while peers ask it for pieces, it sends each piece once.
  */
-function pickOffer(st: SimState, seed: Peer, ss: SuperSeed, h: Half, rarest: boolean): number {
-  const current = ss.offers.get(h.id);
+function pickOffer(st: SimState, seed: Peer, ss: SuperSeed, h: number, rarest: boolean): number {
+  const current = ss.offers.get(h);
   const onOffer = new Int32Array(ss.order.length);
   for (const id of seed.conns) {
     const p = ss.offers.get(id);
@@ -47,7 +47,7 @@ function pickOffer(st: SimState, seed: Peer, ss: SuperSeed, h: Half, rarest: boo
   let best = -1;
   let bestKey = Infinity;
   for (const p of ss.order) {
-    if (p === current || knows(st, h.id, p)) continue;
+    if (p === current || knows(st, h, p)) continue;
     const avail = seed.pieces[p]! & AVAIL;
     if (!rarest && (onOffer[p]! > 0 || avail > 0)) continue;
     const key = Math.min(onOffer[p]!, 1023) * 2 ** 40 + avail * 2 ** 20 + Math.min(ss.handedOut[p]!, 2 ** 20 - 1);
@@ -60,36 +60,36 @@ function pickOffer(st: SimState, seed: Peer, ss: SuperSeed, h: Half, rarest: boo
 }
 
 /** Offer the remote of `h` a piece (BEP 16), replacing its current offer; false if there is none to offer. */
-export function offerPiece(w: World, seed: Peer, h: Half, rarest = false): boolean {
+export function offerPiece(w: World, seed: Peer, h: number, rarest = false): boolean {
   const ss = seed.superSeed!;
   const piece = pickOffer(w.st, seed, ss, h, rarest);
   if (piece < 0) return false;
-  ss.offers.set(h.id, piece);
+  ss.offers.set(h, piece);
   ss.handedOut[piece]!++;
   sendHaveTo(w, h, piece);
   return true;
 }
 
 /** Is the piece offered on `h` known to be at a peer other than the one it was offered to? */
-function spread(st: SimState, seed: Peer, h: Half, piece: number): boolean {
-  return (seed.pieces[piece]! & AVAIL) - (knows(st, h.id, piece) ? 1 : 0) > 0;
+function spread(st: SimState, seed: Peer, h: number, piece: number): boolean {
+  return (seed.pieces[piece]! & AVAIL) - (knows(st, h, piece) ? 1 : 0) > 0;
 }
 
 /** A have for `piece` from the remote of `h` reached the super-seed: the peers it was offered to get a new offer. */
-export function superSeedSaw(w: World, seed: Peer, h: Half, piece: number): void {
-  if (!h.open || !superSeedRecord(w.st, seed, h, piece)) return;
+export function superSeedSaw(w: World, seed: Peer, h: number, piece: number): void {
+  if (!flag(w.st, h, F_OPEN) || !superSeedRecord(w.st, seed, h, piece)) return;
   const ss = seed.superSeed!;
   for (const id of seed.conns) {
-    if (id !== h.id && ss.offers.get(id) === piece) offerPiece(w, seed, w.st.halves[id]!);
+    if (id !== h && ss.offers.get(id) === piece) offerPiece(w, seed, id);
   }
 }
 
 /** The bitfield of the remote of `h` arrived (already recorded): offers of pieces it holds are spent. */
-export function superSeedBitfield(w: World, seed: Peer, h: Half): void {
+export function superSeedBitfield(w: World, seed: Peer, h: number): void {
   const ss = seed.superSeed!;
   for (const id of seed.conns) {
     const p = ss.offers.get(id);
-    if (p !== undefined && knows(w.st, h.id, p)) offerPiece(w, seed, w.st.halves[id]!);
+    if (p !== undefined && knows(w.st, h, p)) offerPiece(w, seed, id);
   }
 }
 
@@ -101,8 +101,7 @@ export function superSeedTick(w: World, seed: Peer): void {
   const ss = seed.superSeed!;
   const idle = !seed.sending && seed.unchokedInterested === 0;
   for (const id of seed.conns) {
-    const h = w.st.halves[id]!;
     const p = ss.offers.get(id);
-    if (p === undefined || spread(w.st, seed, h, p) || idle) offerPiece(w, seed, h, idle);
+    if (p === undefined || spread(w.st, seed, id, p) || idle) offerPiece(w, seed, id, idle);
   }
 }

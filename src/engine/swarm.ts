@@ -4,7 +4,7 @@
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
 import { push } from './heap';
-import { HAVE, PEER_ACTIVE } from './state';
+import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HAVE, HF, HI, PEER_ACTIVE } from './state';
 import { T } from './trace';
 import { E, type World } from './world';
 import { fillRequests, releaseRequests, updateInterest } from './requests';
@@ -18,41 +18,42 @@ import { hiddenPieces, onDirectHave } from './advertise';
 import { superSeedBitfield } from './superseed';
 import { applySettings } from './dynamics';
 
-function onMessage(w: World, rid: number, kind: number, arg: number): void {
+function onMessage(w: World, r: number, kind: number, arg: number): void {
   const st = w.st;
-  const r = st.halves[rid]!;
-  if (!r.open) return;
-  const peer = st.peers[r.peer]!;
+  const b = r * HI;
+  const f = st.hi[b + H_FLAGS]!;
+  if ((f & F_OPEN) === 0) return;
+  const peer = st.peers[st.hi[b + H_PEER]!]!;
   switch (kind) {
     case T.CHOKE:
       // A choke drops every pending request on this connection (BEP 3); with BEP 6 each is answered
       // by a piece or a reject instead, so they stay outstanding until then.
-      r.peerChoking = true;
-      if (!r.fast) releaseRequests(w, r);
+      st.hi[b + H_FLAGS] = f | F_PEER_CHOKING;
+      if ((f & F_FAST) === 0) releaseRequests(w, r);
       return;
     case T.UNCHOKE:
-      r.peerChoking = false;
+      st.hi[b + H_FLAGS] = f & ~F_PEER_CHOKING;
       // The anti-snubbing clock runs only while the peer could be sending to us.
-      r.lastBlockAt = w.st.now;
+      st.hf[r * HF + G_LAST_BLOCK_AT] = st.now;
       fillRequests(w, r);
       return;
     case T.INTERESTED:
-      r.peerInterested = true;
-      if (r.amChoking) {
+      st.hi[b + H_FLAGS] = f | F_PEER_INTERESTED;
+      if ((f & F_AM_CHOKING) !== 0) {
         peer.waiting++;
         if (peer.unchokedInterested < peer.profile.uploadSlots) rechokePeer(w, peer, false);
       } else peer.unchokedInterested++;
       return;
     case T.NOT_INTERESTED:
-      r.peerInterested = false;
-      if (r.amChoking) peer.waiting--;
+      st.hi[b + H_FLAGS] = f & ~F_PEER_INTERESTED;
+      if ((f & F_AM_CHOKING) !== 0) peer.waiting--;
       else {
         peer.unchokedInterested--;
         rechokePeer(w, peer, false);
       }
       return;
     case T.BITFIELD: {
-      const sender = st.peers[r.remote]!;
+      const sender = st.peers[st.hi[b + H_REMOTE]!]!;
       // A lazy bitfield left some pieces out: the haves that follow it tell them.
       const hidden = hiddenPieces(w, arg);
       for (let p = 0; p < w.g.pieces; p++) {
@@ -60,7 +61,7 @@ function onMessage(w: World, rid: number, kind: number, arg: number): void {
       }
       if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
       updateInterest(w, r);
-      if (r.fast) onAnnouncement(w, r, false);
+      if ((f & F_FAST) !== 0) onAnnouncement(w, r, false);
       return;
     }
     case T.HAVE_ALL:

@@ -2,7 +2,30 @@
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
 import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
 import { push } from './heap';
-import { clearIncoming, compactIncoming, HAVE, PEER_ACTIVE, type Peer } from './state';
+import {
+  clearIncoming,
+  compactIncoming,
+  F_FAST,
+  F_OPEN,
+  F_QUEUED,
+  G_ACCEPT_FROM,
+  G_BYTES_SINCE_UNCHOKE,
+  G_UP_LAST,
+  G_UP_RATE,
+  G_UP_SINCE,
+  H_FLAGS,
+  H_IN_BASE,
+  H_IN_END,
+  H_IN_HEAD,
+  H_LATENCY,
+  H_MIRROR,
+  H_REMOTE,
+  HAVE,
+  HF,
+  HI,
+  PEER_ACTIVE,
+  type Peer,
+} from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
 import { checkShareRatio, E, type World } from './world';
@@ -32,39 +55,43 @@ export function startSend(w: World, peer: Peer): void {
     }
     return;
   }
-  const now = w.st.now;
-  const halves = w.st.halves;
+  const st = w.st;
+  const now = st.now;
+  const hi = st.hi;
+  const hq = st.hq;
   const serving = peer.serving;
   let nextArrival = Infinity;
   for (let k = serving.length - peer.servingHead; k > 0; k--) {
     const id = serving[peer.servingHead++]!;
-    const h = halves[id]!;
-    h.queued = false;
-    if (!h.open) continue;
-    const q = h.incoming;
-    const end = h.incomingEnd;
-    let i = h.incomingHead;
+    const b = id * HI;
+    const f = hi[b + H_FLAGS]!;
+    hi[b + H_FLAGS] = f & ~F_QUEUED;
+    if ((f & F_OPEN) === 0) continue;
+    const base = hi[b + H_IN_BASE]!;
+    const end = base + hi[b + H_IN_END]!;
+    let i = base + hi[b + H_IN_HEAD]!;
     // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
-    const from = h.acceptFrom;
+    const from = st.hf[id * HF + G_ACCEPT_FROM]!;
     // With BEP 6 they are rejected instead, and requests for allowed-fast pieces are served while choked.
-    if (h.fast) i = rejectUnservable(w, h, i, false);
-    else while (i < end && q[i + 1]! <= now && (from < 0 || q[i + 1]! < from || q[i + 2]! <= now)) i += 3;
-    h.incomingHead = i;
+    if ((f & F_FAST) !== 0) i = base + rejectUnservable(w, id, i - base, false);
+    else while (i < end && hq[i + 1]! <= now && (from < 0 || hq[i + 1]! < from || hq[i + 2]! <= now)) i += 3;
+    hi[b + H_IN_HEAD] = i - base;
     if (i >= end) {
-      clearIncoming(h);
+      clearIncoming(st, id);
       continue;
     }
     serving.push(id);
-    h.queued = true;
-    if (q[i + 1]! > now) {
-      nextArrival = Math.min(nextArrival, q[i + 1]!);
+    hi[b + H_FLAGS] = hi[b + H_FLAGS]! | F_QUEUED;
+    if (hq[i + 1]! > now) {
+      nextArrival = Math.min(nextArrival, hq[i + 1]!);
       continue;
     }
-    const block = q[i]!;
+    const block = hq[i]!;
     // A piece announced by a predictive have (advertise.ts) is served once it has passed its hash check.
     if (peer.earlyHave.size > 0 && (peer.pieces[Math.floor(block / w.g.blocksPerPiece)]! & HAVE) === 0) continue;
-    h.incomingHead = i + 3;
-    if (h.incomingHead > 12 && h.incomingHead * 2 > end) compactIncoming(h);
+    const next = i + 3 - base;
+    hi[b + H_IN_HEAD] = next;
+    if (next > 12 && next * 2 > end - base) compactIncoming(st, id);
     if (peer.servingHead > 64 && peer.servingHead * 2 > serving.length) {
       // Moved down in place: splice would make an array of the entries it drops.
       const head = peer.servingHead;
@@ -74,11 +101,11 @@ export function startSend(w: World, peer: Peer): void {
     }
     peer.sending = true;
     const len = blockLength(w.g, block);
-    append(w.tr, now, T.PIECE, peer.id, h.remote, block, len);
-    w.st.msgCount[T.PIECE]!++;
+    append(w.tr, now, T.PIECE, peer.id, hi[b + H_REMOTE]!, block, len);
+    st.msgCount[T.PIECE]!++;
     // A peer set to send corrupt data spoils this block with its probability (its own stream).
     const bad = peer.corrupt >= 1 || (peer.corruptRng !== null && nextU32(peer.corruptRng) < peer.corrupt * 4294967296) ? 1 : 0;
-    push(w.st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, h.id, block, bad);
+    push(st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, id, block, bad);
     return;
   }
   if (nextArrival < Infinity) wakeAt(w, peer, nextArrival);
@@ -92,23 +119,27 @@ export function lose(w: World, sender: number, receiver: number, block: number, 
 }
 
 export function onSendDone(w: World, sender: number, hid: number, block: number, bad: number): void {
-  const peer = w.st.peers[sender]!;
+  const st = w.st;
+  const peer = st.peers[sender]!;
   peer.sending = false;
-  const h = w.st.halves[hid]!;
+  const b = hid * HI;
+  const remote = st.hi[b + H_REMOTE]!;
   const len = blockLength(w.g, block);
-  if (!h.open) {
-    lose(w, sender, h.remote, block, len);
+  if ((st.hi[b + H_FLAGS]! & F_OPEN) === 0) {
+    lose(w, sender, remote, block, len);
   } else {
-    const now = w.st.now;
-    h.upRate = measuredRate(h.upRate, h.upLast, h.upSince, now, len);
-    h.upLast = now;
-    h.upSince = measureSince(h.upSince, now, peer.profile.rateWindow);
-    h.bytesSinceUnchoke += len;
-    const r = w.st.peers[h.remote]!;
-    const startedAt = w.st.now - transferTime(len, peer.upload);
-    const at = arrival(startedAt, w.st.now, h.latency, len, r.download, r.downloadFreeAt);
+    const now = st.now;
+    const hf = st.hf;
+    const g = hid * HF;
+    hf[g + G_UP_RATE] = measuredRate(hf[g + G_UP_RATE]!, hf[g + G_UP_LAST]!, hf[g + G_UP_SINCE]!, now, len);
+    hf[g + G_UP_LAST] = now;
+    hf[g + G_UP_SINCE] = measureSince(hf[g + G_UP_SINCE]!, now, peer.profile.rateWindow);
+    hf[g + G_BYTES_SINCE_UNCHOKE] = hf[g + G_BYTES_SINCE_UNCHOKE]! + len;
+    const r = st.peers[remote]!;
+    const startedAt = now - transferTime(len, peer.upload);
+    const at = arrival(startedAt, now, st.hi[b + H_LATENCY]!, len, r.download, r.downloadFreeAt);
     if (r.download !== null) r.downloadFreeAt = at;
-    push(w.st.queue, at, E.ARRIVE, h.mirror, hid, block, bad);
+    push(st.queue, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, bad);
   }
   startSend(w, peer);
 }

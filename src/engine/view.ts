@@ -5,7 +5,7 @@
 import { transferTime } from './bandwidth';
 import { grown } from './heap';
 import type { Sim } from './sim';
-import { HAVE, PEER_ACTIVE, PEER_LEFT } from './state';
+import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
 import { E } from './world';
 
@@ -69,7 +69,7 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
   const st = sim.state;
   const q = st.queue;
   const g = sim.geometry;
-  const halves = st.halves;
+  const hi = st.hi;
   const peers = st.peers;
   ensure(out, q.size);
   let n = 0;
@@ -78,17 +78,18 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
     const kind = q.kind[slot]!;
     if (kind !== E.SEND_DONE && kind !== E.ARRIVE) continue;
     // SEND_DONE: a = sender, b = sender's half; ARRIVE: a = receiver's half, b = sender's half.
-    const h = halves[q.b[slot]!];
-    if (h === undefined) continue;
+    const h = q.b[slot]!;
+    if (h >= st.halfCount) continue;
     const block = q.c[slot]!;
-    out.sender[n] = h.peer;
-    out.receiver[n] = h.remote;
-    out.senderHalf[n] = h.id;
+    const sender = hi[h * HI + H_PEER]!;
+    out.sender[n] = sender;
+    out.receiver[n] = hi[h * HI + H_REMOTE]!;
+    out.senderHalf[n] = h;
     out.block[n] = block;
     out.phase[n] = kind === E.SEND_DONE ? PHASE_SENDING : PHASE_TRAVELLING;
     out.at[n] = q.time[slot]!;
-    out.latency[n] = h.latency;
-    const upload = peers[h.peer]!.upload;
+    out.latency[n] = hi[h * HI + H_LATENCY]!;
+    const upload = peers[sender]!.upload;
     out.sendTime[n] = upload > 0 ? transferTime(blockLength(g, block), upload) : 0;
     n++;
   }
@@ -120,25 +121,27 @@ export function createLinks(capacity = 1024): Links {
 
 /** Fill `out` with every open end of a connection and its flags. */
 export function openLinks(sim: Sim, out: Links = createLinks()): Links {
-  const halves = sim.state.halves;
-  if (out.peer.length < halves.length) {
-    const cap = Math.max(halves.length, out.peer.length * 2);
+  const st = sim.state;
+  const count = st.halfCount;
+  const hi = st.hi;
+  if (out.peer.length < count) {
+    const cap = Math.max(count, out.peer.length * 2);
     out.peer = new Int32Array(cap);
     out.remote = new Int32Array(cap);
     out.flags = new Uint8Array(cap);
   }
   let n = 0;
-  for (let i = 0; i < halves.length; i++) {
-    const h = halves[i]!;
-    if (!h.open) continue;
-    out.peer[n] = h.peer;
-    out.remote[n] = h.remote;
+  for (let i = 0; i < count; i++) {
+    const f = hi[i * HI + H_FLAGS]!;
+    if ((f & F_OPEN) === 0) continue;
+    out.peer[n] = hi[i * HI + H_PEER]!;
+    out.remote[n] = hi[i * HI + H_REMOTE]!;
     out.flags[n] =
-      (h.amChoking ? FLAG.AM_CHOKING : 0) |
-      (h.amInterested ? FLAG.AM_INTERESTED : 0) |
-      (h.peerChoking ? FLAG.PEER_CHOKING : 0) |
-      (h.peerInterested ? FLAG.PEER_INTERESTED : 0) |
-      (h.optimisticSlot && !h.amChoking ? FLAG.OPTIMISTIC : 0);
+      ((f & F_AM_CHOKING) !== 0 ? FLAG.AM_CHOKING : 0) |
+      ((f & F_AM_INTERESTED) !== 0 ? FLAG.AM_INTERESTED : 0) |
+      ((f & F_PEER_CHOKING) !== 0 ? FLAG.PEER_CHOKING : 0) |
+      ((f & F_PEER_INTERESTED) !== 0 ? FLAG.PEER_INTERESTED : 0) |
+      ((f & F_OPTIMISTIC_SLOT) !== 0 && (f & F_AM_CHOKING) === 0 ? FLAG.OPTIMISTIC : 0);
     n++;
   }
   out.count = n;

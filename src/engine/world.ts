@@ -3,7 +3,7 @@
 import { createQueue, push } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { BLOCK_RECEIVED, HAVE, PEER_LEFT, PEER_WAITING, SUPER, type Half, type Peer, type SimState } from './state';
+import { BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type SimState } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -141,6 +141,11 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     endReason: null,
     queue: createQueue(),
     peers: [],
+    halfCount: 0,
+    hi: new Int32Array(0),
+    hf: new Float64Array(0),
+    hq: new Float64Array(0),
+    hqTop: 0,
     halves: [],
     pairs: new Map(),
     pieceState: new Int32Array(cfg.peers.length * g.pieces),
@@ -177,25 +182,29 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
   return { cfg, g, st, tr, subject: cfg.peers.findIndex((p) => p.subject) };
 }
 
-/** Send a message on `h` (the sender's half): trace it now, deliver it one latency later. */
-export function send(w: World, h: Half, kind: number, arg: number): void {
+/** Send a message on end `h` (the sender's): trace it now, deliver it one latency later. */
+export function send(w: World, h: number, kind: number, arg: number): void {
   const st = w.st;
-  append(w.tr, st.now, kind, h.peer, h.remote, arg, 0);
+  const b = h * HI;
+  append(w.tr, st.now, kind, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, arg, 0);
   st.msgCount[kind]!++;
-  push(st.queue, st.now + h.latency, E.MSG, h.mirror, kind, arg, 0);
+  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, kind, arg, 0);
 }
 
-export function sendBitfield(w: World, h: Half): void {
-  const p = w.st.peers[h.peer]!;
+export function sendBitfield(w: World, h: number): void {
+  const st = w.st;
+  const b = h * HI;
+  const p = st.peers[st.hi[b + H_PEER]!]!;
+  const fast = flag(st, h, F_FAST);
   // BEP 16: a super-seed shows nothing (have none on a BEP 6 connection) and offers one piece instead.
   if (p.superSeed !== null) {
-    if (h.fast) send(w, h, T.HAVE_NONE, 0);
+    if (fast) send(w, h, T.HAVE_NONE, 0);
     offerPiece(w, p, h);
     return;
   }
   // BEP 6: on a fast connection the first message is never omitted; have all / have none stand in for
   // a full or empty bitfield.
-  if (h.fast) {
+  if (fast) {
     if (p.haveCount === w.g.pieces) return send(w, h, T.HAVE_ALL, 0);
     if (p.haveCount === 0) return send(w, h, T.HAVE_NONE, 0);
   }
@@ -203,9 +212,9 @@ export function sendBitfield(w: World, h: Half): void {
   if (p.haveCount === 0) return;
   if (p.profile.lazyBitfield) return sendLazyBitfield(w, h, p);
   const idx = w.tr.length;
-  append(w.tr, w.st.now, T.BITFIELD, h.peer, h.remote, p.haveCount, 0);
-  w.st.msgCount[T.BITFIELD]!++;
-  push(w.st.queue, w.st.now + h.latency, E.MSG, h.mirror, T.BITFIELD, idx, 0);
+  append(w.tr, st.now, T.BITFIELD, p.id, st.hi[b + H_REMOTE]!, p.haveCount, 0);
+  st.msgCount[T.BITFIELD]!++;
+  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.BITFIELD, idx, 0);
 }
 
 /**

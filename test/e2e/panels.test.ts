@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextFrames, openApp, root, type App, runCommand } from './browser';
 import { formatTime } from '../../src/app/format';
 import { Sim } from '../../src/engine/sim';
+import { readHalf } from '../../src/engine/state';
 import { record, T } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
 import { messageName } from '../../src/engine/wire';
@@ -75,7 +76,7 @@ async function inspectorShows() {
 function engineShows(sim: Sim, id: number) {
   const st = sim.state;
   const rows = st.peers[id]!.conns.map((hid) => {
-    const h = st.halves[hid]!;
+    const h = readHalf(st, hid);
     return { remote: h.remote, amChoking: h.amChoking, amInterested: h.amInterested, peerChoking: h.peerChoking, peerInterested: h.peerInterested };
   });
   let ranking: { remote: number; slot: number }[] = [];

@@ -3,6 +3,7 @@
 // Requests still unanswered at the end must be waiting in the uploader's queue (requests are queued at
 // its end, src/engine/requests.ts); a connection that closed (a leave or a ban) takes its requests with it.
 import type { Sim } from '../../src/engine/sim';
+import { H_IN_BASE, H_IN_END, H_IN_HEAD, HI, readHalf } from '../../src/engine/state';
 import { HS_FAST, records, T } from '../../src/engine/trace';
 import { pairKey } from './rules';
 
@@ -78,11 +79,13 @@ export function checkAnswers(sim: Sim): AnswerReport {
   const st = sim.state;
   for (const [key, m] of pending) {
     const [d, u] = key.split('>').map(Number) as [number, number];
-    const h = st.halves.find((x) => x.peer === u && x.remote === d && x.open);
+    const ends = Array.from({ length: st.halfCount }, (_, id) => readHalf(st, id));
+    const h = ends.find((x) => x.peer === u && x.remote === d && x.open);
+    const base = h ? st.hi[h.id * HI + H_IN_BASE]! : 0;
     for (const [block, n] of m) {
       if (n === 0) continue;
       let queued = 0;
-      if (h) for (let i = h.incomingHead; i < h.incomingEnd; i += 3) if (h.incoming[i] === block) queued++;
+      if (h) for (let i = st.hi[h.id * HI + H_IN_HEAD]!; i < st.hi[h.id * HI + H_IN_END]!; i += 3) if (st.hq[base + i] === block) queued++;
       if (queued !== n) report.problems.push(`${n} request(s) ${d}→${u} for block ${block} unanswered, ${queued} in the uploader's queue`);
     }
   }

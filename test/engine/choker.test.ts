@@ -57,11 +57,7 @@ function half(s: HalfSpec): Half {
     mayHaveNew: true,
     pipeline: 2,
     pipelineAt: 0,
-    outstanding: [],
     outstandingCount: 0,
-    incoming: [],
-    incomingHead: 0,
-    incomingEnd: 0,
     acceptFrom: Infinity,
     queued: false,
     // Measures that read exactly their rate at NOW (bandwidth.ts: rate·(last − since)/(now − since)).
@@ -77,7 +73,7 @@ function half(s: HalfSpec): Half {
     roundBytes: s.roundBytes ?? 0,
     optimisticSlot: s.optimistic ?? false,
     optimisticAt: s.optimisticAgo === undefined ? -1 : NOW - s.optimisticAgo,
-    fast: false, allowedIn: [], allowedOut: [], suggested: [], pex: false, pexListed: [], pexAt: -1,
+    fast: false, pex: false, pexAt: -1,
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inspectPeer, PIECE_HAVE, PIECE_STARTED, pieceStates, roleOf } from '../../src/engine/inspect';
 import { Sim } from '../../src/engine/sim';
+import { readHalf } from '../../src/engine/state';
 import { flashCrowd, KiB, peer, S, swarm } from './helpers';
 
 const config = flashCrowd(5, { pieces: 20, pieceLength: 64 * KiB });
@@ -15,7 +16,7 @@ describe('a read-only view of a peer', () => {
       expect(view).toMatchObject({ id, name: config.peers[id]!.name, haveCount: p.haveCount, pieces: 20, uploadedBytes: p.uploadedBytes, downloadedBytes: p.downloadedBytes, status: 'active' });
       expect(view.connections.map((c) => c.half)).toEqual(p.conns);
       for (const c of view.connections) {
-        const h = sim.state.halves[c.half]!;
+        const h = readHalf(sim.state, c.half);
         expect(c).toMatchObject({ remote: h.remote, amChoking: h.amChoking, amInterested: h.amInterested, peerChoking: h.peerChoking, peerInterested: h.peerInterested });
         expect(c.downloadRate).toBeGreaterThanOrEqual(0);
       }

@@ -30,13 +30,13 @@ function half(s: Spec): Half {
     id: s.id, peer: 0, remote: s.id + 1, mirror: 1000 + s.id, latency: 50_000, initiator: false, open: true,
     openIndex: 0, openedAt: NOW - 600 * S, amChoking: s.choking ?? true, amInterested: false, peerChoking: false,
     peerInterested: s.interested ?? true, interesting: 0, mayHaveNew: true, pipeline: 2, pipelineAt: 0,
-    outstanding: [], outstandingCount: 0, incoming: [], incomingHead: 0, incomingEnd: 0, acceptFrom: -1, queued: false,
+    outstandingCount: 0, acceptFrom: -1, queued: false,
     downRate: 0, downLast: NOW, downSince: NOW - S, upRate: s.up ?? 0, upLast: NOW, upSince: NOW - S,
     lastBlockAt: NOW - S, unchokedAt: s.unchokedAgo === undefined ? -1 : NOW - s.unchokedAgo,
     bytesSinceUnchoke: s.bytesSinceUnchoke ?? 0, roundBytes: s.roundBytes ?? 0,
     optimisticSlot: s.optimistic ?? false, optimisticAt: s.optimisticAgo === undefined ? -1 : NOW - s.optimisticAgo,
-    fast: false, allowedIn: [], allowedOut: [], suggested: [], pex: false, pexListed: [], pexAt: -1,
-  } as Half;
+    fast: false, pex: false, pexAt: -1,
+  };
 }
 
 function ctx(settings: PeerSettings = {}, over: Partial<ChokeContext> = {}): ChokeContext {
