@@ -1,10 +1,12 @@
-// The event queue: a binary min-heap keyed by (time, seq). seq is the order in which events were
-// scheduled, so events at the same microsecond run in the order they were scheduled and the run never
-// depends on how the heap happens to break ties. Events live in slot arrays (structure of arrays,
+// The event queue: a min-heap keyed by (time, seq), four children a node. seq is the order in which
+// events were scheduled, so events at the same microsecond run in the order they were scheduled and
+// the run never depends on how the heap happens to break ties. Events live in slot arrays (structure of arrays,
 // recycled through a free list) so that millions of them cost no garbage; the whole queue is plain
 // data and is copied for checkpoints (clone.ts). The heap itself keeps each entry's key
 // (time, seq) next to its slot id, by heap position, so that sifting reads three dense arrays instead
-// of chasing slot ids into the slot arrays (a cache miss per comparison in a big run).
+// of chasing slot ids into the slot arrays (a cache miss per comparison in a big run). Four children a
+// node rather than two: a 1,000-peer run keeps some 55,000 events queued, and a removal walks half as
+// many levels, each level's children sitting side by side in one or two cache lines.
 
 export interface EventQueue {
   size: number;
@@ -90,7 +92,7 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
   let i = q.size++;
   // Sift up; seq is unique and increasing, so a parent at the same time is always earlier.
   while (i > 0) {
-    const parent = (i - 1) >> 1;
+    const parent = (i - 1) >> 2;
     if (ot[parent]! <= time) break;
     order[i] = order[parent]!;
     ot[i] = ot[parent]!;
@@ -122,16 +124,17 @@ export function pop(q: EventQueue): number {
     const ls = os[n]!;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      let c = l;
-      let ct = ot[l]!;
-      const r = l + 1;
-      if (r < n) {
-        const rt = ot[r]!;
-        if (rt < ct || (rt === ct && os[r]! < os[l]!)) {
-          c = r;
-          ct = rt;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest of up to four children.
+      let c = first;
+      let ct = ot[first]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let k = first + 1; k < end; k++) {
+        const kt = ot[k]!;
+        if (kt < ct || (kt === ct && os[k]! < os[c]!)) {
+          c = k;
+          ct = kt;
         }
       }
       if (lt < ct || (lt === ct && ls < os[c]!)) break;

@@ -5,6 +5,7 @@ import { snubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
 import {
   addOutstanding,
+  clearOutstanding,
   BLOCK_RECEIVED,
   F_AM_INTERESTED,
   F_FAST,
@@ -156,7 +157,7 @@ export function releaseRequests(w: World, h: number): void {
     peer.blocks[block] = s - 1;
     if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
   }
-  st.hi[b + H_OUT_COUNT] = 0;
+  clearOutstanding(st, h);
 }
 
 /**

@@ -200,8 +200,9 @@ export const H_LATENCY = 4;
 export const H_INTERESTING = 5;
 export const H_PIPELINE = 6;
 /**
- * Our requests to remote, block ids, oldest first: st.hq[outBase .. outBase + count), room for outCap.
- * Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
+ * Our requests to remote, block ids, oldest first: st.hq[outBase + outHead .. outBase + outHead + count),
+ * room for outCap (the oldest leaves from the front on most blocks, so the front moves rather than
+ * the rest shifting down). Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
  * st.hq[inBase + head .. inBase + end), room for inCap numbers. A full queue moves to a slice twice
  * the size at the end of st.hq (the old one is left unused).
  */
@@ -213,6 +214,7 @@ export const H_IN_END = 11;
 export const H_IN_BASE = 12;
 export const H_IN_CAP = 13;
 export const H_OPEN_INDEX = 14;
+export const H_OUT_HEAD = 15;
 
 export const F_OPEN = 1;
 export const F_QUEUED = 2;
@@ -337,38 +339,55 @@ export function addOutstanding(st: SimState, id: number, block: number): void {
   const hi = st.hi;
   const b = id * HI;
   const n = hi[b + H_OUT_COUNT]!;
-  if (n === hi[b + H_OUT_CAP]!) {
-    const base = allocQueue(st, 2 * n);
-    st.hq.copyWithin(base, hi[b + H_OUT_BASE]!, hi[b + H_OUT_BASE]! + n);
+  if (hi[b + H_OUT_HEAD]! + n === hi[b + H_OUT_CAP]!) {
+    const from = hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]!;
+    // Full up to the end of its room: move to the front, or to a room twice the size if it is all used.
+    const base = n === hi[b + H_OUT_CAP]! ? allocQueue(st, 2 * n) : hi[b + H_OUT_BASE]!;
+    st.hq.copyWithin(base, from, from + n);
+    if (base !== hi[b + H_OUT_BASE]!) hi[b + H_OUT_CAP] = 2 * n;
     hi[b + H_OUT_BASE] = base;
-    hi[b + H_OUT_CAP] = 2 * n;
+    hi[b + H_OUT_HEAD] = 0;
   }
-  st.hq[hi[b + H_OUT_BASE]! + n] = block;
+  st.hq[hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]! + n] = block;
   hi[b + H_OUT_COUNT] = n + 1;
 }
 
 /** Our i-th outstanding request on end `id` (0 = oldest). */
 export function outstandingAt(st: SimState, id: number, i: number): number {
-  return st.hq[st.hi[id * HI + H_OUT_BASE]! + i]!;
+  const b = id * HI;
+  return st.hq[st.hi[b + H_OUT_BASE]! + st.hi[b + H_OUT_HEAD]! + i]!;
 }
 
 /** Where `block` is among our requests on end `id`, or -1. */
 export function outstandingIndex(st: SimState, id: number, block: number): number {
   const b = id * HI;
-  const base = st.hi[b + H_OUT_BASE]!;
+  const first = st.hi[b + H_OUT_BASE]! + st.hi[b + H_OUT_HEAD]!;
   const n = st.hi[b + H_OUT_COUNT]!;
   const hq = st.hq;
-  for (let i = 0; i < n; i++) if (hq[base + i] === block) return i;
+  for (let i = 0; i < n; i++) if (hq[first + i] === block) return i;
   return -1;
 }
 
-/** Forget our i-th request on end `id`, keeping the others in order. */
+/** Forget our i-th request on end `id`, keeping the others in order: the shorter side moves over it. */
 export function removeOutstanding(st: SimState, id: number, i: number): void {
+  const hi = st.hi;
   const b = id * HI;
-  const base = st.hi[b + H_OUT_BASE]!;
-  const n = --st.hi[b + H_OUT_COUNT]!;
+  const head = hi[b + H_OUT_HEAD]!;
+  const first = hi[b + H_OUT_BASE]! + head;
+  const n = hi[b + H_OUT_COUNT]! - 1;
   const hq = st.hq;
-  for (let j = base + i; j < base + n; j++) hq[j] = hq[j + 1]!;
+  hi[b + H_OUT_COUNT] = n;
+  if (n === 0) hi[b + H_OUT_HEAD] = 0;
+  else if (2 * i < n) {
+    for (let j = first + i; j > first; j--) hq[j] = hq[j - 1]!;
+    hi[b + H_OUT_HEAD] = head + 1;
+  } else for (let j = first + i; j < first + n; j++) hq[j] = hq[j + 1]!;
+}
+
+/** Forget every request of ours on end `id`. */
+export function clearOutstanding(st: SimState, id: number): void {
+  st.hi[id * HI + H_OUT_COUNT] = 0;
+  st.hi[id * HI + H_OUT_HEAD] = 0;
 }
 
 /** Queue a request at the uploader's end `u`: block, when it arrives, when its cancel arrives (Infinity: none yet). */

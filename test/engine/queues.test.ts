@@ -1,0 +1,143 @@
+// The engine's queues against plain reference models: the event heap gives events back in (time,
+// scheduling order) whatever the interleaving of pushes and pops, and a connection end's request
+// lists (in the flat store's pool, state.ts) keep their order through removals from either side,
+// moves to a bigger room and compaction, with neighbouring ends' lists untouched.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createQueue, pop, push } from '../../src/engine/heap';
+import {
+  addOutstanding,
+  allocQueue,
+  clearIncoming,
+  clearOutstanding,
+  compactIncoming,
+  H_IN_BASE,
+  H_IN_CAP,
+  H_IN_END,
+  H_IN_HEAD,
+  H_OUT_BASE,
+  H_OUT_CAP,
+  H_OUT_COUNT,
+  HI,
+  IN_CAP0,
+  OUT_CAP0,
+  outstandingAt,
+  outstandingIndex,
+  queueIncoming,
+  removeOutstanding,
+  type SimState,
+} from '../../src/engine/state';
+
+describe('the event queue', () => {
+  it('pops events in time order, and events at the same time in the order they were pushed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 3 }), fc.constant(-1)), { maxLength: 600, size: 'max' }), (ops) => {
+        const q = createQueue(4);
+        const model: { time: number; seq: number; a: number }[] = [];
+        let seq = 0;
+        const takeOne = (): void => {
+          const slot = pop(q);
+          if (model.length === 0) return expect(slot).toBe(-1);
+          model.sort((x, y) => x.time - y.time || x.seq - y.seq);
+          const want = model.shift()!;
+          expect([q.time[slot], q.a[slot]]).toEqual([want.time, want.a]);
+        };
+        for (const op of ops) {
+          if (op < 0) takeOne();
+          else {
+            push(q, op, 1, seq, 0, 0, 0);
+            model.push({ time: op, seq, a: seq });
+            seq++;
+          }
+        }
+        while (model.length > 0) takeOne();
+        expect(q.size).toBe(0);
+      }),
+    );
+  });
+});
+
+/** A state holding just the flat store of `ends` connection ends, with their queues' first rooms. */
+function store(ends: number): SimState {
+  const st = { hi: new Int32Array(ends * HI), hq: new Float64Array(0), hqTop: 0 } as SimState;
+  for (let id = 0; id < ends; id++) {
+    st.hi[id * HI + H_OUT_BASE] = allocQueue(st, OUT_CAP0);
+    st.hi[id * HI + H_OUT_CAP] = OUT_CAP0;
+    st.hi[id * HI + H_IN_BASE] = allocQueue(st, IN_CAP0);
+    st.hi[id * HI + H_IN_CAP] = IN_CAP0;
+  }
+  return st;
+}
+
+const outstanding = (st: SimState, id: number): number[] =>
+  Array.from({ length: st.hi[id * HI + H_OUT_COUNT]! }, (_, i) => outstandingAt(st, id, i));
+
+const incoming = (st: SimState, id: number): number[] => {
+  const base = st.hi[id * HI + H_IN_BASE]!;
+  return Array.from(st.hq.subarray(base + st.hi[id * HI + H_IN_HEAD]!, base + st.hi[id * HI + H_IN_END]!));
+};
+
+describe("a connection end's request lists", () => {
+  it('our outstanding requests stay oldest first through adds, removals anywhere and clears, and no other end’s change', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), end: fc.nat(2), block: fc.nat(10_000) }),
+      fc.record({ kind: fc.constant('remove' as const), end: fc.nat(2), at: fc.double({ min: 0, max: 0.999, noNaN: true }) }),
+      fc.record({ kind: fc.constant('clear' as const), end: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
+        const st = store(3);
+        const model: number[][] = [[], [], []];
+        for (const o of ops) {
+          const list = model[o.end]!;
+          if (o.kind === 'add') {
+            addOutstanding(st, o.end, o.block);
+            list.push(o.block);
+          } else if (o.kind === 'clear') {
+            clearOutstanding(st, o.end);
+            list.length = 0;
+          } else if (list.length > 0) {
+            const i = Math.floor(o.at * list.length);
+            expect(outstandingIndex(st, o.end, list[i]!)).toBe(list.indexOf(list[i]!));
+            removeOutstanding(st, o.end, i);
+            list.splice(i, 1);
+          }
+          for (let e = 0; e < 3; e++) expect(outstanding(st, e)).toEqual(model[e]);
+        }
+      }),
+    );
+  });
+
+  it("requests waiting at the uploader's end stay first in, first out through growth, compaction and clears", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('queue' as const), end: fc.nat(2), block: fc.nat(10_000) }),
+      fc.record({ kind: fc.constant('serve' as const), end: fc.nat(2) }),
+      fc.record({ kind: fc.constant('compact' as const), end: fc.nat(2) }),
+      fc.record({ kind: fc.constant('clear' as const), end: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
+        const st = store(3);
+        const model: number[][] = [[], [], []];
+        for (const o of ops) {
+          const list = model[o.end]!;
+          if (o.kind === 'queue') {
+            queueIncoming(st, o.end, o.block, o.block + 1, Infinity);
+            list.push(o.block, o.block + 1, Infinity);
+          } else if (o.kind === 'serve') {
+            // The uploader takes the head entry, as startSend does.
+            if (list.length > 0) {
+              st.hi[o.end * HI + H_IN_HEAD]! += 3;
+              list.splice(0, 3);
+            }
+          } else if (o.kind === 'compact') compactIncoming(st, o.end);
+          else {
+            clearIncoming(st, o.end);
+            list.length = 0;
+          }
+          for (let e = 0; e < 3; e++) expect(incoming(st, e)).toEqual(model[e]);
+        }
+      }),
+    );
+  });
+});
