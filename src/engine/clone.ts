@@ -11,23 +11,24 @@
 // restored copy equals structuredClone's.
 import type { EventQueue } from './heap';
 import type { Rng } from './prng';
-import { type HalfLists, type Peer, type SimState, type SuperSeed } from './state';
+import { HF, HI, type HalfLists, type Peer, type SimState, type SuperSeed } from './state';
 
 /** Every list of a connection end, in the order a checkpoint packs them (unpackHalves builds a HalfLists from them). */
 const LIST_FIELDS = ['allowedIn', 'allowedOut', 'suggested', 'pexListed'] as const satisfies readonly (keyof HalfLists)[];
 const LISTS = LIST_FIELDS.length;
 
 /**
- * Connection ends packed: the flat store copied whole (its room past the used part too, so that a
- * restored state equals the live one to the last entry), and their lists: lengths per end, then all
- * items in order.
+ * Connection ends packed: the used part of the flat store, with the room the live arrays had (a
+ * restored state gets arrays of the same size, equal to the live ones to the last entry: the rest is
+ * zeros in both), and their lists: lengths per end, then all items in order.
  */
 export interface PackedHalves {
   count: number;
   hi: Int32Array;
   hf: Float64Array;
   hq: Float64Array;
-  hqTop: number;
+  /** Lengths of the live hi, hf and hq. */
+  room: [number, number, number];
   lengths: Int32Array;
   items: Float64Array;
 }
@@ -48,7 +49,15 @@ function packHalves(st: SimState): PackedHalves {
       for (let j = 0; j < LISTS; j++) for (const x of h[LIST_FIELDS[j]!]) items[at++] = x;
     }
   }
-  return { count: n, hi: st.hi.slice(), hf: st.hf.slice(), hq: st.hq.slice(), hqTop: st.hqTop, lengths, items };
+  return {
+    count: n,
+    hi: st.hi.slice(0, n * HI),
+    hf: st.hf.slice(0, n * HF),
+    hq: st.hq.slice(0, st.hqTop),
+    room: [st.hi.length, st.hf.length, st.hq.length],
+    lengths,
+    items,
+  };
 }
 
 /** The flat store and lists of a live state from a checkpoint's packed ends. */
@@ -64,7 +73,13 @@ function unpackHalves(p: PackedHalves): Pick<SimState, 'halfCount' | 'hi' | 'hf'
     }
     halves[i] = { allowedIn: lists[0]!, allowedOut: lists[1]!, suggested: lists[2]!, pexListed: lists[3]! };
   }
-  return { halfCount: p.count, hi: p.hi.slice(), hf: p.hf.slice(), hq: p.hq.slice(), hqTop: p.hqTop, halves };
+  const hi = new Int32Array(p.room[0]);
+  const hf = new Float64Array(p.room[1]);
+  const hq = new Float64Array(p.room[2]);
+  hi.set(p.hi);
+  hf.set(p.hf);
+  hq.set(p.hq);
+  return { halfCount: p.count, hi, hf, hq, hqTop: p.hq.length, halves };
 }
 
 const rng = (r: Rng): Rng => ({ a: r.a, b: r.b, c: r.c, d: r.d });

@@ -247,8 +247,8 @@ export const G_OPTIMISTIC_AT = 13;
 export const G_PEX_AT = 14;
 
 /** Room a new end's queues get in st.hq: requests outstanding, and incoming numbers (3 a request). */
-export const OUT_CAP0 = 8;
-export const IN_CAP0 = 24;
+export const OUT_CAP0 = 4;
+export const IN_CAP0 = 12;
 
 export interface SimState {
   now: number;
