@@ -119,7 +119,7 @@ function clonePeer(p: Peer, pieceState: Int32Array): Peer {
     pieceReq: p.pieceReq.slice(),
     partial: p.partial.slice(),
     open: p.open.slice(),
-    cand: p.cand.slice(),
+    rank: p.rank.slice(),
     conns: p.conns.slice(),
     connMirror: p.connMirror.slice(),
     connRemote: p.connRemote.slice(),
@@ -156,6 +156,7 @@ function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
     peers: st.peers.map((p) => clonePeer(p, pieceState)),
     pieceState,
     bits: st.bits.slice(),
+    candidates: st.candidates.slice(),
     tracker: st.tracker.slice(),
     msgCount: st.msgCount.slice(),
     banned: new Map(st.banned),
@@ -204,11 +205,11 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
+  bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
   bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength;
   for (const p of snap.peers) {
-    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.cand.byteLength;
+    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);
     bytes += arrayBytes(p.partial.length + p.open.length + p.serving.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
   }

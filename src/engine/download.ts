@@ -3,6 +3,7 @@ import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
 import {
   BLOCK_RECEIVED,
+  dropCandidate,
   F_AM_INTERESTED,
   F_MAY_HAVE_NEW,
   F_OPEN,
@@ -101,6 +102,7 @@ function cancelElsewhere(w: World, peer: Peer, from: number, block: number, left
 function verify(w: World, peer: Peer, piece: number): void {
   const st = w.st;
   peer.pieces[piece] = (peer.pieces[piece]! | HAVE) & ~STARTED;
+  dropCandidate(st, peer.id, piece);
   peer.verifiedAt[piece] = w.tr.length;
   append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
   peer.haveCount++;

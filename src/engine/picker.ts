@@ -4,8 +4,8 @@
 // 3. rarest first: the piece the remote has with the fewest copies in our peer set;
 // 4. endgame: once no block is left unrequested, ask for blocks already requested elsewhere.
 // Among new pieces, ties are broken by the peer's own random order of the pieces (seeded per peer, fixed
-// when it joins), so each peer breaks ties its own way and the choice is the same on every run; random
-// first takes the first piece in that order that the remote has. Among started pieces, ties go to the
+// when it is created), so each peer breaks ties its own way and the choice is the same on every run;
+// random first takes the first piece in that order that the remote has. Among started pieces, ties go to the
 // one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
 import { AVAIL, BLOCK_RECEIVED, F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_COUNT, HAVE, HI, outstandingIndex, STARTED, type Peer, type SimState } from './state';
@@ -53,50 +53,41 @@ function pickStarted(peer: Peer, r: Remote): number {
 
 /**
  * A piece to start: random first, then rarest first; -1 if the remote has nothing new for us.
- * Scans the peer's candidates (pieces neither held nor started, in the peer's random order), dropping
- * dead entries as it goes. A failed scan stays failed until the remote announces a piece we lack
- * (half.mayHaveNew), since pieces only ever leave the candidate list.
+ * Random first takes the remote's candidate that comes first in the peer's random order (rank);
+ * rarest first the one with the fewest copies, ties to the first in that order: the least
+ * (availability, rank) either way, so the candidates the remote has are visited a 32-bit word at a
+ * time in piece order (the peer's candidates and the remote's bits ANDed), not in the random order.
+ * A failed search stays failed until the remote announces a piece we lack (F_MAY_HAVE_NEW), since
+ * pieces only ever stop being candidates.
  */
 function pickNewPiece(peer: Peer, r: Remote, randomFirst: number): number {
-  const hi = r.st.hi;
+  const st = r.st;
+  const hi = st.hi;
   const at = r.half * HI + H_FLAGS;
   if ((hi[at]! & F_MAY_HAVE_NEW) === 0) return -1;
-  const cand = peer.cand;
-  const pieces = peer.pieces;
   const bits = r.bits;
   const base = r.base;
-  const n = peer.candLength;
-  if (peer.haveCount < randomFirst) {
-    for (let k = 0; k < n; k++) {
-      const p = cand[k]!;
-      if ((bits[base + (p >>> 5)]! & (1 << (p & 31))) !== 0 && (pieces[p]! & (HAVE | STARTED)) === 0) return p;
-    }
-    hi[at] = hi[at]! & ~F_MAY_HAVE_NEW;
-    return -1;
-  }
+  const cand = st.candidates;
+  const own = peer.id * st.words;
+  const pieces = peer.pieces;
+  const rank = peer.rank;
+  // Availability is below 2^16 and rank below the piece count: one number orders (availability, rank).
+  const avail = peer.haveCount < randomFirst ? 0 : AVAIL;
   let best = -1;
-  let bestAvail = 0x10000;
-  let write = 0;
-  for (let k = 0; k < n; k++) {
-    const p = cand[k]!;
-    const ps = pieces[p]!;
-    if ((ps & (HAVE | STARTED)) !== 0) continue;
-    cand[write++] = p;
-    if ((bits[base + (p >>> 5)]! & (1 << (p & 31))) !== 0) {
-      const a = ps & AVAIL;
-      if (a < bestAvail) {
+  let bestKey = Infinity;
+  for (let w = 0; w < st.words; w++) {
+    let m = bits[base + w]! & cand[own + w]!;
+    while (m !== 0) {
+      const low = m & -m;
+      m ^= low;
+      const p = (w << 5) | (31 - Math.clz32(low));
+      const key = (pieces[p]! & avail) * 0x100000000 + rank[p]!;
+      if (key < bestKey) {
         best = p;
-        bestAvail = a;
-        if (a <= 1) {
-          // Nothing is rarer: keep the unscanned rest as it is.
-          cand.copyWithin(write, k + 1, n);
-          peer.candLength = write + (n - k - 1);
-          return best;
-        }
+        bestKey = key;
       }
     }
   }
-  peer.candLength = write;
   if (best < 0) hi[at] = hi[at]! & ~F_MAY_HAVE_NEW;
   return best;
 }

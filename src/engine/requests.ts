@@ -6,6 +6,7 @@ import { pickBlock, type Remote } from './picker';
 import {
   addOutstanding,
   clearOutstanding,
+  dropCandidate,
   BLOCK_RECEIVED,
   F_AM_INTERESTED,
   F_FAST,
@@ -91,6 +92,7 @@ export function requestBlock(w: World, peer: Peer, h: number, block: number): vo
   const piece = Math.floor(block / w.g.blocksPerPiece);
   if ((peer.pieces[piece]! & STARTED) === 0) {
     peer.pieces[piece] = peer.pieces[piece]! | STARTED;
+    dropCandidate(w.st, peer.id, piece);
     peer.partial.push(piece);
     peer.open.push(piece);
   }

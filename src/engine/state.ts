@@ -48,11 +48,10 @@ export interface Peer {
   /** Blocks of missing pieces that are neither requested nor received; 0 → endgame. */
   unrequested: number;
   /**
-   * Pieces neither held nor started, in a random order fixed when the peer is created: the tie-break
-   * for random first and rarest first. Dead entries are dropped lazily; candLength is the live prefix.
+   * Each piece's place in a random order of the pieces fixed when the peer is created: the tie-break
+   * for random first and rarest first. (The pieces it may start are its bits of SimState.candidates.)
    */
-  cand: Int32Array;
-  candLength: number;
+  rank: Int32Array;
   /** Open connection halves (ids into SimState.halves), in the order they opened. */
   conns: number[];
   /** Parallel to conns, for the have fan-out: the remote's half, the remote, the latency, the trace index at open. */
@@ -277,6 +276,11 @@ export interface SimState {
    */
   bits: Uint32Array;
   words: number;
+  /**
+   * The pieces each peer neither holds nor has started (the picker's candidates for a new piece), one
+   * bit a piece, `words` 32-bit words per peer starting at peer id × words.
+   */
+  candidates: Uint32Array;
   /** Peers the tracker knows, in announce order. */
   tracker: number[];
   present: number;
@@ -475,6 +479,12 @@ export function readHalf(st: SimState, id: number, out?: Half): Half {
   h.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
   h.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
   return h;
+}
+
+/** `piece` is no longer a candidate for a new piece at `peer` (started or held). */
+export function dropCandidate(st: SimState, peer: number, piece: number): void {
+  const word = peer * st.words + (piece >>> 5);
+  st.candidates[word] = st.candidates[word]! & ~(1 << (piece & 31));
 }
 
 /** Does peer hold the verified piece? */

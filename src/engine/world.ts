@@ -63,6 +63,10 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   shuffle(pickRng, perm);
+  const rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[perm[i]!] = i;
+  // A leecher may start any piece; a seed holds them all.
+  if (!spec.seed) for (let p = 0; p < n; p++) st.candidates[id * st.words + (p >>> 5)]! |= 1 << (p & 31);
   // BEP 16 is a way of seeding initially: only a peer that starts as a seed super-seeds.
   const superSeeds = spec.seed && spec.settings.superSeeding === true;
   return {
@@ -87,8 +91,7 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
     partial: [],
     open: [],
     unrequested: spec.seed ? 0 : g.totalBlocks,
-    cand: perm,
-    candLength: spec.seed ? 0 : n,
+    rank,
     conns: [],
     connMirror: [],
     connRemote: [],
@@ -150,6 +153,7 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     pairs: new Map(),
     pieceState: new Int32Array(cfg.peers.length * g.pieces),
     bits: new Uint32Array(0),
+    candidates: new Uint32Array(cfg.peers.length * ((g.pieces + 31) >>> 5)),
     words: (g.pieces + 31) >>> 5,
     tracker: [],
     present: 0,

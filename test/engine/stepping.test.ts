@@ -206,6 +206,6 @@ describe('determinism', () => {
     const cfg = config();
     const b = new Sim({ ...cfg, peers: [...cfg.peers, { ...cfg.peers[1]!, name: 'late', group: 'late', joinAt: 10_000 * S }] });
     // Each peer's tie-break order comes from its own stream, named after the peer.
-    for (let i = 0; i < a.state.peers.length; i++) expect(b.state.peers[i]!.cand).toEqual(a.state.peers[i]!.cand);
+    for (let i = 0; i < a.state.peers.length; i++) expect(b.state.peers[i]!.rank).toEqual(a.state.peers[i]!.rank);
   });
 });
