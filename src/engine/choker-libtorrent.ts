@@ -12,17 +12,16 @@
 //   candidates before its partial sort).
 // libtorrent's unchoker ignores snubbing (a snubbed peer only gets fewer requests, requests.ts).
 import { rateAt } from './bandwidth';
-import { addRow, beginPlan, endPlan, type ChokeContext, type ChokePlan, type PlanWriter } from './choker';
+import { addRow, beginPlan, endPlan, type ChokeConn, type ChokeContext, type ChokePlan, type PlanWriter } from './choker';
 import { shuffle } from './prng';
-import type { Half } from './state';
 import { SLOT, WHY } from './trace';
 
-function upRate(h: Half, now: number): number {
+function upRate(h: ChokeConn, now: number): number {
   return rateAt(h.upRate, h.upLast, h.upSince, now);
 }
 
 /** The regular set's order, libtorrent's unchoke_compare_rr; `i` keeps connection order for full ties. */
-function rankRegular(interested: Half[], ctx: ChokeContext): Half[] {
+function rankRegular(interested: ChokeConn[], ctx: ChokeContext): ChokeConn[] {
   const p = ctx.profile;
   const quota = p.roundRobinPieces * ctx.pieceLength;
   const keyed = interested.map((h, i) => ({
@@ -38,13 +37,13 @@ function rankRegular(interested: Half[], ctx: ChokeContext): Half[] {
 }
 
 /** libtorrent's fastest_upload seed choker: the peers we upload to fastest. */
-function rankFastest(interested: Half[], ctx: ChokeContext): Half[] {
+function rankFastest(interested: ChokeConn[], ctx: ChokeContext): ChokeConn[] {
   const keyed = interested.map((h, i) => ({ h, i, r: upRate(h, ctx.now) }));
   keyed.sort((a, b) => b.r - a.r || a.i - b.i);
   return keyed.map((k) => k.h);
 }
 
-export function rechokeLibtorrent(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+export function rechokeLibtorrent(conns: ChokeConn[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const optimisticSlots = Math.min(p.optimisticSlots, p.uploadSlots);
   const interested = conns.filter((h) => h.peerInterested);

@@ -14,10 +14,32 @@ import { rechokeLibtorrent } from './choker-libtorrent';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
 import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type Half, type SimState } from './state';
+
+/** What the chokers read of a connection end (slots.ts copies it out of the flat store). */
+export type ChokeConn = Pick<
+  Half,
+  | 'id'
+  | 'amChoking'
+  | 'amInterested'
+  | 'peerInterested'
+  | 'openedAt'
+  | 'lastBlockAt'
+  | 'unchokedAt'
+  | 'bytesSinceUnchoke'
+  | 'roundBytes'
+  | 'downRate'
+  | 'downLast'
+  | 'downSince'
+  | 'upRate'
+  | 'upLast'
+  | 'upSince'
+  | 'optimisticSlot'
+  | 'optimisticAt'
+>;
 import { SLOT, WHY } from './trace';
 
 export interface ChokeRow {
-  half: Half;
+  half: ChokeConn;
   unchoke: boolean;
   slot: number;
   why: number;
@@ -62,7 +84,7 @@ export function beginPlan(out: PlanWriter): PlanWriter {
   return out;
 }
 
-export function addRow(out: PlanWriter, half: Half, unchoke: boolean, slot: number, why: number, rate: number): void {
+export function addRow(out: PlanWriter, half: ChokeConn, unchoke: boolean, slot: number, why: number, rate: number): void {
   let row = out.pool[out.n];
   if (row === undefined) {
     row = { half, unchoke, slot, why, rate };
@@ -106,7 +128,7 @@ function snubRule(amInterested: boolean, lastBlockAt: number, openedAt: number, 
   return amInterested && now - Math.max(lastBlockAt, openedAt) > snubTimeout;
 }
 
-export function isSnubbed(h: Half, now: number, snubTimeout: number): boolean {
+export function isSnubbed(h: Pick<Half, 'amInterested' | 'lastBlockAt' | 'openedAt'>, now: number, snubTimeout: number): boolean {
   return snubRule(h.amInterested, h.lastBlockAt, h.openedAt, now, snubTimeout);
 }
 
@@ -117,17 +139,17 @@ export function snubbed(st: SimState, id: number, now: number, snubTimeout: numb
 }
 
 /** Download rate from this peer (bytes/s, mainline's 20 s measure): what a leecher ranks by. */
-function downRate(h: Half, ctx: ChokeContext): number {
+function downRate(h: ChokeConn, ctx: ChokeContext): number {
   return rateAt(h.downRate, h.downLast, h.downSince, ctx.now);
 }
 
 /** Upload rate to this peer: what a seed ranks by. */
-function upRate(h: Half, ctx: ChokeContext): number {
+function upRate(h: ChokeConn, ctx: ChokeContext): number {
   return rateAt(h.upRate, h.upLast, h.upSince, ctx.now);
 }
 
 /** Stable sort by a key, highest first; ties keep connection order. */
-function byKeyDesc(halves: Half[], key: (h: Half) => number): Half[] {
+function byKeyDesc(halves: ChokeConn[], key: (h: ChokeConn) => number): ChokeConn[] {
   const keyed = halves.map((h, i) => ({ h, k: key(h), i }));
   keyed.sort((a, b) => b.k - a.k || a.i - b.i);
   return keyed.map((e) => e.h);
@@ -137,13 +159,13 @@ function byKeyDesc(halves: Half[], key: (h: Half) => number): Half[] {
  * A leecher's chance of the optimistic unchoke: any interested peer without a regular slot, a newly
  * connected one newPeerWeight times as likely.
  */
-function optimisticWeight(h: Half, i: number, regular: readonly number[], ctx: ChokeContext): number {
+function optimisticWeight(h: ChokeConn, i: number, regular: readonly number[], ctx: ChokeContext): number {
   if (!h.peerInterested || regular.includes(i)) return 0;
   return ctx.now - h.openedAt < ctx.profile.optimisticInterval ? ctx.profile.newPeerWeight : 1;
 }
 
 /** The optimistic unchoke drawn with probability proportional to optimisticWeight, or null if all weigh 0. */
-function drawOptimistic(conns: readonly Half[], regular: readonly number[], ctx: ChokeContext): Half | null {
+function drawOptimistic(conns: readonly ChokeConn[], regular: readonly number[], ctx: ChokeContext): ChokeConn | null {
   let total = 0;
   for (let i = 0; i < conns.length; i++) total += optimisticWeight(conns[i]!, i, regular, ctx);
   if (total === 0) return null;
@@ -157,8 +179,8 @@ function drawOptimistic(conns: readonly Half[], regular: readonly number[], ctx:
 
 // What topByKey picks from and ranks by. Plain functions of the connection and the context rather than
 // closures made per call: filling slots runs on most interest changes.
-type Eligible = (h: Half, ctx: ChokeContext) => boolean;
-type Key = (h: Half, ctx: ChokeContext) => number;
+type Eligible = (h: ChokeConn, ctx: ChokeContext) => boolean;
+type Key = (h: ChokeConn, ctx: ChokeContext) => number;
 const interestedUnsnubbed: Eligible = (h, ctx) => h.peerInterested && !isSnubbed(h, ctx.now, ctx.profile.snubTimeout);
 const interested: Eligible = (h) => h.peerInterested;
 const waitingLeecher: Eligible = (h, ctx) => h.amChoking && interestedUnsnubbed(h, ctx);
@@ -174,7 +196,7 @@ const top: number[] = [];
  * and this runs on every rechoke and most interest changes, so it sorts and allocates nothing. The
  * array it returns is written over by the next call.
  */
-function topByKey(conns: readonly Half[], eligible: Eligible, key: Key, n: number, ctx: ChokeContext): number[] {
+function topByKey(conns: readonly ChokeConn[], eligible: Eligible, key: Key, n: number, ctx: ChokeContext): number[] {
   const out = top;
   let count = 0;
   let lastKey = Infinity;
@@ -204,11 +226,11 @@ function topByKey(conns: readonly Half[], eligible: Eligible, key: Key, n: numbe
 }
 
 /** The row of a connection not given a slot. */
-function addChokedRow(out: PlanWriter, h: Half, rate: number, snubbed: boolean): void {
+function addChokedRow(out: PlanWriter, h: ChokeConn, rate: number, snubbed: boolean): void {
   addRow(out, h, false, SLOT.CHOKED, !h.peerInterested ? WHY.NOT_INTERESTED : snubbed ? WHY.SNUBBED : WHY.OUTRANKED, rate);
 }
 
-export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
+export function rechokeLeecher(conns: readonly ChokeConn[], ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
   const out = beginPlan(writer);
   const p = ctx.profile;
   const regular = topByKey(conns, interestedUnsnubbed, downRate, p.uploadSlots - p.optimisticSlots, ctx);
@@ -242,7 +264,7 @@ export function rechokeLeecher(conns: readonly Half[], ctx: ChokeContext, writer
  * while a slot is free is filled at once, as mainline does on interest changes. Peers that lost
  * interest are choked; nobody else is. Rows only for the peers whose choke state changes.
  */
-export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
+export function fillSlots(conns: readonly ChokeConn[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
   const p = ctx.profile;
   const out = beginPlan(writer);
   if (!p.unchokes) return endPlan(out, -1, false);
@@ -279,7 +301,7 @@ export function fillSlots(conns: readonly Half[], isSeed: boolean, ctx: ChokeCon
   return endPlan(out, ctx.optimistic, false);
 }
 
-function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+function seedPlan(conns: ChokeConn[], slotted: Map<number, { slot: number; why: number }>, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const out = beginPlan(writer);
   for (const h of conns) {
     const s = slotted.get(h.id);
@@ -290,11 +312,11 @@ function seedPlan(conns: Half[], slotted: Map<number, { slot: number; why: numbe
   return endPlan(out, -1, false);
 }
 
-function rechokeSeedMainline(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+function rechokeSeedMainline(conns: ChokeConn[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const slots = p.uploadSlots;
   const interested = conns.filter((h) => h.peerInterested);
-  const recent = (h: Half) => !h.amChoking && h.unchokedAt >= 0 && ctx.now - h.unchokedAt <= p.seedKeepWindow;
+  const recent = (h: ChokeConn) => !h.amChoking && h.unchokedAt >= 0 && ctx.now - h.unchokedAt <= p.seedKeepWindow;
   const kept = interested.filter(recent);
   const keptSorted = kept
     .map((h, i) => ({ h, i }))
@@ -318,10 +340,10 @@ function rechokeSeedMainline(conns: Half[], ctx: ChokeContext, writer: PlanWrite
   return seedPlan(conns, slotted, ctx, writer);
 }
 
-function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+function rechokeSeedRoundRobin(conns: ChokeConn[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const p = ctx.profile;
   const interested = conns.filter((h) => h.peerInterested);
-  const exhausted = (h: Half) =>
+  const exhausted = (h: ChokeConn) =>
     ctx.now - h.unchokedAt > p.roundRobinTime && h.bytesSinceUnchoke > p.roundRobinPieces * ctx.pieceLength;
   const keep = interested.filter((h) => !h.amChoking && !exhausted(h));
   const turnOver = interested.filter((h) => !h.amChoking && exhausted(h));
@@ -340,7 +362,7 @@ function rechokeSeedRoundRobin(conns: Half[], ctx: ChokeContext, writer: PlanWri
   return seedPlan(conns, slotted, ctx, writer);
 }
 
-function rechokeSeedFastest(conns: Half[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+function rechokeSeedFastest(conns: ChokeConn[], ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const slotted = new Map<number, { slot: number; why: number }>();
   for (const i of topByKey(conns, interested, upRate, ctx.profile.uploadSlots, ctx)) {
     slotted.set(conns[i]!.id, { slot: SLOT.REGULAR, why: WHY.TOP_RATE });
@@ -349,13 +371,13 @@ function rechokeSeedFastest(conns: Half[], ctx: ChokeContext, writer: PlanWriter
 }
 
 /** A free rider's plan: everyone choked. */
-function freeRide(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
+function freeRide(conns: ChokeConn[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter): ChokePlan {
   const out = beginPlan(writer);
   for (const h of conns) addRow(out, h, false, SLOT.CHOKED, WHY.FREE_RIDER, isSeed ? upRate(h, ctx) : downRate(h, ctx));
   return endPlan(out, -1, false);
 }
 
-export function rechoke(conns: Half[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
+export function rechoke(conns: ChokeConn[], isSeed: boolean, ctx: ChokeContext, writer: PlanWriter = planWriter()): ChokePlan {
   if (!ctx.profile.unchokes) return freeRide(conns, isSeed, ctx, writer);
   if (ctx.profile.choker === 'libtorrent' && !(isSeed && ctx.profile.seedChoker === 'mainline')) return rechokeLibtorrent(conns, isSeed, ctx, writer);
   if (!isSeed) return rechokeLeecher(conns, ctx, writer);

@@ -1,19 +1,28 @@
 // Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
-import { fillSlots, planWriter, rechoke, snubbed, type ChokeContext } from './choker';
+import { fillSlots, planWriter, rechoke, snubbed, type ChokeConn, type ChokeContext } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
 import {
   clearIncoming,
   F_AM_CHOKING,
+  F_AM_INTERESTED,
   F_FAST,
   F_OPTIMISTIC_SLOT,
   F_PEER_INTERESTED,
   G_ACCEPT_FROM,
   G_BYTES_SINCE_UNCHOKE,
+  G_DOWN_LAST,
+  G_DOWN_RATE,
+  G_DOWN_SINCE,
+  G_LAST_BLOCK_AT,
+  G_OPENED_AT,
   G_OPTIMISTIC_AT,
   G_ROUND_BYTES,
   G_UNCHOKED_AT,
+  G_UP_LAST,
+  G_UP_RATE,
+  G_UP_SINCE,
   H_FLAGS,
   H_OUT_COUNT,
   H_REMOTE,
@@ -21,9 +30,8 @@ import {
   HI,
   outstandingAt,
   PEER_ACTIVE,
-  readHalf,
-  type Half,
   type Peer,
+  type SimState,
 } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
@@ -32,13 +40,38 @@ import { superSeedTick } from './superseed';
 import { rejectOnChoke } from './fast';
 
 /**
- * The connections a rechoke looks at, copied out of the flat store (readHalf) into objects kept for
- * the purpose, in one array kept for the purpose: filling slots runs on most interest changes, and an
- * array per call was most of what the engine allocated (npm run -s bench:alloc). A plan keeps no
- * reference to them beyond the next rechoke.
+ * The connections a rechoke looks at: what the chokers read of each, copied out of the flat store
+ * (readChokeConn) into objects kept for the purpose, in an array kept for the purpose. Filling slots
+ * runs on most interest changes, and an array per call was most of what the engine allocated
+ * (npm run -s bench:alloc). A plan keeps no reference to them beyond the next rechoke.
  */
-const scratch: Half[] = [];
-const copies: Half[] = [];
+const scratch: ChokeConn[] = [];
+const copies: ChokeConn[] = [];
+
+/** What the chokers read of end `id`, copied into `out`. */
+function readChokeConn(st: SimState, id: number, out: ChokeConn): ChokeConn {
+  const f = st.hi[id * HI + H_FLAGS]!;
+  const hf = st.hf;
+  const g = id * HF;
+  out.id = id;
+  out.amChoking = (f & F_AM_CHOKING) !== 0;
+  out.amInterested = (f & F_AM_INTERESTED) !== 0;
+  out.peerInterested = (f & F_PEER_INTERESTED) !== 0;
+  out.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
+  out.openedAt = hf[g + G_OPENED_AT]!;
+  out.lastBlockAt = hf[g + G_LAST_BLOCK_AT]!;
+  out.unchokedAt = hf[g + G_UNCHOKED_AT]!;
+  out.bytesSinceUnchoke = hf[g + G_BYTES_SINCE_UNCHOKE]!;
+  out.roundBytes = hf[g + G_ROUND_BYTES]!;
+  out.downRate = hf[g + G_DOWN_RATE]!;
+  out.downLast = hf[g + G_DOWN_LAST]!;
+  out.downSince = hf[g + G_DOWN_SINCE]!;
+  out.upRate = hf[g + G_UP_RATE]!;
+  out.upLast = hf[g + G_UP_LAST]!;
+  out.upSince = hf[g + G_UP_SINCE]!;
+  out.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
+  return out;
+}
 
 /** The plans' writers and context, written over by each rechoke (read in full before the next one). */
 const periodicPlan = planWriter();
@@ -52,8 +85,8 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
   const conns = scratch;
   const n = peer.conns.length;
   for (let i = 0; i < n; i++) {
-    if (copies.length === i) copies.push({} as Half);
-    conns[i] = readHalf(st, peer.conns[i]!, copies[i]);
+    if (copies.length === i) copies.push({} as ChokeConn);
+    conns[i] = readChokeConn(st, peer.conns[i]!, copies[i]!);
   }
   conns.length = n;
   ctx.now = st.now;
