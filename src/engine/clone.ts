@@ -157,6 +157,7 @@ function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
     pieceState,
     bits: st.bits.slice(),
     candidates: st.candidates.slice(),
+    holders: st.holders.slice(),
     tracker: st.tracker.slice(),
     msgCount: st.msgCount.slice(),
     banned: new Map(st.banned),
@@ -205,7 +206,7 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
+  bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
   bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength;
   for (const p of snap.peers) {

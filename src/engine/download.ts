@@ -2,6 +2,7 @@
 import { measuredRate, measureSince } from './bandwidth';
 import { push } from './heap';
 import {
+  addHolder,
   BLOCK_RECEIVED,
   dropCandidate,
   F_AM_INTERESTED,
@@ -103,6 +104,7 @@ function verify(w: World, peer: Peer, piece: number): void {
   const st = w.st;
   peer.pieces[piece] = (peer.pieces[piece]! | HAVE) & ~STARTED;
   dropCandidate(st, peer.id, piece);
+  addHolder(st, peer.id, piece);
   peer.verifiedAt[piece] = w.tr.length;
   append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
   peer.haveCount++;
@@ -173,12 +175,16 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
   const bit = 1 << (piece & 31);
   const pieceState = st.pieceState;
   const hi = st.hi;
+  const holders = st.holders;
+  const row = piece * st.peerWords;
   const pieces = w.g.pieces;
   for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
     if (lats[i] !== lat || opened[i]! > idx) continue;
-    // remoteGot, with the cheap tests first: most recipients of a have already hold the piece.
+    // remoteGot, with the cheap tests first: half the recipients of a have already hold the piece,
+    // which this piece's row of holders tells without reading each one's own piece state.
     const remote = remotes[i]!;
+    if ((holders[row + (remote >>> 5)]! & (1 << (remote & 31))) !== 0) continue;
     const at = remote * pieces + piece;
     const ps = pieceState[at]!;
     if ((ps & HAVE) !== 0) {

@@ -281,6 +281,13 @@ export interface SimState {
    * bit a piece, `words` 32-bit words per peer starting at peer id × words.
    */
   candidates: Uint32Array;
+  /**
+   * Per piece, the peers holding it verified, one bit a peer, peerWords 32-bit words per piece: a
+   * have's recipients are checked here first, all in one row, before their own piece state. Super-seeds
+   * are left out (what they are told is recorded: superseed.ts).
+   */
+  holders: Uint32Array;
+  peerWords: number;
   /** Peers the tracker knows, in announce order. */
   tracker: number[];
   present: number;
@@ -485,6 +492,12 @@ export function readHalf(st: SimState, id: number, out?: Half): Half {
 export function dropCandidate(st: SimState, peer: number, piece: number): void {
   const word = peer * st.words + (piece >>> 5);
   st.candidates[word] = st.candidates[word]! & ~(1 << (piece & 31));
+}
+
+/** `peer` now holds `piece` verified (see SimState.holders). */
+export function addHolder(st: SimState, peer: number, piece: number): void {
+  const word = piece * st.peerWords + (peer >>> 5);
+  st.holders[word] = st.holders[word]! | (1 << (peer & 31));
 }
 
 /** Does peer hold the verified piece? */

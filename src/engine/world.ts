@@ -3,7 +3,7 @@
 import { createQueue, push } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type SimState } from './state';
+import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type SimState } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -67,6 +67,7 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
   for (let i = 0; i < n; i++) rank[perm[i]!] = i;
   // A leecher may start any piece; a seed holds them all.
   if (!spec.seed) for (let p = 0; p < n; p++) st.candidates[id * st.words + (p >>> 5)]! |= 1 << (p & 31);
+  else if (spec.settings.superSeeding !== true) for (let p = 0; p < n; p++) addHolder(st, id, p);
   // BEP 16 is a way of seeding initially: only a peer that starts as a seed super-seeds.
   const superSeeds = spec.seed && spec.settings.superSeeding === true;
   return {
@@ -154,6 +155,8 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     pieceState: new Int32Array(cfg.peers.length * g.pieces),
     bits: new Uint32Array(0),
     candidates: new Uint32Array(cfg.peers.length * ((g.pieces + 31) >>> 5)),
+    holders: new Uint32Array(g.pieces * ((cfg.peers.length + 31) >>> 5)),
+    peerWords: (cfg.peers.length + 31) >>> 5,
     words: (g.pieces + 31) >>> 5,
     tracker: [],
     present: 0,
