@@ -13,29 +13,10 @@ import { rateAt } from './bandwidth';
 import { rechokeLibtorrent } from './choker-libtorrent';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
-import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type Half, type SimState } from './state';
+import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type ChokeConn, type Half, type SimState } from './state';
 
-/** What the chokers read of a connection end (slots.ts copies it out of the flat store). */
-export type ChokeConn = Pick<
-  Half,
-  | 'id'
-  | 'amChoking'
-  | 'amInterested'
-  | 'peerInterested'
-  | 'openedAt'
-  | 'lastBlockAt'
-  | 'unchokedAt'
-  | 'bytesSinceUnchoke'
-  | 'roundBytes'
-  | 'downRate'
-  | 'downLast'
-  | 'downSince'
-  | 'upRate'
-  | 'upLast'
-  | 'upSince'
-  | 'optimisticSlot'
-  | 'optimisticAt'
->;
+export type { ChokeConn };
+
 import { SLOT, WHY } from './trace';
 
 export interface ChokeRow {

@@ -1,37 +1,29 @@
 // Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
-import { fillSlots, planWriter, rechoke, snubbed, type ChokeConn, type ChokeContext } from './choker';
+import { fillSlots, planWriter, rechoke, snubbed, type ChokeContext } from './choker';
 import { push } from './heap';
 import { investigate } from './connections';
 import {
+  type ChokeConn,
   clearIncoming,
   F_AM_CHOKING,
-  F_AM_INTERESTED,
   F_FAST,
   F_OPTIMISTIC_SLOT,
   F_PEER_INTERESTED,
   G_ACCEPT_FROM,
   G_BYTES_SINCE_UNCHOKE,
-  G_DOWN_LAST,
-  G_DOWN_RATE,
-  G_DOWN_SINCE,
-  G_LAST_BLOCK_AT,
-  G_OPENED_AT,
   G_OPTIMISTIC_AT,
   G_ROUND_BYTES,
   G_UNCHOKED_AT,
-  G_UP_LAST,
-  G_UP_RATE,
-  G_UP_SINCE,
   H_FLAGS,
   H_OUT_COUNT,
   H_REMOTE,
   HF,
   HI,
   outstandingAt,
-  PEER_ACTIVE,
   type Peer,
-  type SimState,
+  PEER_ACTIVE,
+  readChokeConn,
 } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
@@ -47,31 +39,6 @@ import { rejectOnChoke } from './fast';
  */
 const scratch: ChokeConn[] = [];
 const copies: ChokeConn[] = [];
-
-/** What the chokers read of end `id`, copied into `out`. */
-function readChokeConn(st: SimState, id: number, out: ChokeConn): ChokeConn {
-  const f = st.hi[id * HI + H_FLAGS]!;
-  const hf = st.hf;
-  const g = id * HF;
-  out.id = id;
-  out.amChoking = (f & F_AM_CHOKING) !== 0;
-  out.amInterested = (f & F_AM_INTERESTED) !== 0;
-  out.peerInterested = (f & F_PEER_INTERESTED) !== 0;
-  out.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
-  out.openedAt = hf[g + G_OPENED_AT]!;
-  out.lastBlockAt = hf[g + G_LAST_BLOCK_AT]!;
-  out.unchokedAt = hf[g + G_UNCHOKED_AT]!;
-  out.bytesSinceUnchoke = hf[g + G_BYTES_SINCE_UNCHOKE]!;
-  out.roundBytes = hf[g + G_ROUND_BYTES]!;
-  out.downRate = hf[g + G_DOWN_RATE]!;
-  out.downLast = hf[g + G_DOWN_LAST]!;
-  out.downSince = hf[g + G_DOWN_SINCE]!;
-  out.upRate = hf[g + G_UP_RATE]!;
-  out.upLast = hf[g + G_UP_LAST]!;
-  out.upSince = hf[g + G_UP_SINCE]!;
-  out.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
-  return out;
-}
 
 /** The plans' writers and context, written over by each rechoke (read in full before the next one). */
 const periodicPlan = planWriter();

@@ -442,15 +442,60 @@ export function clearIncoming(st: SimState, id: number): void {
   st.hi[id * HI + H_IN_END] = 0;
 }
 
-/** End `id`'s scalars as a plain object (written into `out` when given). */
-export function readHalf(st: SimState, id: number, out?: Half): Half {
-  const hi = st.hi;
+/** What the chokers read of a connection end (choker.ts): rechokes copy it out with readChokeConn. */
+export type ChokeConn = Pick<
+  Half,
+  | 'id'
+  | 'amChoking'
+  | 'amInterested'
+  | 'peerInterested'
+  | 'optimisticSlot'
+  | 'openedAt'
+  | 'lastBlockAt'
+  | 'unchokedAt'
+  | 'bytesSinceUnchoke'
+  | 'roundBytes'
+  | 'downRate'
+  | 'downLast'
+  | 'downSince'
+  | 'upRate'
+  | 'upLast'
+  | 'upSince'
+  | 'optimisticAt'
+>;
+
+/** What the chokers read of end `id`, written into `out`. */
+export function readChokeConn<T extends ChokeConn>(st: SimState, id: number, out: T): T {
+  const f = st.hi[id * HI + H_FLAGS]!;
   const hf = st.hf;
+  const g = id * HF;
+  out.id = id;
+  out.amChoking = (f & F_AM_CHOKING) !== 0;
+  out.amInterested = (f & F_AM_INTERESTED) !== 0;
+  out.peerInterested = (f & F_PEER_INTERESTED) !== 0;
+  out.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
+  out.openedAt = hf[g + G_OPENED_AT]!;
+  out.lastBlockAt = hf[g + G_LAST_BLOCK_AT]!;
+  out.unchokedAt = hf[g + G_UNCHOKED_AT]!;
+  out.bytesSinceUnchoke = hf[g + G_BYTES_SINCE_UNCHOKE]!;
+  out.roundBytes = hf[g + G_ROUND_BYTES]!;
+  out.downRate = hf[g + G_DOWN_RATE]!;
+  out.downLast = hf[g + G_DOWN_LAST]!;
+  out.downSince = hf[g + G_DOWN_SINCE]!;
+  out.upRate = hf[g + G_UP_RATE]!;
+  out.upLast = hf[g + G_UP_LAST]!;
+  out.upSince = hf[g + G_UP_SINCE]!;
+  out.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
+  return out;
+}
+
+/** End `id`'s scalars as a plain object (written into `out` when given): the chokers' fields and the rest. */
+export function readHalf(st: SimState, id: number, out?: Half): Half {
+  const h = readChokeConn(st, id, out ?? ({} as Half));
+  const hi = st.hi;
   const b = id * HI;
   const g = id * HF;
   const f = hi[b + H_FLAGS]!;
-  const h = out ?? ({} as Half);
-  h.id = id;
   h.peer = hi[b + H_PEER]!;
   h.remote = hi[b + H_REMOTE]!;
   h.mirror = hi[b + H_MIRROR]!;
@@ -458,33 +503,17 @@ export function readHalf(st: SimState, id: number, out?: Half): Half {
   h.initiator = (f & F_INITIATOR) !== 0;
   h.open = (f & F_OPEN) !== 0;
   h.openIndex = hi[b + H_OPEN_INDEX]!;
-  h.openedAt = hf[g + G_OPENED_AT]!;
-  h.amChoking = (f & F_AM_CHOKING) !== 0;
-  h.amInterested = (f & F_AM_INTERESTED) !== 0;
   h.peerChoking = (f & F_PEER_CHOKING) !== 0;
-  h.peerInterested = (f & F_PEER_INTERESTED) !== 0;
   h.interesting = hi[b + H_INTERESTING]!;
   h.mayHaveNew = (f & F_MAY_HAVE_NEW) !== 0;
   h.pipeline = hi[b + H_PIPELINE]!;
-  h.pipelineAt = hf[g + G_PIPELINE_AT]!;
+  h.pipelineAt = st.hf[g + G_PIPELINE_AT]!;
   h.outstandingCount = hi[b + H_OUT_COUNT]!;
-  h.acceptFrom = hf[g + G_ACCEPT_FROM]!;
+  h.acceptFrom = st.hf[g + G_ACCEPT_FROM]!;
   h.queued = (f & F_QUEUED) !== 0;
-  h.downRate = hf[g + G_DOWN_RATE]!;
-  h.downLast = hf[g + G_DOWN_LAST]!;
-  h.downSince = hf[g + G_DOWN_SINCE]!;
-  h.upRate = hf[g + G_UP_RATE]!;
-  h.upLast = hf[g + G_UP_LAST]!;
-  h.upSince = hf[g + G_UP_SINCE]!;
-  h.lastBlockAt = hf[g + G_LAST_BLOCK_AT]!;
-  h.unchokedAt = hf[g + G_UNCHOKED_AT]!;
-  h.bytesSinceUnchoke = hf[g + G_BYTES_SINCE_UNCHOKE]!;
   h.fast = (f & F_FAST) !== 0;
   h.pex = (f & F_PEX) !== 0;
-  h.pexAt = hf[g + G_PEX_AT]!;
-  h.roundBytes = hf[g + G_ROUND_BYTES]!;
-  h.optimisticSlot = (f & F_OPTIMISTIC_SLOT) !== 0;
-  h.optimisticAt = hf[g + G_OPTIMISTIC_AT]!;
+  h.pexAt = st.hf[g + G_PEX_AT]!;
   return h;
 }
 

@@ -77,6 +77,23 @@ const incoming = (st: SimState, id: number): number[] => {
   return Array.from(st.hq.subarray(base + st.hi[id * HI + H_IN_HEAD]!, base + st.hi[id * HI + H_IN_END]!));
 };
 
+/**
+ * Random operations on three ends' lists, each applied to the store and to a plain model (`apply`);
+ * after each, every end's list as the store has it (`read`) must equal the model's.
+ */
+function againstModel<O extends { end: number }>(op: fc.Arbitrary<O>, apply: (st: SimState, o: O, list: number[]) => void, read: (st: SimState, end: number) => number[]): void {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
+      const st = store(3);
+      const model: number[][] = [[], [], []];
+      for (const o of ops) {
+        apply(st, o, model[o.end]!);
+        for (let e = 0; e < 3; e++) expect(read(st, e)).toEqual(model[e]);
+      }
+    }),
+  );
+}
+
 describe("a connection end's request lists", () => {
   it('our outstanding requests stay oldest first through adds, removals anywhere and clears, and no other end’s change', () => {
     const op = fc.oneof(
@@ -84,27 +101,23 @@ describe("a connection end's request lists", () => {
       fc.record({ kind: fc.constant('remove' as const), end: fc.nat(2), at: fc.double({ min: 0, max: 0.999, noNaN: true }) }),
       fc.record({ kind: fc.constant('clear' as const), end: fc.nat(2) }),
     );
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
-        const st = store(3);
-        const model: number[][] = [[], [], []];
-        for (const o of ops) {
-          const list = model[o.end]!;
-          if (o.kind === 'add') {
-            addOutstanding(st, o.end, o.block);
-            list.push(o.block);
-          } else if (o.kind === 'clear') {
-            clearOutstanding(st, o.end);
-            list.length = 0;
-          } else if (list.length > 0) {
-            const i = Math.floor(o.at * list.length);
-            expect(outstandingIndex(st, o.end, list[i]!)).toBe(list.indexOf(list[i]!));
-            removeOutstanding(st, o.end, i);
-            list.splice(i, 1);
-          }
-          for (let e = 0; e < 3; e++) expect(outstanding(st, e)).toEqual(model[e]);
+    againstModel(
+      op,
+      (st, o, list) => {
+        if (o.kind === 'add') {
+          addOutstanding(st, o.end, o.block);
+          list.push(o.block);
+        } else if (o.kind === 'clear') {
+          clearOutstanding(st, o.end);
+          list.length = 0;
+        } else if (list.length > 0) {
+          const i = Math.floor(o.at * list.length);
+          expect(outstandingIndex(st, o.end, list[i]!)).toBe(list.indexOf(list[i]!));
+          removeOutstanding(st, o.end, i);
+          list.splice(i, 1);
         }
-      }),
+      },
+      outstanding,
     );
   });
 
@@ -115,29 +128,25 @@ describe("a connection end's request lists", () => {
       fc.record({ kind: fc.constant('compact' as const), end: fc.nat(2) }),
       fc.record({ kind: fc.constant('clear' as const), end: fc.nat(2) }),
     );
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 300, size: 'max' }), (ops) => {
-        const st = store(3);
-        const model: number[][] = [[], [], []];
-        for (const o of ops) {
-          const list = model[o.end]!;
-          if (o.kind === 'queue') {
-            queueIncoming(st, o.end, o.block, o.block + 1, Infinity);
-            list.push(o.block, o.block + 1, Infinity);
-          } else if (o.kind === 'serve') {
-            // The uploader takes the head entry, as startSend does.
-            if (list.length > 0) {
-              st.hi[o.end * HI + H_IN_HEAD]! += 3;
-              list.splice(0, 3);
-            }
-          } else if (o.kind === 'compact') compactIncoming(st, o.end);
-          else {
-            clearIncoming(st, o.end);
-            list.length = 0;
+    againstModel(
+      op,
+      (st, o, list) => {
+        if (o.kind === 'queue') {
+          queueIncoming(st, o.end, o.block, o.block + 1, Infinity);
+          list.push(o.block, o.block + 1, Infinity);
+        } else if (o.kind === 'serve') {
+          // The uploader takes the head entry, as startSend does.
+          if (list.length > 0) {
+            st.hi[o.end * HI + H_IN_HEAD]! += 3;
+            list.splice(0, 3);
           }
-          for (let e = 0; e < 3; e++) expect(incoming(st, e)).toEqual(model[e]);
+        } else if (o.kind === 'compact') compactIncoming(st, o.end);
+        else {
+          clearIncoming(st, o.end);
+          list.length = 0;
         }
-      }),
+      },
+      incoming,
     );
   });
 });
