@@ -29,7 +29,8 @@ export interface SimOptions {
   /**
    * A checkpoint is also at least its size ÷ this many events after the previous one, so that copying
    * the state stays a small part of the run's time however big the swarm: a 300-peer swarm's state is
-   * some 13 MB (12 ms to copy in Node, the time of about 6,000 of its events), and one every 10
+   * some 13 MB (12 ms to copy in Node when this was chosen, 7 ms since connection ends are flat;
+   * then the time of about 6,000 of its events), and one every 10
    * simulated seconds (some 16,000 events) spent about a third of the run copying. Default 256: about
    * a tenth, and a seek replays at most some 50,000 events of such a swarm. 0 = time alone decides.
    */
