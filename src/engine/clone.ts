@@ -34,7 +34,7 @@ export interface PackedHalves {
 }
 
 function packHalves(st: SimState): PackedHalves {
-  const n = st.halfCount;
+  const n = st.halves.length;
   const lengths = new Int32Array(n * LISTS);
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -61,7 +61,7 @@ function packHalves(st: SimState): PackedHalves {
 }
 
 /** The flat store and lists of a live state from a checkpoint's packed ends. */
-function unpackHalves(p: PackedHalves): Pick<SimState, 'halfCount' | 'hi' | 'hf' | 'hq' | 'hqTop' | 'halves'> {
+function unpackHalves(p: PackedHalves): Pick<SimState, 'hi' | 'hf' | 'hq' | 'hqTop' | 'halves'> {
   const halves = new Array<HalfLists>(p.count);
   let at = 0;
   for (let i = 0; i < p.count; i++) {
@@ -79,7 +79,7 @@ function unpackHalves(p: PackedHalves): Pick<SimState, 'halfCount' | 'hi' | 'hf'
   hi.set(p.hi);
   hf.set(p.hf);
   hq.set(p.hq);
-  return { halfCount: p.count, hi, hf, hq, hqTop: p.hq.length, halves };
+  return { hi, hf, hq, hqTop: p.hq.length, halves };
 }
 
 const rng = (r: Rng): Rng => ({ a: r.a, b: r.b, c: r.c, d: r.d });
@@ -142,7 +142,7 @@ function clonePeer(p: Peer, pieceState: Int32Array): Peer {
 }
 
 /** The parts of the state a checkpoint packs: the connection ends and the map of connected pairs. */
-type Packed = 'halves' | 'pairs' | 'halfCount' | 'hi' | 'hf' | 'hq' | 'hqTop';
+type Packed = 'halves' | 'pairs' | 'hi' | 'hf' | 'hq' | 'hqTop';
 
 /** A checkpoint: the state with its connection ends, and the map of connected pairs, packed. */
 export type Snapshot = Omit<SimState, Packed> & { halves: PackedHalves; pairs: Float64Array };
@@ -187,7 +187,7 @@ function unpackPairs(packed: Float64Array): Map<number, number> {
 
 /** A checkpoint of the state, sharing nothing mutable with it. */
 export function takeSnapshot(st: SimState): Snapshot {
-  const { halves: _h, pairs: _p, halfCount: _c, hi: _i, hf: _f, hq: _q, hqTop: _t, ...rest } = st;
+  const { halves: _h, pairs: _p, hi: _i, hf: _f, hq: _q, hqTop: _t, ...rest } = st;
   return { ...copyRest(rest), pairs: packPairs(st.pairs), halves: packHalves(st) };
 }
 

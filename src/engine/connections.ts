@@ -1,9 +1,8 @@
 // Joining and leaving, the tracker, and connections: handshakes (a connection opens once both have
 // been exchanged), the bitfield that follows, and closing both ends when a peer leaves.
 import { RATE_FUDGE } from './bandwidth';
-import { push } from './heap';
+import { grown, push } from './heap';
 import { samplePeers } from './tracker';
-import { grown } from './heap';
 import {
   allocQueue,
   clearIncoming,
@@ -119,13 +118,14 @@ export function investigate(w: World, peer: Peer): void {
 /** A new connection end, closed, its scalars at their starting values and its queues given room in st.hq. */
 function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): number {
   const st = w.st;
-  const id = st.halfCount++;
+  const id = st.halves.length;
+  st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
   if ((id + 1) * HI > st.hi.length) {
     const cap = Math.max(id + 1, 2 * (st.hi.length / HI), 256);
     st.hi = grown(st.hi, cap * HI);
     st.hf = grown(st.hf, cap * HF);
   }
-  const need = st.halfCount * st.words;
+  const need = (id + 1) * st.words;
   if (need > st.bits.length) {
     const bits = new Uint32Array(Math.max(need, st.bits.length * 2, 1024));
     bits.set(st.bits);
@@ -151,7 +151,6 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
   hf[g + G_UNCHOKED_AT] = -1;
   hf[g + G_OPTIMISTIC_AT] = -1;
   hf[g + G_PEX_AT] = -1;
-  st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
   return id;
 }
 

@@ -1,8 +1,8 @@
 // The event queue: a min-heap keyed by (time, seq), four children a node. seq is the order in which
 // events were scheduled, so events at the same microsecond run in the order they were scheduled and
-// the run never depends on how the heap happens to break ties. Events live in slot arrays (structure of arrays,
-// recycled through a free list) so that millions of them cost no garbage; the whole queue is plain
-// data and is copied for checkpoints (clone.ts). The heap itself keeps each entry's key
+// the run never depends on how the heap happens to break ties. Events live in slot arrays
+// (structure of arrays, recycled through a free list) so that millions of them cost no garbage; the
+// whole queue is plain data and is copied for checkpoints (clone.ts). The heap itself keeps each entry's key
 // (time, seq) next to its slot id, by heap position, so that sifting reads three dense arrays instead
 // of chasing slot ids into the slot arrays (a cache miss per comparison in a big run). Four children a
 // node rather than two: a 1,000-peer run keeps some 55,000 events queued, and a removal walks half as

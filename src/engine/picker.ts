@@ -3,10 +3,10 @@
 // 2. random first: until `randomFirst` pieces are complete, a random piece the remote has;
 // 3. rarest first: the piece the remote has with the fewest copies in our peer set;
 // 4. endgame: once no block is left unrequested, ask for blocks already requested elsewhere.
-// Among new pieces, ties are broken by the peer's own random order of the pieces (seeded per peer, fixed
-// when it is created), so each peer breaks ties its own way and the choice is the same on every run;
-// random first takes the first piece in that order that the remote has. Among started pieces, ties go to the
-// one that has waited longest for a request.
+// Among new pieces, ties are broken by the peer's own random order of the pieces (seeded per peer,
+// fixed when it is created), so each peer breaks ties its own way and the choice is the same on every
+// run; random first takes the first piece in that order that the remote has. Among started pieces,
+// ties go to the one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
 import { AVAIL, BLOCK_RECEIVED, F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_BASE, H_OUT_COUNT, H_OUT_HEAD, HAVE, HI, STARTED, type Peer, type SimState } from './state';
 import { blocksInPiece, type Geometry } from './torrent';

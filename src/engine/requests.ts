@@ -5,9 +5,9 @@ import { snubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
 import {
   addOutstanding,
+  BLOCK_RECEIVED,
   clearOutstanding,
   dropCandidate,
-  BLOCK_RECEIVED,
   F_AM_INTERESTED,
   F_FAST,
   F_OPEN,

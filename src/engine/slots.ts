@@ -24,6 +24,7 @@ import {
   type Peer,
   PEER_ACTIVE,
   readChokeConn,
+  setFlag,
 } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, send, type World } from './world';
@@ -92,9 +93,9 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
     // libtorrent remembers when each peer last got an optimistic slot, to pick the longest-waiting next.
     const optimistic = row.unchoke && row.slot === SLOT.OPTIMISTIC;
     if (optimistic && (f & F_OPTIMISTIC_SLOT) === 0) hf[g + G_OPTIMISTIC_AT] = st.now;
-    hi[b + H_FLAGS] = optimistic ? f | F_OPTIMISTIC_SLOT : f & ~F_OPTIMISTIC_SLOT;
+    setFlag(st, h, F_OPTIMISTIC_SLOT, optimistic);
     if (row.unchoke && (f & F_AM_CHOKING) !== 0) {
-      hi[b + H_FLAGS] = hi[b + H_FLAGS]! & ~F_AM_CHOKING;
+      setFlag(st, h, F_AM_CHOKING, false);
       if ((f & F_PEER_INTERESTED) !== 0) {
         peer.waiting--;
         peer.unchokedInterested++;
@@ -104,7 +105,7 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
       hf[g + G_BYTES_SINCE_UNCHOKE] = 0;
       send(w, h, T.UNCHOKE, 0);
     } else if (!row.unchoke && (f & F_AM_CHOKING) === 0) {
-      hi[b + H_FLAGS] = hi[b + H_FLAGS]! | F_AM_CHOKING;
+      setFlag(st, h, F_AM_CHOKING, true);
       if ((f & F_PEER_INTERESTED) !== 0) {
         peer.waiting++;
         peer.unchokedInterested--;

@@ -1,7 +1,7 @@
 // The engine's mutable state as plain data: objects, arrays, typed arrays and one Map, nothing with a
 // prototype or a closure, so that a checkpoint is an exact copy (clone.ts; equal to structuredClone). Everything the simulation
 // does lives here except the trace (append-only, truncated on a seek back) and the immutable config.
-import type { EventQueue } from './heap';
+import { grown, type EventQueue } from './heap';
 import type { Rng } from './prng';
 import type { ClientProfile } from './profiles';
 import type { PeerSettings } from './types';
@@ -199,11 +199,11 @@ export const H_LATENCY = 4;
 export const H_INTERESTING = 5;
 export const H_PIPELINE = 6;
 /**
- * Our requests to remote, block ids, oldest first: st.hq[outBase + outHead .. outBase + outHead + count),
- * room for outCap (the oldest leaves from the front on most blocks, so the front moves rather than
- * the rest shifting down). Remote's requests to us not yet served, (block, arrival, cancel arrival) triples, a FIFO in
- * st.hq[inBase + head .. inBase + end), room for inCap numbers. A full queue moves to a slice twice
- * the size at the end of st.hq (the old one is left unused).
+ * Our requests to remote, block ids, oldest first: st.hq[outBase + outHead .. outBase + outHead +
+ * count), room for outCap (the oldest leaves from the front on most blocks, so the front moves rather
+ * than the rest shifting down). Remote's requests to us not yet served, (block, arrival, cancel
+ * arrival) triples, a FIFO in st.hq[inBase + head .. inBase + end), room for inCap numbers. A full
+ * queue moves to a slice twice the size at the end of st.hq (the old one is left unused).
  */
 export const H_OUT_COUNT = 7;
 export const H_OUT_BASE = 8;
@@ -256,14 +256,13 @@ export interface SimState {
   endReason: 'stopAt' | 'complete' | 'cap' | 'idle' | 'stalled' | null;
   queue: EventQueue;
   peers: Peer[];
-  /** Connection ends made so far (ids 0 .. halfCount - 1); their scalars in hi and hf, their queues in hq. */
-  halfCount: number;
+  /** The connection ends' scalars (see HI, HF) and queues (the pool hq); ids 0 .. halves.length - 1. */
   hi: Int32Array;
   hf: Float64Array;
   hq: Float64Array;
   /** st.hq is used up to here. */
   hqTop: number;
-  /** Each end's lists. */
+  /** Each end's lists, one entry for every end made so far. */
   halves: HalfLists[];
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
   pairs: Map<number, number>;
@@ -336,13 +335,21 @@ export function setFlag(st: SimState, id: number, f: number, on: boolean): void 
 /** A slice of `n` numbers at the end of st.hq (grown when full): its start. */
 export function allocQueue(st: SimState, n: number): number {
   const at = st.hqTop;
-  if (at + n > st.hq.length) {
-    const hq = new Float64Array(Math.max(at + n, st.hq.length * 2, 1024));
-    hq.set(st.hq);
-    st.hq = hq;
-  }
+  if (at + n > st.hq.length) st.hq = grown(st.hq, Math.max(at + n, st.hq.length * 2, 1024));
   st.hqTop = at + n;
   return at;
+}
+
+/**
+ * Move a full queue of end record `b` (its `used` numbers from `from`) to a slice of twice its room at
+ * the end of st.hq, recording where (`baseField`) and how big (`capField`).
+ */
+function moveQueue(st: SimState, b: number, baseField: number, capField: number, from: number, used: number): void {
+  const cap = 2 * st.hi[b + capField]!;
+  const base = allocQueue(st, cap);
+  st.hq.copyWithin(base, from, from + used);
+  st.hi[b + baseField] = base;
+  st.hi[b + capField] = cap;
 }
 
 /** A new request of ours on end `id`, after the others. */
@@ -351,12 +358,10 @@ export function addOutstanding(st: SimState, id: number, block: number): void {
   const b = id * HI;
   const n = hi[b + H_OUT_COUNT]!;
   if (hi[b + H_OUT_HEAD]! + n === hi[b + H_OUT_CAP]!) {
+    // Full up to the end of its room: to a room twice the size if it is all used, else to the front.
     const from = hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]!;
-    // Full up to the end of its room: move to the front, or to a room twice the size if it is all used.
-    const base = n === hi[b + H_OUT_CAP]! ? allocQueue(st, 2 * n) : hi[b + H_OUT_BASE]!;
-    st.hq.copyWithin(base, from, from + n);
-    if (base !== hi[b + H_OUT_BASE]!) hi[b + H_OUT_CAP] = 2 * n;
-    hi[b + H_OUT_BASE] = base;
+    if (n === hi[b + H_OUT_CAP]!) moveQueue(st, b, H_OUT_BASE, H_OUT_CAP, from, n);
+    else st.hq.copyWithin(hi[b + H_OUT_BASE]!, from, from + n);
     hi[b + H_OUT_HEAD] = 0;
   }
   st.hq[hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]! + n] = block;
@@ -409,13 +414,7 @@ export function queueIncoming(st: SimState, u: number, block: number, at: number
   if (end + 3 > hi[b + H_IN_CAP]!) {
     if (hi[b + H_IN_HEAD]! > 0) compactIncoming(st, u);
     end = hi[b + H_IN_END]!;
-    if (end + 3 > hi[b + H_IN_CAP]!) {
-      const cap = 2 * hi[b + H_IN_CAP]!;
-      const base = allocQueue(st, cap);
-      st.hq.copyWithin(base, hi[b + H_IN_BASE]!, hi[b + H_IN_BASE]! + end);
-      hi[b + H_IN_BASE] = base;
-      hi[b + H_IN_CAP] = cap;
-    }
+    if (end + 3 > hi[b + H_IN_CAP]!) moveQueue(st, b, H_IN_BASE, H_IN_CAP, hi[b + H_IN_BASE]!, end);
   }
   const q = st.hq;
   const o = hi[b + H_IN_BASE]! + end;
@@ -493,6 +492,7 @@ export function readChokeConn<T extends ChokeConn>(st: SimState, id: number, out
 export function readHalf(st: SimState, id: number, out?: Half): Half {
   const h = readChokeConn(st, id, out ?? ({} as Half));
   const hi = st.hi;
+  const hf = st.hf;
   const b = id * HI;
   const g = id * HF;
   const f = hi[b + H_FLAGS]!;
@@ -507,13 +507,13 @@ export function readHalf(st: SimState, id: number, out?: Half): Half {
   h.interesting = hi[b + H_INTERESTING]!;
   h.mayHaveNew = (f & F_MAY_HAVE_NEW) !== 0;
   h.pipeline = hi[b + H_PIPELINE]!;
-  h.pipelineAt = st.hf[g + G_PIPELINE_AT]!;
+  h.pipelineAt = hf[g + G_PIPELINE_AT]!;
   h.outstandingCount = hi[b + H_OUT_COUNT]!;
-  h.acceptFrom = st.hf[g + G_ACCEPT_FROM]!;
+  h.acceptFrom = hf[g + G_ACCEPT_FROM]!;
   h.queued = (f & F_QUEUED) !== 0;
   h.fast = (f & F_FAST) !== 0;
   h.pex = (f & F_PEX) !== 0;
-  h.pexAt = st.hf[g + G_PEX_AT]!;
+  h.pexAt = hf[g + G_PEX_AT]!;
   return h;
 }
 

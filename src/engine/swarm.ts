@@ -4,7 +4,7 @@
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
 import { push } from './heap';
-import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HAVE, HF, HI, PEER_ACTIVE } from './state';
+import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HAVE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
 import { E, type World } from './world';
 import { fillRequests, releaseRequests, updateInterest } from './requests';
@@ -28,24 +28,24 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
     case T.CHOKE:
       // A choke drops every pending request on this connection (BEP 3); with BEP 6 each is answered
       // by a piece or a reject instead, so they stay outstanding until then.
-      st.hi[b + H_FLAGS] = f | F_PEER_CHOKING;
+      setFlag(st, r, F_PEER_CHOKING, true);
       if ((f & F_FAST) === 0) releaseRequests(w, r);
       return;
     case T.UNCHOKE:
-      st.hi[b + H_FLAGS] = f & ~F_PEER_CHOKING;
+      setFlag(st, r, F_PEER_CHOKING, false);
       // The anti-snubbing clock runs only while the peer could be sending to us.
       st.hf[r * HF + G_LAST_BLOCK_AT] = st.now;
       fillRequests(w, r);
       return;
     case T.INTERESTED:
-      st.hi[b + H_FLAGS] = f | F_PEER_INTERESTED;
+      setFlag(st, r, F_PEER_INTERESTED, true);
       if ((f & F_AM_CHOKING) !== 0) {
         peer.waiting++;
         if (peer.unchokedInterested < peer.profile.uploadSlots) rechokePeer(w, peer, false);
       } else peer.unchokedInterested++;
       return;
     case T.NOT_INTERESTED:
-      st.hi[b + H_FLAGS] = f & ~F_PEER_INTERESTED;
+      setFlag(st, r, F_PEER_INTERESTED, false);
       if ((f & F_AM_CHOKING) !== 0) peer.waiting--;
       else {
         peer.unchokedInterested--;

@@ -79,7 +79,7 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
     if (kind !== E.SEND_DONE && kind !== E.ARRIVE) continue;
     // SEND_DONE: a = sender, b = sender's half; ARRIVE: a = receiver's half, b = sender's half.
     const h = q.b[slot]!;
-    if (h >= st.halfCount) continue;
+    if (h >= st.halves.length) continue;
     const block = q.c[slot]!;
     const sender = hi[h * HI + H_PEER]!;
     out.sender[n] = sender;
@@ -122,7 +122,7 @@ export function createLinks(capacity = 1024): Links {
 /** Fill `out` with every open end of a connection and its flags. */
 export function openLinks(sim: Sim, out: Links = createLinks()): Links {
   const st = sim.state;
-  const count = st.halfCount;
+  const count = st.halves.length;
   const hi = st.hi;
   if (out.peer.length < count) {
     const cap = Math.max(count, out.peer.length * 2);

@@ -65,11 +65,11 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
   shuffle(pickRng, perm);
   const rank = new Int32Array(n);
   for (let i = 0; i < n; i++) rank[perm[i]!] = i;
-  // A leecher may start any piece; a seed holds them all.
-  if (!spec.seed) for (let p = 0; p < n; p++) st.candidates[id * st.words + (p >>> 5)]! |= 1 << (p & 31);
-  else if (spec.settings.superSeeding !== true) for (let p = 0; p < n; p++) addHolder(st, id, p);
   // BEP 16 is a way of seeding initially: only a peer that starts as a seed super-seeds.
   const superSeeds = spec.seed && spec.settings.superSeeding === true;
+  // A leecher may start any piece; a seed holds them all (a super-seed is no holder: see SimState.holders).
+  if (!spec.seed) for (let p = 0; p < n; p++) st.candidates[id * st.words + (p >>> 5)]! |= 1 << (p & 31);
+  else if (!superSeeds) for (let p = 0; p < n; p++) addHolder(st, id, p);
   return {
     id,
     profile: resolveProfile(spec.client, spec.settings),
@@ -138,6 +138,9 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
 
 export function createWorld(cfg: SimConfig, tr: Trace): World {
   const g = geometry(cfg.torrent);
+  // 32-bit words of a bit row over the pieces, and over the peers.
+  const words = (g.pieces + 31) >>> 5;
+  const peerWords = (cfg.peers.length + 31) >>> 5;
   const st: SimState = {
     now: 0,
     eventCount: 0,
@@ -145,7 +148,6 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     endReason: null,
     queue: createQueue(),
     peers: [],
-    halfCount: 0,
     hi: new Int32Array(0),
     hf: new Float64Array(0),
     hq: new Float64Array(0),
@@ -154,10 +156,10 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     pairs: new Map(),
     pieceState: new Int32Array(cfg.peers.length * g.pieces),
     bits: new Uint32Array(0),
-    candidates: new Uint32Array(cfg.peers.length * ((g.pieces + 31) >>> 5)),
-    holders: new Uint32Array(g.pieces * ((cfg.peers.length + 31) >>> 5)),
-    peerWords: (cfg.peers.length + 31) >>> 5,
-    words: (g.pieces + 31) >>> 5,
+    candidates: new Uint32Array(cfg.peers.length * words),
+    holders: new Uint32Array(g.pieces * peerWords),
+    peerWords,
+    words,
     tracker: [],
     present: 0,
     presentComplete: 0,

@@ -79,7 +79,7 @@ export function checkAnswers(sim: Sim): AnswerReport {
   const st = sim.state;
   for (const [key, m] of pending) {
     const [d, u] = key.split('>').map(Number) as [number, number];
-    const ends = Array.from({ length: st.halfCount }, (_, id) => readHalf(st, id));
+    const ends = Array.from({ length: st.halves.length }, (_, id) => readHalf(st, id));
     const h = ends.find((x) => x.peer === u && x.remote === d && x.open);
     const base = h ? st.hi[h.id * HI + H_IN_BASE]! : 0;
     for (const [block, n] of m) {
