@@ -2,7 +2,7 @@
 // scheduled, so events at the same microsecond run in the order they were scheduled and the run never
 // depends on how the queue happens to break ties. Events are records in typed arrays, so that
 // millions of them cost no garbage; the whole queue is plain data and is copied for checkpoints
-// (cloneQueue).
+// (packQueue).
 //
 // A 1,000-peer run keeps some 55,000 events queued, nearly all due within the next tenth of a second.
 // One heap of them all spent a tenth of the run sifting through levels that no longer fit the caches,
@@ -173,6 +173,16 @@ function heapPop(h: IndexHeap): number {
   return top;
 }
 
+function writeRecord(r: Float64Array, o: number, time: number, seq: number, kind: number, a: number, b: number, c: number, d: number): void {
+  r[o] = time;
+  r[o + 1] = seq;
+  r[o + 2] = kind;
+  r[o + 3] = a;
+  r[o + 4] = b;
+  r[o + 5] = c;
+  r[o + 6] = d;
+}
+
 /** Write a record at the end of bucket `k`; returns its index there. */
 function append(q: EventQueue, k: number, time: number, seq: number, kind: number, a: number, b: number, c: number, d: number): number {
   const n = q.lengths[k]!;
@@ -182,14 +192,7 @@ function append(q: EventQueue, k: number, time: number, seq: number, kind: numbe
     // The near heap may come to index every record of any bucket.
     ensureHeap(q.near, r.length / R);
   }
-  const o = n * R;
-  r[o] = time;
-  r[o + 1] = seq;
-  r[o + 2] = kind;
-  r[o + 3] = a;
-  r[o + 4] = b;
-  r[o + 5] = c;
-  r[o + 6] = d;
+  writeRecord(r, n * R, time, seq, kind, a, b, c, d);
   q.lengths[k] = n + 1;
   return n;
 }
@@ -205,15 +208,7 @@ function pushFar(q: EventQueue, time: number, seq: number, kind: number, a: numb
     q.farFreeTop = cap - old;
   }
   const i = q.farFree[--q.farFreeTop]!;
-  const r = q.farRecords;
-  const o = i * R;
-  r[o] = time;
-  r[o + 1] = seq;
-  r[o + 2] = kind;
-  r[o + 3] = a;
-  r[o + 4] = b;
-  r[o + 5] = c;
-  r[o + 6] = d;
+  writeRecord(q.farRecords, i * R, time, seq, kind, a, b, c, d);
   heapPush(q.far, i, time, seq);
 }
 
