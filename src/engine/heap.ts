@@ -312,11 +312,12 @@ export function packQueue(q: EventQueue): PackedQueue {
   for (let k = 0; k < q.buckets; k++) total += q.lengths[k]!;
   const used = new Float64Array(total * R);
   const room = new Int32Array(q.buckets);
+  // Copied number by number: a subarray for each of 512 buckets would cost more than the copy.
   for (let k = 0, at = 0; k < q.buckets; k++) {
+    const r = records[k]!;
     const n = q.lengths[k]! * R;
-    used.set(records[k]!.subarray(0, n), at);
-    at += n;
-    room[k] = records[k]!.length;
+    for (let i = 0; i < n; i++) used[at++] = r[i]!;
+    room[k] = r.length;
   }
   return { ...rest, lengths: q.lengths.slice(), near: copyHeap(q.near), far: copyHeap(q.far), farRecords: q.farRecords.slice(), farFree: q.farFree.slice(), used, room };
 }
@@ -324,12 +325,17 @@ export function packQueue(q: EventQueue): PackedQueue {
 /** A live queue from a packed one (which stays as it was), equal to the queue it was packed from. */
 export function unpackQueue(p: PackedQueue): EventQueue {
   const { used, room, ...rest } = p;
+  // One buffer for all the buckets (each a view of its part): allocating 512 arrays took longer than
+  // the rest of a restore of the queue. A bucket that outgrows its part gets an array of its own.
+  let total = 0;
+  for (let k = 0; k < p.buckets; k++) total += room[k]!;
+  const buffer = new ArrayBuffer(total * 8);
   const records: Float64Array[] = [];
-  for (let k = 0, at = 0; k < p.buckets; k++) {
-    const r = new Float64Array(room[k]!);
+  for (let k = 0, at = 0, offset = 0; k < p.buckets; k++) {
+    const r = new Float64Array(buffer, offset * 8, room[k]!);
     const n = p.lengths[k]! * R;
-    r.set(used.subarray(at, at + n));
-    at += n;
+    for (let i = 0; i < n; i++) r[i] = used[at++]!;
+    offset += room[k]!;
     records.push(r);
   }
   return { ...rest, records, lengths: p.lengths.slice(), near: copyHeap(p.near), far: copyHeap(p.far), farRecords: p.farRecords.slice(), farFree: p.farFree.slice() };
