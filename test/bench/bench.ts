@@ -1,8 +1,11 @@
 // npm run bench: block deliveries per second, wall time and peak memory for three flash crowds.
 // Each size runs in a fresh child process so that one run's heap does not inflate the next one's peak.
-// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N]
+// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N] [--against GIT-REF]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
 import { T } from '../../src/engine/trace';
@@ -84,6 +87,102 @@ function runOne(key: string, withLedger: boolean): void {
 }
 
 const self = fileURLToPath(import.meta.url);
+const root = resolve(dirname(self), '../..');
+
+interface Run {
+  wallSeconds: number;
+  traceHash: string;
+  line: string;
+}
+
+/** One size in a fresh process of the bench at `script`; null (with a message) when it failed. */
+function child(script: string, key: string, withLedger: boolean): Run | null {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', script, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: resolve(dirname(script), '../..'),
+  });
+  const line = out.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const r = JSON.parse(line) as { wallSeconds: number; traceHash: string };
+    return { wallSeconds: r.wallSeconds, traceHash: r.traceHash, line };
+  } catch {
+    console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
+    return null;
+  }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * --against REF: the same sizes with the engine of git revision REF (checked out in a temporary
+ * worktree sharing this node_modules), run in turns with this one (which goes first alternates), so
+ * that both meet the same drift of the machine's speed. Prints each round's two wall times and their
+ * ratio, then the medians; the ratio is the figure to read, as a shared machine's speed moves by a
+ * quarter or more between runs minutes apart.
+ */
+function against(ref: string, only: string | undefined, runs: number, withLedger: boolean): number {
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: root, encoding: 'utf8' });
+  const sha = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).stdout.trim();
+  if (sha === '') {
+    console.error(`bench: --against: "${ref}" is not a commit of this repository`);
+    return 2;
+  }
+  const dir = join(mkdtempSync(join(tmpdir(), 'swarmscope-against-')), sha.slice(0, 12));
+  const added = git('worktree', 'add', '--detach', dir, sha);
+  if (added.status !== 0) {
+    console.error(`bench: --against: git worktree add failed: ${added.stderr.trim()}`);
+    return 2;
+  }
+  try {
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const theirs = join(dir, 'test/bench/bench.ts');
+    if (!existsSync(theirs)) {
+      console.error(`bench: --against: ${ref} has no test/bench/bench.ts`);
+      return 2;
+    }
+    console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, taking turns`);
+    console.log('size        round   this s   that s   this/that');
+    for (const key of Object.keys(SIZES)) {
+      if (only && key !== only) continue;
+      const ours: number[] = [];
+      const them: number[] = [];
+      const ratios: number[] = [];
+      const hashes = new Set<string>();
+      for (let round = 0; round < runs; round++) {
+        let a: Run | null;
+        let b: Run | null;
+        if (round % 2 === 0) {
+          a = child(self, key, withLedger);
+          b = child(theirs, key, withLedger);
+        } else {
+          b = child(theirs, key, withLedger);
+          a = child(self, key, withLedger);
+        }
+        if (!a || !b) continue;
+        ours.push(a.wallSeconds);
+        them.push(b.wallSeconds);
+        ratios.push(a.wallSeconds / b.wallSeconds);
+        hashes.add(a.traceHash).add(b.traceHash);
+        console.log(`${key.padEnd(11)} ${String(round + 1).padStart(5)} ${a.wallSeconds.toFixed(2).padStart(8)} ${b.wallSeconds.toFixed(2).padStart(8)} ${(a.wallSeconds / b.wallSeconds).toFixed(3).padStart(11)}`);
+      }
+      if (ratios.length === 0) continue;
+      console.log(
+        `${key.padEnd(11)} median this ${median(ours).toFixed(2)} s, that ${median(them).toFixed(2)} s, this/that ${median(ratios).toFixed(3)}; ` +
+          (hashes.size === 1 ? 'same traceHash' : 'the traceHashes differ'),
+      );
+    }
+    return 0;
+  } finally {
+    git('worktree', 'remove', '--force', dir);
+    rmSync(dirname(dir), { recursive: true, force: true });
+  }
+}
+
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
   runOne(args[1]!, args.includes('--ledger'));
@@ -93,32 +192,31 @@ if (args[0] === '--child') {
   // --runs N: each size N times, each in a fresh process, then the median wall time. On a shared
   // machine runs of the same code differ by a quarter or more.
   const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 1;
+  if (args.includes('--against')) {
+    const ref = args[args.indexOf('--against') + 1];
+    if (ref === undefined || ref.startsWith('--')) {
+      console.error('bench: --against needs a git revision (a commit, branch or tag)');
+      process.exit(2);
+    }
+    process.exit(against(ref, only, runs, withLedger));
+  }
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
     const walls: number[] = [];
     for (let run = 0; run < runs; run++) {
-      const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', self, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const line = out.stdout.trim().split('\n').pop() ?? '';
-      try {
-        const r = JSON.parse(line);
-        walls.push(r.wallSeconds);
-        console.log(
-          `${key.padEnd(11)} ${String(r.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(r.blocksPerSecond).padStart(10)} ${String(r.peakRssMiB).padStart(11)} ${String(r.simulatedSeconds).padStart(7)} ${r.completed}/${r.peers} (${r.endReason})`,
-        );
-        console.log(`            ${line}`);
-      } catch {
-        console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
-      }
+      const r = child(self, key, withLedger);
+      if (!r) continue;
+      const d = JSON.parse(r.line) as { blocks: number; blocksPerSecond: number; peakRssMiB: number; simulatedSeconds: number; completed: number; peers: number; endReason: string };
+      walls.push(r.wallSeconds);
+      console.log(
+        `${key.padEnd(11)} ${String(d.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(d.blocksPerSecond).padStart(10)} ${String(d.peakRssMiB).padStart(11)} ${String(d.simulatedSeconds).padStart(7)} ${d.completed}/${d.peers} (${d.endReason})`,
+      );
+      console.log(`            ${r.line}`);
     }
     if (walls.length > 1) {
       const sorted = [...walls].sort((a, b) => a - b);
-      const mid = sorted.length >> 1;
-      const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-      console.log(`${key.padEnd(11)} median wall ${median.toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
+      console.log(`${key.padEnd(11)} median wall ${median(walls).toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
     }
   }
 }
