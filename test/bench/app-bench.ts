@@ -174,6 +174,15 @@ async function heapAfterLoads(page: Page) {
 
 async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'swarmscope-bench-'));
+  try {
+    await measureBuild(outDir);
+  } finally {
+    // Also when the build or the preview server fails: a temporary copy of the app is left behind otherwise.
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function measureBuild(outDir: string): Promise<void> {
   await buildApp(outDir);
   const bundle = bundleSize(outDir);
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
@@ -232,7 +241,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
