@@ -4,13 +4,12 @@
 // at 100×); this copy knows the shape. Peers are spread and their arrays, typed arrays and maps
 // copied. Connection ends, the bulk of it, are already flat (state.ts): their scalars and queues are
 // copied as typed arrays, and their lists (BEP 6 and BEP 11 only, mostly empty) packed into two more
-// (lengths, items), turned back into arrays only on a restore. The event queue keeps only the used
-// records of its buckets (heap.ts, packQueue).
+// (lengths, items), turned back into arrays only on a restore.
 // What a checkpoint may share with the live state is only what the engine never mutates in place: a
 // peer's profile and settings (replaced whole by a `set` event, dynamics.ts).
 // test/engine/clone.test.ts walks both graphs to prove that nothing else is shared and that a
 // restored copy equals structuredClone's.
-import { packedQueueBytes, packQueue, unpackQueue, type PackedQueue } from './heap';
+import type { EventQueue } from './heap';
 import type { Rng } from './prng';
 import { HF, HI, type HalfLists, type Peer, type SimState, type SuperSeed } from './state';
 
@@ -86,6 +85,23 @@ function unpackHalves(p: PackedHalves): Pick<SimState, 'hi' | 'hf' | 'hq' | 'hqT
 const rng = (r: Rng): Rng => ({ a: r.a, b: r.b, c: r.c, d: r.d });
 const rngOrNull = (r: Rng | null): Rng | null => (r === null ? null : rng(r));
 
+function cloneQueue(q: EventQueue): EventQueue {
+  return {
+    ...q,
+    order: q.order.slice(),
+    orderTime: q.orderTime.slice(),
+    orderSeq: q.orderSeq.slice(),
+    time: q.time.slice(),
+    seq: q.seq.slice(),
+    kind: q.kind.slice(),
+    a: q.a.slice(),
+    b: q.b.slice(),
+    c: q.c.slice(),
+    d: q.d.slice(),
+    free: q.free.slice(),
+  };
+}
+
 function cloneSuperSeed(s: SuperSeed | null): SuperSeed | null {
   if (s === null) return null;
   return { offers: new Map(s.offers), handedOut: s.handedOut.slice(), order: s.order.slice() };
@@ -125,17 +141,18 @@ function clonePeer(p: Peer, pieceState: Int32Array): Peer {
   };
 }
 
-/** The parts of the state a checkpoint packs: the connection ends, the map of connected pairs and the event queue. */
-type Packed = 'halves' | 'pairs' | 'hi' | 'hf' | 'hq' | 'hqTop' | 'queue';
+/** The parts of the state a checkpoint packs: the connection ends and the map of connected pairs. */
+type Packed = 'halves' | 'pairs' | 'hi' | 'hf' | 'hq' | 'hqTop';
 
-/** A checkpoint: the state with its connection ends, the map of connected pairs and the event queue packed. */
-export type Snapshot = Omit<SimState, Packed> & { halves: PackedHalves; pairs: Float64Array; queue: PackedQueue };
+/** A checkpoint: the state with its connection ends, and the map of connected pairs, packed. */
+export type Snapshot = Omit<SimState, Packed> & { halves: PackedHalves; pairs: Float64Array };
 
-/** Everything but the connection ends, the pair map and the queue, copied (each caller sets those). */
+/** Everything but the connection ends and the pair map, copied (each caller sets those). */
 function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
   const pieceState = st.pieceState.slice();
   return {
     ...st,
+    queue: cloneQueue(st.queue),
     peers: st.peers.map((p) => clonePeer(p, pieceState)),
     pieceState,
     bits: st.bits.slice(),
@@ -170,14 +187,14 @@ function unpackPairs(packed: Float64Array): Map<number, number> {
 
 /** A checkpoint of the state, sharing nothing mutable with it. */
 export function takeSnapshot(st: SimState): Snapshot {
-  const { halves: _h, pairs: _p, hi: _i, hf: _f, hq: _q, hqTop: _t, queue: _e, ...rest } = st;
-  return { ...copyRest(rest), pairs: packPairs(st.pairs), halves: packHalves(st), queue: packQueue(st.queue) };
+  const { halves: _h, pairs: _p, hi: _i, hf: _f, hq: _q, hqTop: _t, ...rest } = st;
+  return { ...copyRest(rest), pairs: packPairs(st.pairs), halves: packHalves(st) };
 }
 
 /** A live state from a checkpoint (which stays as it was, to be restored again). */
 export function restoreSnapshot(snap: Snapshot): SimState {
-  const { halves, pairs, queue, ...rest } = snap;
-  return { ...copyRest(rest), pairs: unpackPairs(pairs), ...unpackHalves(halves), queue: unpackQueue(queue) };
+  const { halves, pairs, ...rest } = snap;
+  return { ...copyRest(rest), pairs: unpackPairs(pairs), ...unpackHalves(halves) };
 }
 
 /** Rough bytes for a JS object of this many fields (some doubles boxed), and for an array of this many numbers. */
@@ -186,10 +203,12 @@ const arrayBytes = (n: number): number => 48 + 8 * n;
 
 /** The memory a checkpoint takes: typed arrays exactly, the peers' objects and arrays by V8's usual sizes. */
 export function snapshotBytes(snap: Snapshot): number {
+  const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
-  bytes += packedQueueBytes(snap.queue);
+  bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
+  bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength;
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);

@@ -2,7 +2,7 @@
 // moment. Going back restores the latest checkpoint (a copy of the plain-data state, clone.ts) at or
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
-import { forEachQueued, peek, pop } from './heap';
+import { peek, pop } from './heap';
 import { canProgress, type SimState } from './state';
 import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
@@ -89,8 +89,8 @@ export class Sim {
   }
   /** Time of the next event, or null at the end. */
   get nextEventTime(): number | null {
-    const t = peek(this.w.st.queue);
-    return t < 0 || this.w.st.done ? null : t;
+    const slot = peek(this.w.st.queue);
+    return slot < 0 || this.w.st.done ? null : this.w.st.queue.time[slot]!;
   }
 
   private limit(): number {
@@ -169,14 +169,20 @@ export class Sim {
     const st = this.w.st;
     if (st.done) return false;
     const q = st.queue;
-    const t = peek(q);
-    if (t < 0) return this.finish('idle', st.now);
+    const slot = peek(q);
+    if (slot < 0) return this.finish('idle', st.now);
+    const t = q.time[slot]!;
     if (t > this.limit()) return this.finish(this.config.stopAt !== null ? 'stopAt' : 'cap', this.limit());
     if (!this.deferCheckpoints && this.checkpointReached(t)) this.takeCheckpoint();
     pop(q);
+    const kind = q.kind[slot]!;
+    const a = q.a[slot]!;
+    const b = q.b[slot]!;
+    const c = q.c[slot]!;
+    const d = q.d[slot]!;
     st.now = t;
     st.eventCount++;
-    dispatch(this.w, q.kind, q.a, q.b, q.c, q.d);
+    dispatch(this.w, kind, a, b, c, d);
     if (this.config.stopAt === null && st.pendingJoins === 0) {
       if (st.present === 0) return this.finish('idle', st.now);
       if (st.presentComplete === st.present) return this.finish('complete', st.now);
@@ -204,8 +210,8 @@ export class Sim {
     const st = this.w.st;
     const q = st.queue;
     while (!st.done) {
-      const next = peek(q);
-      if (next >= 0 && next > t && t <= this.limit()) break;
+      const slot = peek(q);
+      if (slot >= 0 && q.time[slot]! > t && t <= this.limit()) break;
       if (!this.step()) return;
     }
     if (!st.done && t > st.now) st.now = t;
@@ -288,9 +294,12 @@ export class Sim {
     const messages = {} as Record<MessageName, number>;
     for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[messageKind(name)]!;
     let inFlightBytes = 0;
-    forEachQueued(st.queue, (_time, kind, _a, _b, block) => {
-      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
-    });
+    const q = st.queue;
+    for (let i = 0; i < q.size; i++) {
+      const slot = q.order[i]!;
+      const kind = q.kind[slot]!;
+      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, q.c[slot]!);
+    }
     return {
       endTime: st.now,
       endReason: st.endReason ?? 'running',

@@ -171,8 +171,12 @@ function against(ref: string, only: string | undefined, runs: number, withLedger
         console.log(`${key.padEnd(11)} ${String(round + 1).padStart(5)} ${a.wallSeconds.toFixed(2).padStart(8)} ${b.wallSeconds.toFixed(2).padStart(8)} ${(a.wallSeconds / b.wallSeconds).toFixed(3).padStart(11)}`);
       }
       if (ratios.length === 0) continue;
+      // The geometric mean of the ratios: with as many rounds of each order, an effect of going first
+      // or second (seen here in one run of four rounds: the second run of each pair 4-11% faster,
+      // whichever tree it was) cancels out.
+      const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
       console.log(
-        `${key.padEnd(11)} median this ${median(ours).toFixed(2)} s, that ${median(them).toFixed(2)} s, this/that ${median(ratios).toFixed(3)}; ` +
+        `${key.padEnd(11)} median this ${median(ours).toFixed(2)} s, that ${median(them).toFixed(2)} s; this/that geometric mean ${geomean.toFixed(3)}, median ${median(ratios).toFixed(3)}; ` +
           (hashes.size === 1 ? 'same traceHash' : 'the traceHashes differ'),
       );
     }

@@ -111,7 +111,7 @@ describe('stepping', () => {
   });
 
   it('a checkpoint comes at least its size ÷ checkpointBytesPerEvent events after the previous one, and seeks still land on the states of a straight run', () => {
-    const perEvent = 512;
+    const perEvent = 2048;
     const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytesPerEvent: perEvent });
     const taken: { events: number; bytes: number }[] = [];
     let count = sim.checkpointStats.count;
