@@ -126,11 +126,7 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
     st.hf = grown(st.hf, cap * HF);
   }
   const need = (id + 1) * st.words;
-  if (need > st.bits.length) {
-    const bits = new Uint32Array(Math.max(need, st.bits.length * 2, 1024));
-    bits.set(st.bits);
-    st.bits = bits;
-  }
+  if (need > st.bits.length) st.bits = grown(st.bits, Math.max(need, st.bits.length * 2, 1024));
   const hi = st.hi;
   const hf = st.hf;
   const b = id * HI;
@@ -157,7 +153,7 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
 function openHalf(w: World, id: number): void {
   const st = w.st;
   const b = id * HI;
-  st.hi[b + H_FLAGS] = st.hi[b + H_FLAGS]! | F_OPEN;
+  setFlag(st, id, F_OPEN, true);
   st.hi[b + H_OPEN_INDEX] = w.tr.length;
   st.hf[id * HF + G_OPENED_AT] = st.now;
   st.hf[id * HF + G_LAST_BLOCK_AT] = st.now;
@@ -194,8 +190,8 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
   st.hi[hb * HI + H_MIRROR] = ha;
   // BEP 6 and BEP 11 apply on a connection only when both peers offer them.
   const both = (a.profile.fastExtension && b.profile.fastExtension ? F_FAST : 0) | (a.profile.pex && b.profile.pex ? F_PEX : 0);
-  st.hi[ha * HI + H_FLAGS] = st.hi[ha * HI + H_FLAGS]! | both;
-  st.hi[hb * HI + H_FLAGS] = st.hi[hb * HI + H_FLAGS]! | both;
+  setFlag(st, ha, both, true);
+  setFlag(st, hb, both, true);
   openHalf(w, hb);
   append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, offers(b), 0);
   st.msgCount[T.HANDSHAKE]!++;

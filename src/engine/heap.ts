@@ -48,7 +48,7 @@ export function createQueue(capacity = 1024): EventQueue {
 }
 
 /** A copy of typed array `a` with room for `cap` elements. */
-export function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, cap: number): A {
+export function grown<A extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: A, cap: number): A {
   const b = new (a.constructor as new (n: number) => A)(cap);
   b.set(a);
   return b;

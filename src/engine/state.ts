@@ -327,6 +327,7 @@ export function flag(st: SimState, id: number, f: number): boolean {
   return (st.hi[id * HI + H_FLAGS]! & f) !== 0;
 }
 
+/** Set or clear flag `f` (F_…, or several ORed together) on end `id`. */
 export function setFlag(st: SimState, id: number, f: number, on: boolean): void {
   const at = id * HI + H_FLAGS;
   st.hi[at] = on ? st.hi[at]! | f : st.hi[at]! & ~f;

@@ -89,9 +89,18 @@ function runOne(key: string, withLedger: boolean): void {
 const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '../..');
 
+/** What a child prints (the JSON line after each table row), in the fields read here. */
 interface Run {
   wallSeconds: number;
   traceHash: string;
+  blocks: number;
+  blocksPerSecond: number;
+  peakRssMiB: number;
+  simulatedSeconds: number;
+  completed: number;
+  peers: number;
+  endReason: string;
+  /** The line as printed. */
   line: string;
 }
 
@@ -104,8 +113,7 @@ function child(script: string, key: string, withLedger: boolean): Run | null {
   });
   const line = out.stdout.trim().split('\n').pop() ?? '';
   try {
-    const r = JSON.parse(line) as { wallSeconds: number; traceHash: string };
-    return { wallSeconds: r.wallSeconds, traceHash: r.traceHash, line };
+    return { ...(JSON.parse(line) as Omit<Run, 'line'>), line };
   } catch {
     console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
     return null;
@@ -211,10 +219,9 @@ if (args[0] === '--child') {
     for (let run = 0; run < runs; run++) {
       const r = child(self, key, withLedger);
       if (!r) continue;
-      const d = JSON.parse(r.line) as { blocks: number; blocksPerSecond: number; peakRssMiB: number; simulatedSeconds: number; completed: number; peers: number; endReason: string };
       walls.push(r.wallSeconds);
       console.log(
-        `${key.padEnd(11)} ${String(d.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(d.blocksPerSecond).padStart(10)} ${String(d.peakRssMiB).padStart(11)} ${String(d.simulatedSeconds).padStart(7)} ${d.completed}/${d.peers} (${d.endReason})`,
+        `${key.padEnd(11)} ${String(r.blocks).padStart(10)} ${String(r.wallSeconds).padStart(8)} ${String(r.blocksPerSecond).padStart(10)} ${String(r.peakRssMiB).padStart(11)} ${String(r.simulatedSeconds).padStart(7)} ${r.completed}/${r.peers} (${r.endReason})`,
       );
       console.log(`            ${r.line}`);
     }
