@@ -107,20 +107,16 @@ function cloneSuperSeed(s: SuperSeed | null): SuperSeed | null {
   return { offers: new Map(s.offers), handedOut: s.handedOut.slice(), order: s.order.slice() };
 }
 
-/** The state's arrays of which each peer has a row as a view (Peer.pieces, blocks, pieceDone, pieceReq). */
-type Rows = Pick<SimState, 'pieceState' | 'blockState' | 'pieceDone' | 'pieceReq'>;
-
-/** A peer, its rows views of the copy's arrays (as in the original). */
-function clonePeer(p: Peer, rows: Rows): Peer {
+/** A peer, its `pieces` a view of the copy's pieceState (as in the original). */
+function clonePeer(p: Peer, pieceState: Int32Array): Peer {
   const n = p.pieces.length;
-  const nb = p.blocks.length;
   return {
     ...p,
-    pieces: rows.pieceState.subarray(p.id * n, (p.id + 1) * n),
+    pieces: pieceState.subarray(p.id * n, (p.id + 1) * n),
     verifiedAt: p.verifiedAt.slice(),
-    blocks: rows.blockState.subarray(p.id * nb, (p.id + 1) * nb),
-    pieceDone: rows.pieceDone.subarray(p.id * n, (p.id + 1) * n),
-    pieceReq: rows.pieceReq.subarray(p.id * n, (p.id + 1) * n),
+    blocks: p.blocks.slice(),
+    pieceDone: p.pieceDone.slice(),
+    pieceReq: p.pieceReq.slice(),
     partial: p.partial.slice(),
     open: p.open.slice(),
     rank: p.rank.slice(),
@@ -153,17 +149,12 @@ export type Snapshot = Omit<SimState, Packed> & { halves: PackedHalves; pairs: F
 
 /** Everything but the connection ends and the pair map, copied (each caller sets those). */
 function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
-  const rows: Rows = {
-    pieceState: st.pieceState.slice(),
-    blockState: st.blockState.slice(),
-    pieceDone: st.pieceDone.slice(),
-    pieceReq: st.pieceReq.slice(),
-  };
+  const pieceState = st.pieceState.slice();
   return {
     ...st,
     queue: cloneQueue(st.queue),
-    peers: st.peers.map((p) => clonePeer(p, rows)),
-    ...rows,
+    peers: st.peers.map((p) => clonePeer(p, pieceState)),
+    pieceState,
     bits: st.bits.slice(),
     candidates: st.candidates.slice(),
     holders: st.holders.slice(),
@@ -215,11 +206,11 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  bytes += snap.pieceState.byteLength + snap.blockState.byteLength + snap.pieceDone.byteLength + snap.pieceReq.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
+  bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
   bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength;
   for (const p of snap.peers) {
-    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.rank.byteLength;
+    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);
     bytes += arrayBytes(p.partial.length + p.open.length + p.serving.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
   }

@@ -64,21 +64,16 @@ export function onArrive(w: World, r: number, block: number, bad: number): void 
   hf[g + G_ROUND_BYTES] = hf[g + G_ROUND_BYTES]! + len;
   const i = outstandingIndex(st, r, block);
   if (i >= 0) removeOutstanding(st, r, i);
-  const bs = st.blockState;
-  const at = owner * w.g.blockIds + block;
-  let s = bs[at]!;
+  let s = peer.blocks[block]!;
   if (s !== BLOCK_RECEIVED) {
     const piece = Math.floor(block / w.g.blocksPerPiece);
     if (i >= 0) s--;
     else if (s === 0) takeBlock(w, peer, piece);
     if (s > 0) cancelElsewhere(w, peer, r, block, s);
-    bs[at] = BLOCK_RECEIVED;
+    peer.blocks[block] = BLOCK_RECEIVED;
     if (peer.blockSrc !== null) keepCopy(peer, block, piece, remote, bad);
-    const pd = st.pieceDone;
-    const dp = owner * w.g.pieces + piece;
-    const done = pd[dp]! + 1;
-    pd[dp] = done;
-    if (done === blocksInPiece(w.g, piece)) {
+    peer.pieceDone[piece]!++;
+    if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) {
       if (failsHashCheck(peer, piece)) onHashFailed(w, peer, piece);
       else verify(w, peer, piece);
     } else maybeAnnounceEarly(w, peer, r, piece);

@@ -11,12 +11,10 @@
 import { AVAIL, BLOCK_RECEIVED, F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_BASE, H_OUT_COUNT, H_OUT_HEAD, HAVE, HI, STARTED, type Peer, type SimState } from './state';
 import { blocksInPiece, type Geometry } from './torrent';
 
-function firstBlockInState0(peer: Peer, g: Geometry, piece: number, st: SimState): number {
+function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {
   const base = piece * g.blocksPerPiece;
   const n = blocksInPiece(g, piece);
-  const bs = st.blockState;
-  const off = peer.id * g.blockIds + base;
-  for (let b = 0; b < n; b++) if (bs[off + b] === 0) return base + b;
+  for (let b = 0; b < n; b++) if (peer.blocks[base + b] === 0) return base + b;
   return -1;
 }
 
@@ -36,16 +34,14 @@ function has(r: Remote, p: number): boolean {
 }
 
 /** A started piece the remote has with an unrequested block, rarest first; -1 if none. */
-function pickStarted(peer: Peer, r: Remote, g: Geometry): number {
+function pickStarted(peer: Peer, r: Remote): number {
   let best = -1;
   let bestAvail = Infinity;
   const open = peer.open;
-  const ps = r.st.pieceState;
-  const row = peer.id * g.pieces;
   for (let i = 0; i < open.length; i++) {
     const p = open[i]!;
     if (has(r, p)) {
-      const a = ps[row + p]! & AVAIL;
+      const a = peer.pieces[p]! & AVAIL;
       if (a < bestAvail) {
         best = p;
         bestAvail = a;
@@ -174,8 +170,8 @@ function pickSuggested(peer: Peer, r: Remote): number {
 
 /** The next block to request from `half`'s remote, or -1. A block of a piece not yet started starts it. */
 export function pickBlock(peer: Peer, r: Remote, g: Geometry, randomFirst: number): number {
-  const started = pickStarted(peer, r, g);
-  if (started >= 0) return firstBlockInState0(peer, g, started, r.st);
+  const started = pickStarted(peer, r);
+  if (started >= 0) return firstBlockInState0(peer, g, started);
   // Suggestions come with BEP 6 only: the flag first, the list is one more object to fetch.
   if ((r.st.hi[r.half * HI + H_FLAGS]! & F_FAST) !== 0 && r.st.halves[r.half]!.suggested.length > 0) {
     const suggested = pickSuggested(peer, r);

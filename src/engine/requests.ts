@@ -79,11 +79,7 @@ export function pipelineLength(w: World, h: number, peer: Peer): number {
 /** A block of `piece` leaves the unrequested pool (requested, or arrived unasked). */
 export function takeBlock(w: World, peer: Peer, piece: number): void {
   peer.unrequested--;
-  const pr = w.st.pieceReq;
-  const at = peer.id * w.g.pieces + piece;
-  const v = pr[at]! + 1;
-  pr[at] = v;
-  if (v === blocksInPiece(w.g, piece)) peer.open.splice(peer.open.indexOf(piece), 1);
+  if (++peer.pieceReq[piece]! === blocksInPiece(w.g, piece)) peer.open.splice(peer.open.indexOf(piece), 1);
 }
 
 /** A requested block of `piece` goes back to the unrequested pool (its request was dropped). */
@@ -100,11 +96,9 @@ export function requestBlock(w: World, peer: Peer, h: number, block: number): vo
     peer.partial.push(piece);
     peer.open.push(piece);
   }
-  const bs = w.st.blockState;
-  const at = peer.id * w.g.blockIds + block;
-  const s = bs[at]!;
+  const s = peer.blocks[block]!;
   if (s === 0) takeBlock(w, peer, piece);
-  bs[at] = s + 1;
+  peer.blocks[block] = s + 1;
   addOutstanding(w.st, h, block);
   sendRequest(w, h, block);
 }

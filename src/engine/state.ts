@@ -36,11 +36,10 @@ export interface Peer {
   /** Trace index of each piece's VERIFIED record (-1 for pieces held from the start). */
   verifiedAt: Float64Array;
   haveCount: number;
-  /** A view of this peer's row of SimState.blockState (block states: see BLOCK_RECEIVED). */
   blocks: Uint8Array;
-  /** Blocks received, per piece: a view of this peer's row of SimState.pieceDone. */
+  /** Blocks received, per piece. */
   pieceDone: Uint16Array;
-  /** Blocks requested or received, per piece: a view of this peer's row of SimState.pieceReq. */
+  /** Blocks requested or received, per piece. */
   pieceReq: Uint16Array;
   /** Started, unverified pieces in the order started. */
   partial: number[];
@@ -287,16 +286,6 @@ export interface SimState {
    * are left out (what they are told is recorded: superseed.ts).
    */
   holders: Uint32Array;
-  /**
-   * Every peer's block states (Peer.blocks), peer after peer, blockIds entries each; and every peer's
-   * per-piece counts of blocks received (Peer.pieceDone) and requested or received (Peer.pieceReq),
-   * pieces entries each. The hot handlers index these by (peer, block) or (peer, piece) straight from
-   * the connection end's owner, one read, where `peer.blocks[b]` is three dependent reads (the Peer,
-   * its view, the view's data), each a likely cache miss in a 1,000-peer run.
-   */
-  blockState: Uint8Array;
-  pieceDone: Uint16Array;
-  pieceReq: Uint16Array;
   peerWords: number;
   /** Peers the tracker knows, in announce order. */
   tracker: number[];
