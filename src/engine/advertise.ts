@@ -61,6 +61,15 @@ export function hiddenPieces(w: World, idx: number): Set<number> | null {
   return out;
 }
 
+/**
+ * Did `sender`'s bitfield recorded at trace index `idx` announce `piece`? It lists the pieces the sender
+ * had verified by then, less those a lazy bitfield hid (`hidden`, from hiddenPieces). The receiver
+ * goes by this, not by what the sender holds when the bitfield arrives a latency later.
+ */
+export function inBitfield(sender: Peer, piece: number, idx: number, hidden: Set<number> | null): boolean {
+  return (sender.pieces[piece]! & HAVE) !== 0 && sender.verifiedAt[piece]! < idx && (hidden === null || !hidden.has(piece));
+}
+
 /** A have sent on this connection only reached its owner. */
 export function onDirectHave(w: World, r: number, piece: number): void {
   const peer = w.st.peers[w.st.hi[r * HI + H_PEER]!]!;

@@ -101,7 +101,7 @@ function connect(w: World, peer: Peer, q: number): void {
   peer.pendingOut++;
   append(w.tr, st.now, T.HANDSHAKE, peer.id, q, offers(peer), 0);
   st.msgCount[T.HANDSHAKE]!++;
-  push(st.queue, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, 0, 0);
+  push(st.queue, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, offers(peer), 0);
 }
 
 /**
@@ -165,7 +165,8 @@ function openHalf(w: World, id: number): void {
   peer.connOpenIndex.push(st.hi[b + H_OPEN_INDEX]!);
 }
 
-export function onHandshake(w: World, acceptor: number, initiator: number): void {
+/** The handshake of `initiator` reached `acceptor`; `offered` is what its reserved bytes offered when it left (HS_…). */
+export function onHandshake(w: World, acceptor: number, initiator: number, offered: number): void {
   const st = w.st;
   const b = st.peers[acceptor]!;
   const a = st.peers[initiator]!;
@@ -188,12 +189,14 @@ export function onHandshake(w: World, acceptor: number, initiator: number): void
   const hb = newHalf(w, acceptor, initiator, lat, false);
   st.hi[ha * HI + H_MIRROR] = hb;
   st.hi[hb * HI + H_MIRROR] = ha;
-  // BEP 6 and BEP 11 apply on a connection only when both peers offer them.
-  const both = (a.profile.fastExtension && b.profile.fastExtension ? F_FAST : 0) | (a.profile.pex && b.profile.pex ? F_PEX : 0);
+  // BEP 6 and BEP 11 apply on a connection only when both peers offer them: the initiator as its
+  // handshake said when it left (a `set` since then applies to its next connections), the acceptor now.
+  const mine = offers(b);
+  const both = ((offered & mine & HS_FAST) !== 0 ? F_FAST : 0) | ((offered & mine & HS_EXTENDED) !== 0 ? F_PEX : 0);
   setFlag(st, ha, both, true);
   setFlag(st, hb, both, true);
   openHalf(w, hb);
-  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, offers(b), 0);
+  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, mine, 0);
   st.msgCount[T.HANDSHAKE]!++;
   push(st.queue, st.now + lat, E.REPLY, ha, 0, 0, 0);
   sendBitfield(w, hb);

@@ -54,28 +54,29 @@ function hashOf(w: World): Uint8Array {
 }
 
 /**
- * The remote's first message (bitfield, have all or have none) arrived on a fast connection. If it
- * lacks pieces we hold, we send it allowed fast for the pieces of its set that we hold (libtorrent
- * sends its set once, early), and, as a seed set to suggest, the next `suggestPieces` pieces in turn
- * (a pointer that moves round the pieces, so successive peers are pointed at different ones).
+ * The remote's first message (a bitfield or have none; have all asks for nothing) arrived on a fast
+ * connection: `announced` tells the pieces it listed. We send it allowed fast for the pieces of its set
+ * that we hold (libtorrent sends its set once, early), and, as a seed set to suggest, the next
+ * `suggestPieces` pieces in turn that it did not announce (a pointer that moves round the pieces, so
+ * successive peers are pointed at different ones).
  */
-export function onAnnouncement(w: World, r: number, remoteComplete: boolean): void {
+export function onAnnouncement(w: World, r: number, announced: (piece: number) => boolean): void {
   const st = w.st;
   const peer = st.peers[st.hi[r * HI + H_PEER]!]!;
-  const remote = st.peers[st.hi[r * HI + H_REMOTE]!]!;
+  const remote = st.hi[r * HI + H_REMOTE]!;
   // A super-seed (BEP 16) reveals pieces one at a time: it offers no allowed-fast set and no suggestions.
-  if (remoteComplete || peer.haveCount === 0 || peer.superSeed !== null) return;
+  if (peer.haveCount === 0 || peer.superSeed !== null) return;
   const k = peer.profile.allowedFastSetSize;
   if (k > 0) {
     const lists = st.halves[r]!;
-    lists.allowedOut = allowedFastSet(w.g.pieces, hashOf(w), peerAddressBytes(remote.id), k);
+    lists.allowedOut = allowedFastSet(w.g.pieces, hashOf(w), peerAddressBytes(remote), k);
     for (const p of lists.allowedOut) if ((peer.pieces[p]! & HAVE) !== 0) send(w, r, T.ALLOWED_FAST, p);
   }
   let n = peer.haveCount === w.g.pieces ? peer.profile.suggestPieces : 0;
   for (let tries = 0; n > 0 && tries < w.g.pieces; tries++) {
     const p = peer.nextSuggest;
     peer.nextSuggest = (p + 1) % w.g.pieces;
-    if ((remote.pieces[p]! & HAVE) !== 0) continue;
+    if (announced(p)) continue;
     send(w, r, T.SUGGEST, p);
     n--;
   }

@@ -4,7 +4,7 @@
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
 import { push } from './heap';
-import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HAVE, HF, HI, PEER_ACTIVE, setFlag } from './state';
+import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
 import { E, type World } from './world';
 import { fillRequests, releaseRequests, updateInterest } from './requests';
@@ -14,7 +14,7 @@ import { onRechokeTimer, rechokePeer } from './slots';
 import { announce, onHandshake, onJoin, onLeave, onReply } from './connections';
 import { onAnnouncement, onFastMessage } from './fast';
 import { onPex, onPexTimer } from './pex';
-import { hiddenPieces, onDirectHave } from './advertise';
+import { hiddenPieces, inBitfield, onDirectHave } from './advertise';
 import { superSeedBitfield } from './superseed';
 import { applySettings } from './dynamics';
 
@@ -56,12 +56,10 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
       const sender = st.peers[st.hi[b + H_REMOTE]!]!;
       // A lazy bitfield left some pieces out: the haves that follow it tell them.
       const hidden = hiddenPieces(w, arg);
-      for (let p = 0; p < w.g.pieces; p++) {
-        if ((sender.pieces[p]! & HAVE) !== 0 && sender.verifiedAt[p]! < arg && (hidden === null || !hidden.has(p))) remoteGot(st, peer, r, p);
-      }
+      for (let p = 0; p < w.g.pieces; p++) if (inBitfield(sender, p, arg, hidden)) remoteGot(st, peer, r, p);
       if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
       updateInterest(w, r);
-      if ((f & F_FAST) !== 0) onAnnouncement(w, r, false);
+      if ((f & F_FAST) !== 0) onAnnouncement(w, r, (p) => inBitfield(sender, p, arg, hidden));
       return;
     }
     case T.HAVE_ALL:
@@ -74,7 +72,7 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
       onDirectHave(w, r, arg);
       return;
     case T.HAVE_NONE:
-      onAnnouncement(w, r, false);
+      onAnnouncement(w, r, () => false);
       return;
     case T.PEX:
       onPex(w, r, arg);
@@ -105,7 +103,7 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onRechokeTimer(w, st.peers[a]!);
       return;
     case E.HANDSHAKE:
-      onHandshake(w, a, b);
+      onHandshake(w, a, b, c);
       return;
     case E.REPLY:
       onReply(w, a);

@@ -17,7 +17,7 @@ export const E = {
   LEAVE: 2,
   ANNOUNCE: 3,
   RECHOKE: 4,
-  /** a = acceptor, b = initiator */
+  /** a = acceptor, b = initiator, c = the extensions the initiator's handshake offered (HS_FAST, HS_EXTENDED) */
   HANDSHAKE: 5,
   /** a = the initiator's half */
   REPLY: 6,

@@ -6,7 +6,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { describe, expect, it } from 'vitest';
 import { allowedFastSet } from '../../src/engine/fast';
 import { infoHash, infoHashHex, peerAddress, peerAddressBytes } from '../../src/engine/identity';
-import { records, T, type TraceRecord } from '../../src/engine/trace';
+import { HS_FAST, records, T, type TraceRecord } from '../../src/engine/trace';
 import type { PeerSettings, SimConfig } from '../../src/engine/types';
 import { messageName, wireSize } from '../../src/engine/wire';
 import { checkAnswers } from './answers';
@@ -259,4 +259,49 @@ describe('BEP 6 does not slow a swarm down', () => {
       }
     });
   }
+});
+
+describe('BEP 6 on what the remote said, not on its live state', () => {
+  it('a connection uses the extensions its handshakes offered as sent: a `set` that turns the fast extension off while the handshake travels does not take it back', () => {
+    // L's handshake to the seed leaves at 1 s offering the fast extension; 10 ms later (the handshake
+    // takes 50 ms) L's settings turn it off. The seed answers on a fast connection: have all, not a bitfield.
+    const cfg = swarm(
+      [peer('seed', { seed: true, settings: FAST }), peer('L', { joinAt: 1 * S, settings: FAST })],
+      { pieces: 8, pieceLength: 32 * KiB, stopAt: 3 * S, events: [{ at: 1 * S + 10_000, peer: 1, action: 'set', settings: { fastExtension: false } }] },
+    );
+    const recs = all(run(cfg));
+    const hello = recs.filter((r) => r.kind === T.HANDSHAKE);
+    expect(hello.map((r) => [r.from, r.to, r.x & HS_FAST])).toEqual([
+      [1, 0, HS_FAST],
+      [0, 1, HS_FAST],
+    ]);
+    const first = new Set<number>([T.BITFIELD, T.HAVE_ALL, T.HAVE_NONE]);
+    expect(recs.find((r) => r.from === 0 && r.to === 1 && first.has(r.kind))?.kind).toBe(T.HAVE_ALL);
+  });
+
+  it("a seed's suggestions skip the pieces the remote announced, and may name one it verified after its bitfield left", () => {
+    // A second seed, set to suggest every piece, joins at 5 s and connects to leechers busy downloading:
+    // each leecher's bitfield travels 50 ms, and a piece it verifies meanwhile is still news to the seed.
+    const cfg = swarm(
+      [
+        peer('seed', { seed: true, upload: 512 * KiB, settings: FAST }),
+        ...leechers('L', 8, { upload: 32 * KiB, settings: FAST }),
+        peer('suggester', { seed: true, joinAt: 5 * S, settings: { ...FAST, suggestPieces: 40, allowedFastSetSize: 0 } }),
+      ],
+      { pieces: 40, pieceLength: 32 * KiB, stopAt: 6 * S },
+    );
+    const recs = all(run(cfg));
+    const suggester = 9;
+    let laterNews = 0;
+    for (const s of recs.filter((r) => r.kind === T.SUGGEST)) {
+      expect(s.from).toBe(suggester);
+      const bitfield = recs.filter((r) => r.kind === T.BITFIELD && r.from === s.to && r.to === suggester && r.index < s.index).pop()!;
+      const verified = recs.filter((r) => r.kind === T.VERIFIED && r.from === s.to && r.x === s.x);
+      // Not a piece the bitfield announced...
+      expect(verified.every((v) => v.index > bitfield.index)).toBe(true);
+      // ...but possibly one verified since, whose have has not reached the seed yet.
+      if (verified.some((v) => v.index < s.index)) laterNews++;
+    }
+    expect(laterNews).toBeGreaterThan(0);
+  });
 });
