@@ -12,7 +12,7 @@
 //   started pieces (picker.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { infoHash, peerAddressBytes } from './identity';
-import { compactIncoming, F_FAST, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, type Peer } from './state';
+import { compactIncoming, F_FAST, filterIncoming, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';
@@ -116,26 +116,12 @@ export function rejectUnservable(w: World, h: number, i: number, nothing: boolea
  * are answered when they arrive (rejected, the connection being choked).
  */
 export function rejectOnChoke(w: World, h: number): void {
-  const st = w.st;
-  const q = st.hq;
-  const b = h * HI;
-  const base = st.hi[b + H_IN_BASE]!;
-  const end = base + st.hi[b + H_IN_END]!;
-  const now = st.now;
-  // The kept entries move to the front, in order.
-  let kept = base;
-  for (let i = base + st.hi[b + H_IN_HEAD]!; i < end; i += 3) {
-    const arrived = q[i + 1]! <= now;
-    if (arrived && (q[i + 2]! <= now || !allowedWhileChoked(w, h, q[i]!))) send(w, h, T.REJECT, q[i]!);
-    else {
-      q[kept] = q[i]!;
-      q[kept + 1] = q[i + 1]!;
-      q[kept + 2] = q[i + 2]!;
-      kept += 3;
-    }
-  }
-  st.hi[b + H_IN_HEAD] = 0;
-  st.hi[b + H_IN_END] = kept - base;
+  const now = w.st.now;
+  filterIncoming(w.st, h, (block, arrival, cancelArrival) => {
+    if (arrival > now || (cancelArrival > now && allowedWhileChoked(w, h, block))) return false;
+    send(w, h, T.REJECT, block);
+    return true;
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { push } from './heap';
 import { investigate } from './connections';
 import {
   type ChokeConn,
-  clearIncoming,
+  filterIncoming,
   F_AM_CHOKING,
   F_FAST,
   F_OPTIMISTIC_SLOT,
@@ -110,10 +110,12 @@ export function rechokePeer(w: World, peer: Peer, periodic: boolean): void {
         peer.waiting++;
         peer.unchokedInterested--;
       }
-      // Choking drops the pending requests of that connection (BEP 3); with BEP 6 it rejects them,
-      // except those for allowed-fast pieces.
+      // Choking drops the requests of that connection that have reached us (BEP 3); with BEP 6 it
+      // rejects them, except those for allowed-fast pieces. Requests still on the wire are judged when
+      // they arrive: dropped if we still choke the peer then, served if we have unchoked it again
+      // (mainline ignores a request only while it chokes).
       hf[g + G_ACCEPT_FROM] = -1;
-      if ((f & F_FAST) === 0) clearIncoming(st, h);
+      if ((f & F_FAST) === 0) filterIncoming(st, h, (_block, arrival) => arrival <= st.now);
       send(w, h, T.CHOKE, 0);
       if ((f & F_FAST) !== 0) rejectOnChoke(w, h);
     }

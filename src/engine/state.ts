@@ -436,6 +436,27 @@ export function compactIncoming(st: SimState, id: number): void {
   st.hi[b + H_IN_END] = end - head;
 }
 
+/**
+ * Drop the queued requests of end `id` for which `drop(block, arrival, cancelArrival)` says so, keeping
+ * the others in order at the front of the queue.
+ */
+export function filterIncoming(st: SimState, id: number, drop: (block: number, arrival: number, cancelArrival: number) => boolean): void {
+  const q = st.hq;
+  const b = id * HI;
+  const base = st.hi[b + H_IN_BASE]!;
+  const end = base + st.hi[b + H_IN_END]!;
+  let kept = base;
+  for (let i = base + st.hi[b + H_IN_HEAD]!; i < end; i += 3) {
+    if (drop(q[i]!, q[i + 1]!, q[i + 2]!)) continue;
+    q[kept] = q[i]!;
+    q[kept + 1] = q[i + 1]!;
+    q[kept + 2] = q[i + 2]!;
+    kept += 3;
+  }
+  st.hi[b + H_IN_HEAD] = 0;
+  st.hi[b + H_IN_END] = kept - base;
+}
+
 /** Forget every queued request of end `id`. */
 export function clearIncoming(st: SimState, id: number): void {
   st.hi[id * HI + H_IN_HEAD] = 0;

@@ -317,6 +317,38 @@ describe('wire rules in a mixed swarm', () => {
     expect(arrivedWhileChoked, 'requests sent to an uploader that had already choked').toBeGreaterThan(5);
   });
 
+  it('a request still on the wire when the uploader chokes is judged when it arrives: served if the uploader has unchoked the requester again by then', () => {
+    // Mainline ignores a request only while it chokes; the choke itself forgets the requests it has received.
+    let servedAfterReunchoke = 0;
+    for (const { sim, recs } of [...SEEDS.map(mixed), ...CHURN.map(churn)]) {
+      const cfg = sim.config;
+      const history = new Map<string, TraceRecord[]>();
+      const lastRequest = new Map<string, TraceRecord>();
+      for (const r of recs) {
+        if (r.kind === T.CHOKE || r.kind === T.UNCHOKE) {
+          const key = `${r.from}>${r.to}`;
+          if (!history.has(key)) history.set(key, []);
+          history.get(key)!.push(r);
+        }
+        if (r.kind === T.REQUEST) lastRequest.set(`${r.from}>${r.to}/${r.x}`, r);
+        if (r.kind !== T.PIECE) continue;
+        const req = lastRequest.get(`${r.to}>${r.from}/${r.x}`);
+        if (!req) continue;
+        const arrived = req.time + latency(cfg, req.from, req.to);
+        const h = history.get(`${r.from}>${r.to}`) ?? [];
+        // A choke sent while this request travelled, and the latest word before it arrived an unchoke.
+        const chokedOnTheWay = h.some((e) => e.kind === T.CHOKE && e.index > req.index && e.time < arrived);
+        if (chokedOnTheWay) {
+          // (An unchoke at the very microsecond the request arrives counts, as in the test above.)
+          const before = h.filter((e) => e.time <= arrived);
+          expect(before[before.length - 1]?.kind, `${show(r)}: its request arrived while choked`).toBe(T.UNCHOKE);
+          servedAfterReunchoke++;
+        }
+      }
+    }
+    expect(servedAfterReunchoke, 'pieces served for a request that was on the wire across a choke and an unchoke').toBeGreaterThan(0);
+  });
+
   it('endgame: a block is requested from a second peer only once every missing block has been requested', () => {
     let duplicates = 0;
     for (const seed of SEEDS) {
