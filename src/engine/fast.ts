@@ -55,10 +55,10 @@ function hashOf(w: World): Uint8Array {
 
 /**
  * The remote's first message, a bitfield or have none, arrived on a fast connection (after have all
- * there is nothing to offer): `announced` tells the pieces it listed. We send it allowed fast for the pieces of its set
- * that we hold (libtorrent sends its set once, early), and, as a seed set to suggest, the next
- * `suggestPieces` pieces in turn that it did not announce (a pointer that moves round the pieces, so
- * successive peers are pointed at different ones).
+ * there is nothing to offer): `announced` tells the pieces it listed. We send it allowed fast for the
+ * pieces of its set that we hold (libtorrent sends its set once, early), and, as a seed set to
+ * suggest, the next `suggestPieces` pieces in turn that it did not announce (a pointer that moves
+ * round the pieces, so successive peers are pointed at different ones).
  */
 export function onAnnouncement(w: World, r: number, announced: (piece: number) => boolean): void {
   const st = w.st;

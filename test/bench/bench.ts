@@ -12,6 +12,7 @@ import { T } from '../../src/engine/trace';
 import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
 import { KiB, peer, swarm } from '../engine/helpers';
+import { median } from './quantile';
 
 const MiB = 1024 * KiB;
 
@@ -118,12 +119,6 @@ function child(script: string, key: string, withLedger: boolean): Run | null {
     console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
     return null;
   }
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

@@ -39,6 +39,28 @@ function churn(seed: number) {
 
 const show = (r: TraceRecord) => `${KIND_NAME[r.kind]} ${r.from}→${r.to} x=${r.x} at ${r.time} µs (#${r.index})`;
 
+/** As a trace is read: the chokes and unchokes each uploader sent each downloader, and each downloader's latest request for a block. */
+class RequestLog {
+  private readonly sent = new Map<string, TraceRecord[]>();
+  private readonly latest = new Map<string, TraceRecord>();
+  see(r: TraceRecord): void {
+    if (r.kind === T.CHOKE || r.kind === T.UNCHOKE) {
+      const key = `${r.from}>${r.to}`;
+      if (!this.sent.has(key)) this.sent.set(key, []);
+      this.sent.get(key)!.push(r);
+    }
+    if (r.kind === T.REQUEST) this.latest.set(`${r.from}>${r.to}/${r.x}`, r);
+  }
+  /** The chokes and unchokes `from` has sent `to` so far, in order. */
+  chokes(from: number, to: number): TraceRecord[] {
+    return this.sent.get(`${from}>${to}`) ?? [];
+  }
+  /** The latest request `from` has sent `to` for block `x`. */
+  request(from: number, to: number, x: number): TraceRecord | undefined {
+    return this.latest.get(`${from}>${to}/${x}`);
+  }
+}
+
 describe('messages on the wire', () => {
   it('wire sizes follow BEP 3 framing: 4-byte length, 1-byte id, payload; handshake 68 bytes', () => {
     const frame = (payload: number) => 4 + 1 + payload;
@@ -281,29 +303,22 @@ describe('wire rules in a mixed swarm', () => {
     let arrivedWhileChoked = 0;
     for (const { sim, recs } of [...SEEDS.map(mixed), ...CHURN.map(churn)]) {
       const cfg = sim.config;
-      // Choke/unchoke history per uploader→downloader, and the latest request of each block.
-      const history = new Map<string, { kind: number; time: number; index: number }[]>();
-      const lastRequest = new Map<string, TraceRecord>();
+      const log = new RequestLog();
       const out = new Outstanding(cfg);
       const bad: string[] = [];
       for (const r of recs) {
-        if (r.kind === T.CHOKE || r.kind === T.UNCHOKE) {
-          const key = `${r.from}>${r.to}`;
-          if (!history.has(key)) history.set(key, []);
-          history.get(key)!.push({ kind: r.kind, time: r.time, index: r.index });
-          if (r.kind === T.CHOKE && out.get(r.to, r.from).size > 0) chokesWithPending++;
-        }
+        log.see(r);
+        if (r.kind === T.CHOKE && out.get(r.to, r.from).size > 0) chokesWithPending++;
         if (r.kind === T.REQUEST) {
-          lastRequest.set(`${r.from}>${r.to}/${r.x}`, r);
           // Count the requests that will reach an uploader that chokes us (by the chokes sent so far).
-          const h = history.get(`${r.to}>${r.from}`);
-          if (h && h[h.length - 1]!.kind === T.CHOKE) arrivedWhileChoked++;
+          const h = log.chokes(r.to, r.from);
+          if (h.length > 0 && h[h.length - 1]!.kind === T.CHOKE) arrivedWhileChoked++;
         }
         if (r.kind === T.PIECE) {
-          const req = lastRequest.get(`${r.to}>${r.from}/${r.x}`);
+          const req = log.request(r.to, r.from, r.x);
           if (!req) continue; // another test checks that every piece was requested
           const arrived = req.time + latency(cfg, req.from, req.to);
-          const h = history.get(`${r.from}>${r.to}`) ?? [];
+          const h = log.chokes(r.from, r.to);
           if (h.some((e) => e.kind === T.CHOKE && e.time >= arrived && e.index < r.index)) bad.push(`${show(r)} serves a request that arrived at ${arrived} µs, before a choke`);
           const before = h.filter((e) => e.time < arrived);
           const unchokedThen = (before.length > 0 && before[before.length - 1]!.kind === T.UNCHOKE) || h.some((e) => e.kind === T.UNCHOKE && e.time === arrived);
@@ -322,20 +337,14 @@ describe('wire rules in a mixed swarm', () => {
     let servedAfterReunchoke = 0;
     for (const { sim, recs } of [...SEEDS.map(mixed), ...CHURN.map(churn)]) {
       const cfg = sim.config;
-      const history = new Map<string, TraceRecord[]>();
-      const lastRequest = new Map<string, TraceRecord>();
+      const log = new RequestLog();
       for (const r of recs) {
-        if (r.kind === T.CHOKE || r.kind === T.UNCHOKE) {
-          const key = `${r.from}>${r.to}`;
-          if (!history.has(key)) history.set(key, []);
-          history.get(key)!.push(r);
-        }
-        if (r.kind === T.REQUEST) lastRequest.set(`${r.from}>${r.to}/${r.x}`, r);
+        log.see(r);
         if (r.kind !== T.PIECE) continue;
-        const req = lastRequest.get(`${r.to}>${r.from}/${r.x}`);
+        const req = log.request(r.to, r.from, r.x);
         if (!req) continue;
         const arrived = req.time + latency(cfg, req.from, req.to);
-        const h = history.get(`${r.from}>${r.to}`) ?? [];
+        const h = log.chokes(r.from, r.to);
         // A choke sent while this request travelled, and the latest word before it arrived an unchoke.
         const chokedOnTheWay = h.some((e) => e.kind === T.CHOKE && e.index > req.index && e.time < arrived);
         if (chokedOnTheWay) {
