@@ -88,6 +88,16 @@ const rngOrNull = (r: Rng | null): Rng | null => (r === null ? null : rng(r));
 function cloneQueue(q: EventQueue): EventQueue {
   return {
     ...q,
+    laneDelay: q.laneDelay.slice(),
+    laneHead: q.laneHead.slice(),
+    laneLen: q.laneLen.slice(),
+    laneTime: q.laneTime.slice(),
+    laneSeq: q.laneSeq.slice(),
+    laneKind: q.laneKind.slice(),
+    laneA: q.laneA.slice(),
+    laneB: q.laneB.slice(),
+    laneC: q.laneC.slice(),
+    laneD: q.laneD.slice(),
     order: q.order.slice(),
     orderTime: q.orderTime.slice(),
     orderSeq: q.orderSeq.slice(),
@@ -208,7 +218,8 @@ export function snapshotBytes(snap: Snapshot): number {
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
-  bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength;
+  bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength + 3 * 32;
+  bytes += q.laneTime.byteLength + q.laneSeq.byteLength + q.laneKind.byteLength + q.laneA.byteLength + q.laneB.byteLength + q.laneC.byteLength + q.laneD.byteLength;
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);

@@ -1,20 +1,59 @@
-// The event queue: a min-heap keyed by (time, seq), four children a node. seq is the order in which
-// events were scheduled, so events at the same microsecond run in the order they were scheduled and
-// the run never depends on how the heap happens to break ties. Events live in slot arrays
-// (structure of arrays, recycled through a free list) so that millions of them cost no garbage; the
-// whole queue is plain data and is copied for checkpoints (clone.ts). The heap itself keeps each entry's key
-// (time, seq) next to its slot id, by heap position, so that sifting reads three dense arrays instead
-// of chasing slot ids into the slot arrays (a cache miss per comparison in a big run). Four children a
-// node rather than two: a 1,000-peer run keeps some 55,000 events queued, and a removal walks half as
-// many levels, each level's children sitting side by side in one or two cache lines.
+// The event queue: events come out in (time, seq) order, where seq is the order in which they were
+// scheduled, so events at the same microsecond run in the order they were scheduled and the run never
+// depends on how the queue happens to break ties. Events live in slot arrays (structure of arrays,
+// recycled through a free list) so that millions of them cost no garbage; the whole queue is plain
+// data and is copied for checkpoints (clone.ts).
+//
+// Two structures hold the slots, and a removal takes the earlier of their fronts:
+// - Lanes. Most events are scheduled a fixed delay after now: a block's send ends one block time
+//   after it starts (the same for every block of an uploader), a message arrives one connection
+//   latency after it leaves. Events pushed at now + d for the same d come in time order (now never goes
+//   back) and in seq order, so a plain FIFO of them is already sorted. LANES rings each take one delay;
+//   a push whose delay has no lane takes an empty one, else it goes to the heap.
+// - A min-heap, four children a node, for the rest. It keeps each entry's key (time, seq) next to its
+//   slot id, by heap position, so that sifting reads three dense arrays instead of chasing slot ids.
+// Which structure holds an event changes nothing but speed: the order is (time, seq) either way.
+/** Rings for events scheduled a fixed delay after now. */
+export const LANES = 4;
 
 export interface EventQueue {
+  /** Events queued, in the heap and the lanes. */
   size: number;
   nextSeq: number;
+  /** The latest time taken from the queue: a lane's events were pushed at now + its delay. */
+  now: number;
+  /** Where the earliest event is (see earliest), or UNKNOWN until a push or take moves it. */
+  next: number;
+  /** The event last taken (take): its time, kind and arguments. */
+  evTime: number;
+  evKind: number;
+  evA: number;
+  evB: number;
+  evC: number;
+  evD: number;
+  /** Each lane's delay (meaningful while the lane is not empty), its first entry and its length. */
+  laneDelay: Float64Array;
+  laneHead: Int32Array;
+  laneLen: Int32Array;
+  /**
+   * The lanes' events, in rings of laneCap (a power of two) entries, lane after lane: each event's
+   * fields side by side in the rings, read in the order they were written.
+   */
+  laneCap: number;
+  laneTime: Float64Array;
+  laneSeq: Float64Array;
+  laneKind: Uint8Array;
+  laneA: Int32Array;
+  laneB: Int32Array;
+  laneC: Float64Array;
+  laneD: Int32Array;
+  /** Events in the heap. */
+  heapSize: number;
   /** Heap order: slot ids, and their keys by heap position. */
   order: Int32Array;
   orderTime: Float64Array;
   orderSeq: Float64Array;
+  /** The heap's events by slot id. */
   time: Float64Array;
   seq: Float64Array;
   kind: Uint8Array;
@@ -26,10 +65,34 @@ export interface EventQueue {
   freeTop: number;
 }
 
+const LANE_CAP0 = 64;
+const UNKNOWN = -3;
+
 export function createQueue(capacity = 1024): EventQueue {
+  const n = LANES * LANE_CAP0;
   const q: EventQueue = {
     size: 0,
     nextSeq: 0,
+    now: 0,
+    next: UNKNOWN,
+    evTime: 0,
+    evKind: 0,
+    evA: 0,
+    evB: 0,
+    evC: 0,
+    evD: 0,
+    laneDelay: new Float64Array(LANES),
+    laneHead: new Int32Array(LANES),
+    laneLen: new Int32Array(LANES),
+    laneCap: LANE_CAP0,
+    laneTime: new Float64Array(n),
+    laneSeq: new Float64Array(n),
+    laneKind: new Uint8Array(n),
+    laneA: new Int32Array(n),
+    laneB: new Int32Array(n),
+    laneC: new Float64Array(n),
+    laneD: new Int32Array(n),
+    heapSize: 0,
     order: new Int32Array(capacity),
     orderTime: new Float64Array(capacity),
     orderSeq: new Float64Array(capacity),
@@ -74,11 +137,63 @@ function grow(q: EventQueue): void {
   q.freeTop = cap - old;
 }
 
+/** A copy of lane ring array `a` with twice the room a lane, each ring unrolled to the start of its new room. */
+function unrolled<A extends Float64Array | Int32Array | Uint8Array>(q: EventQueue, a: A): A {
+  const cap = q.laneCap;
+  const b = new (a.constructor as new (n: number) => A)(LANES * cap * 2);
+  for (let l = 0; l < LANES; l++) {
+    for (let i = 0; i < q.laneLen[l]!; i++) b[l * cap * 2 + i] = a[l * cap + ((q.laneHead[l]! + i) & (cap - 1))]!;
+  }
+  return b;
+}
+
+function growLanes(q: EventQueue): void {
+  q.laneTime = unrolled(q, q.laneTime);
+  q.laneSeq = unrolled(q, q.laneSeq);
+  q.laneKind = unrolled(q, q.laneKind);
+  q.laneA = unrolled(q, q.laneA);
+  q.laneB = unrolled(q, q.laneB);
+  q.laneC = unrolled(q, q.laneC);
+  q.laneD = unrolled(q, q.laneD);
+  q.laneHead.fill(0);
+  q.laneCap *= 2;
+}
+
 /** Schedule an event; returns its seq (unique, increasing). */
 export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): number {
+  const s = q.nextSeq++;
+  q.size++;
+  q.next = UNKNOWN;
+  // The lane for this delay, else an empty one, else the heap.
+  const delay = time - q.now;
+  const len = q.laneLen;
+  let lane = -1;
+  for (let l = 0; l < LANES; l++) {
+    if (len[l]! > 0) {
+      if (q.laneDelay[l] === delay) {
+        lane = l;
+        break;
+      }
+    } else if (lane < 0) lane = l;
+  }
+  if (lane >= 0) {
+    if (len[lane] === 0) {
+      q.laneDelay[lane] = delay;
+      q.laneHead[lane] = 0;
+    } else if (len[lane] === q.laneCap) growLanes(q);
+    const at = lane * q.laneCap + ((q.laneHead[lane]! + len[lane]!) & (q.laneCap - 1));
+    len[lane]!++;
+    q.laneTime[at] = time;
+    q.laneSeq[at] = s;
+    q.laneKind[at] = kind;
+    q.laneA[at] = a;
+    q.laneB[at] = b;
+    q.laneC[at] = c;
+    q.laneD[at] = d;
+    return s;
+  }
   if (q.freeTop === 0) grow(q);
   const slot = q.free[--q.freeTop]!;
-  const s = q.nextSeq++;
   q.time[slot] = time;
   q.seq[slot] = s;
   q.kind[slot] = kind;
@@ -89,7 +204,7 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
   const order = q.order;
   const ot = q.orderTime;
   const os = q.orderSeq;
-  let i = q.size++;
+  let i = q.heapSize++;
   // Sift up; seq is unique and increasing, so a parent at the same time is always earlier.
   while (i > 0) {
     const parent = (i - 1) >> 2;
@@ -105,48 +220,121 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
   return s;
 }
 
-/** Slot id of the earliest event, or -1. The slot's fields stay valid until the next push. */
-export function peek(q: EventQueue): number {
-  return q.size > 0 ? q.order[0]! : -1;
+/** Where the earliest event is: a lane's ring index (≥ 0), -1 for the heap's top, -2 when the queue is empty. */
+function earliest(q: EventQueue): number {
+  if (q.next !== UNKNOWN) return q.next;
+  let where = -2;
+  let bt = Infinity;
+  let bs = Infinity;
+  if (q.heapSize > 0) {
+    where = -1;
+    bt = q.orderTime[0]!;
+    bs = q.orderSeq[0]!;
+  }
+  const cap = q.laneCap;
+  for (let l = 0; l < LANES; l++) {
+    if (q.laneLen[l] === 0) continue;
+    const at = l * cap + q.laneHead[l]!;
+    const t = q.laneTime[at]!;
+    if (t < bt || (t === bt && q.laneSeq[at]! < bs)) {
+      where = at;
+      bt = t;
+      bs = q.laneSeq[at]!;
+    }
+  }
+  q.next = where;
+  return where;
 }
 
-/** Remove the earliest event and return its slot id (valid until the next push), or -1. */
-export function pop(q: EventQueue): number {
-  if (q.size === 0) return -1;
+/** Time of the earliest event, or Infinity when none is queued. */
+export function nextTime(q: EventQueue): number {
+  const where = earliest(q);
+  return where >= 0 ? q.laneTime[where]! : where === -1 ? q.orderTime[0]! : Infinity;
+}
+
+/**
+ * Call `f` with every queued event's time, kind and arguments, in no particular order.
+ */
+export function forEachQueued(q: EventQueue, f: (time: number, kind: number, a: number, b: number, c: number, d: number) => void): void {
+  for (let i = 0; i < q.heapSize; i++) {
+    const slot = q.order[i]!;
+    f(q.time[slot]!, q.kind[slot]!, q.a[slot]!, q.b[slot]!, q.c[slot]!, q.d[slot]!);
+  }
+  const cap = q.laneCap;
+  for (let l = 0; l < LANES; l++) {
+    for (let i = 0; i < q.laneLen[l]!; i++) {
+      const at = l * cap + ((q.laneHead[l]! + i) & (cap - 1));
+      f(q.laneTime[at]!, q.laneKind[at]!, q.laneA[at]!, q.laneB[at]!, q.laneC[at]!, q.laneD[at]!);
+    }
+  }
+}
+
+/**
+ * Remove the earliest event, its time, kind and arguments left in q.evTime … q.evD. False when the
+ * queue is empty.
+ */
+export function take(q: EventQueue): boolean {
+  const where = earliest(q);
+  if (where === -2) return false;
+  q.size--;
+  q.next = UNKNOWN;
+  if (where >= 0) {
+    const lane = (where / q.laneCap) | 0;
+    q.laneHead[lane] = (q.laneHead[lane]! + 1) & (q.laneCap - 1);
+    q.laneLen[lane]!--;
+    q.evTime = q.laneTime[where]!;
+    q.evKind = q.laneKind[where]!;
+    q.evA = q.laneA[where]!;
+    q.evB = q.laneB[where]!;
+    q.evC = q.laneC[where]!;
+    q.evD = q.laneD[where]!;
+  } else {
+    const top = q.order[0]!;
+    q.evTime = q.time[top]!;
+    q.evKind = q.kind[top]!;
+    q.evA = q.a[top]!;
+    q.evB = q.b[top]!;
+    q.evC = q.c[top]!;
+    q.evD = q.d[top]!;
+    q.free[q.freeTop++] = top;
+    popHeap(q);
+  }
+  if (q.evTime > q.now) q.now = q.evTime;
+  return true;
+}
+
+/** Remove the heap's top entry. */
+function popHeap(q: EventQueue): void {
   const order = q.order;
   const ot = q.orderTime;
   const os = q.orderSeq;
-  const top = order[0]!;
-  const n = --q.size;
-  if (n > 0) {
-    const last = order[n]!;
-    const lt = ot[n]!;
-    const ls = os[n]!;
-    let i = 0;
-    for (;;) {
-      const first = 4 * i + 1;
-      if (first >= n) break;
-      // The earliest of up to four children.
-      let c = first;
-      let ct = ot[first]!;
-      const end = first + 4 < n ? first + 4 : n;
-      for (let k = first + 1; k < end; k++) {
-        const kt = ot[k]!;
-        if (kt < ct || (kt === ct && os[k]! < os[c]!)) {
-          c = k;
-          ct = kt;
-        }
+  const n = --q.heapSize;
+  if (n === 0) return;
+  const last = order[n]!;
+  const lt = ot[n]!;
+  const ls = os[n]!;
+  let i = 0;
+  for (;;) {
+    const first = 4 * i + 1;
+    if (first >= n) break;
+    // The earliest of up to four children.
+    let c = first;
+    let ct = ot[first]!;
+    const end = first + 4 < n ? first + 4 : n;
+    for (let k = first + 1; k < end; k++) {
+      const kt = ot[k]!;
+      if (kt < ct || (kt === ct && os[k]! < os[c]!)) {
+        c = k;
+        ct = kt;
       }
-      if (lt < ct || (lt === ct && ls < os[c]!)) break;
-      order[i] = order[c]!;
-      ot[i] = ct;
-      os[i] = os[c]!;
-      i = c;
     }
-    order[i] = last;
-    ot[i] = lt;
-    os[i] = ls;
+    if (lt < ct || (lt === ct && ls < os[c]!)) break;
+    order[i] = order[c]!;
+    ot[i] = ct;
+    os[i] = os[c]!;
+    i = c;
   }
-  q.free[q.freeTop++] = top;
-  return top;
+  order[i] = last;
+  ot[i] = lt;
+  os[i] = ls;
 }

@@ -2,7 +2,7 @@
 // moment. Going back restores the latest checkpoint (a copy of the plain-data state, clone.ts) at or
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
-import { peek, pop } from './heap';
+import { forEachQueued, nextTime, take } from './heap';
 import { canProgress, type SimState } from './state';
 import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
@@ -89,8 +89,8 @@ export class Sim {
   }
   /** Time of the next event, or null at the end. */
   get nextEventTime(): number | null {
-    const slot = peek(this.w.st.queue);
-    return slot < 0 || this.w.st.done ? null : this.w.st.queue.time[slot]!;
+    const t = nextTime(this.w.st.queue);
+    return t === Infinity || this.w.st.done ? null : t;
   }
 
   private limit(): number {
@@ -169,20 +169,14 @@ export class Sim {
     const st = this.w.st;
     if (st.done) return false;
     const q = st.queue;
-    const slot = peek(q);
-    if (slot < 0) return this.finish('idle', st.now);
-    const t = q.time[slot]!;
+    const t = nextTime(q);
+    if (t === Infinity) return this.finish('idle', st.now);
     if (t > this.limit()) return this.finish(this.config.stopAt !== null ? 'stopAt' : 'cap', this.limit());
     if (!this.deferCheckpoints && this.checkpointReached(t)) this.takeCheckpoint();
-    pop(q);
-    const kind = q.kind[slot]!;
-    const a = q.a[slot]!;
-    const b = q.b[slot]!;
-    const c = q.c[slot]!;
-    const d = q.d[slot]!;
+    take(q);
     st.now = t;
     st.eventCount++;
-    dispatch(this.w, kind, a, b, c, d);
+    dispatch(this.w, q.evKind, q.evA, q.evB, q.evC, q.evD);
     if (this.config.stopAt === null && st.pendingJoins === 0) {
       if (st.present === 0) return this.finish('idle', st.now);
       if (st.presentComplete === st.present) return this.finish('complete', st.now);
@@ -210,8 +204,8 @@ export class Sim {
     const st = this.w.st;
     const q = st.queue;
     while (!st.done) {
-      const slot = peek(q);
-      if (slot >= 0 && q.time[slot]! > t && t <= this.limit()) break;
+      const next = nextTime(q);
+      if (next !== Infinity && next > t && t <= this.limit()) break;
       if (!this.step()) return;
     }
     if (!st.done && t > st.now) st.now = t;
@@ -295,11 +289,9 @@ export class Sim {
     for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[messageKind(name)]!;
     let inFlightBytes = 0;
     const q = st.queue;
-    for (let i = 0; i < q.size; i++) {
-      const slot = q.order[i]!;
-      const kind = q.kind[slot]!;
-      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, q.c[slot]!);
-    }
+    forEachQueued(q, (_time, kind, _a, _b, block) => {
+      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
+    });
     return {
       endTime: st.now,
       endReason: st.endReason ?? 'running',

@@ -3,7 +3,7 @@
 // trace; it only reads the event queue and the connection halves, so the picture is exactly the
 // engine's, however the engine schedules things inside.
 import { transferTime } from './bandwidth';
-import { grown } from './heap';
+import { forEachQueued, grown } from './heap';
 import type { Sim } from './sim';
 import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
@@ -63,7 +63,7 @@ function ensure(f: Flights, n: number): void {
 
 /**
  * Fill `out` with every block in flight now: the SEND_DONE events (a block being sent) and the
- * ARRIVE events (a block on the wire) still in the queue. The order is the heap's, not time order.
+ * ARRIVE events (a block on the wire) still in the queue. In no particular order.
  */
 export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flights {
   const st = sim.state;
@@ -73,26 +73,22 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
   const peers = st.peers;
   ensure(out, q.size);
   let n = 0;
-  for (let i = 0; i < q.size; i++) {
-    const slot = q.order[i]!;
-    const kind = q.kind[slot]!;
-    if (kind !== E.SEND_DONE && kind !== E.ARRIVE) continue;
+  forEachQueued(q, (time, kind, _a, h, block) => {
+    if (kind !== E.SEND_DONE && kind !== E.ARRIVE) return;
     // SEND_DONE: a = sender, b = sender's half; ARRIVE: a = receiver's half, b = sender's half.
-    const h = q.b[slot]!;
-    if (h >= st.halves.length) continue;
-    const block = q.c[slot]!;
+    if (h >= st.halves.length) return;
     const sender = hi[h * HI + H_PEER]!;
     out.sender[n] = sender;
     out.receiver[n] = hi[h * HI + H_REMOTE]!;
     out.senderHalf[n] = h;
     out.block[n] = block;
     out.phase[n] = kind === E.SEND_DONE ? PHASE_SENDING : PHASE_TRAVELLING;
-    out.at[n] = q.time[slot]!;
+    out.at[n] = time;
     out.latency[n] = hi[h * HI + H_LATENCY]!;
     const upload = peers[sender]!.upload;
     out.sendTime[n] = upload > 0 ? transferTime(blockLength(g, block), upload) : 0;
     n++;
-  }
+  });
   out.count = n;
   return out;
 }

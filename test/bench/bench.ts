@@ -1,7 +1,7 @@
 // npm run bench: block deliveries per second, wall time and peak memory for three flash crowds.
 // Each size runs in a fresh child process so that one run's heap does not inflate the next one's peak.
-// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N] [--against GIT-REF]
-import { spawnSync } from 'node:child_process';
+// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N] [--against GIT-REF [--together]]
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,20 +105,37 @@ interface Run {
   line: string;
 }
 
+const childArgs = (script: string, key: string, withLedger: boolean): string[] => ['--import', 'tsx', '--max-old-space-size=4096', script, '--child', key, ...(withLedger ? ['--ledger'] : [])];
+
+/** The run a child printed on its last line; null (with a message) when it failed. */
+function parsed(key: string, stdout: string, status: number | null): Run | null {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return { ...(JSON.parse(line) as Omit<Run, 'line'>), line };
+  } catch {
+    console.log(`${key}: failed (exit ${status})\n${stdout}`);
+    return null;
+  }
+}
+
 /** One size in a fresh process of the bench at `script`; null (with a message) when it failed. */
 function child(script: string, key: string, withLedger: boolean): Run | null {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', script, '--child', key, ...(withLedger ? ['--ledger'] : [])], {
+  const out = spawnSync(process.execPath, childArgs(script, key, withLedger), {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: resolve(dirname(script), '../..'),
   });
-  const line = out.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return { ...(JSON.parse(line) as Omit<Run, 'line'>), line };
-  } catch {
-    console.log(`${key}: failed (exit ${out.status})\n${out.stdout}`);
-    return null;
-  }
+  return parsed(key, out.stdout, out.status);
+}
+
+/** As child, without waiting: for two runs at once. */
+function childAsync(script: string, key: string, withLedger: boolean): Promise<Run | null> {
+  return new Promise((done) => {
+    const proc = spawn(process.execPath, childArgs(script, key, withLedger), { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(dirname(script), '../..') });
+    let stdout = '';
+    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    proc.on('close', (status) => done(parsed(key, stdout, status)));
+  });
 }
 
 /**
@@ -127,8 +144,13 @@ function child(script: string, key: string, withLedger: boolean): Run | null {
  * that both meet the same drift of the machine's speed. Prints each round's two wall times and their
  * ratio, then the medians; the ratio is the figure to read, as a shared machine's speed moves by a
  * quarter or more between runs minutes apart.
+ *
+ * --together: each round runs the two at the same moment, one on each core, so that they meet the
+ * same machine second by second rather than minutes apart. Each then has half the memory bandwidth
+ * and shares the last-level cache, and the one that ends first leaves the other alone for its last
+ * part, which narrows a difference rather than widening it.
  */
-function against(ref: string, only: string | undefined, runs: number, withLedger: boolean): number {
+async function against(ref: string, only: string | undefined, runs: number, withLedger: boolean, together: boolean): Promise<number> {
   const git = (...a: string[]) => spawnSync('git', a, { cwd: root, encoding: 'utf8' });
   const sha = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).stdout.trim();
   if (sha === '') {
@@ -148,7 +170,7 @@ function against(ref: string, only: string | undefined, runs: number, withLedger
       console.error(`bench: --against: ${ref} has no test/bench/bench.ts`);
       return 2;
     }
-    console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, taking turns`);
+    console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${together ? 'both at once' : 'taking turns'}`);
     console.log('size        round   this s   that s   this/that');
     for (const key of Object.keys(SIZES)) {
       if (only && key !== only) continue;
@@ -159,7 +181,8 @@ function against(ref: string, only: string | undefined, runs: number, withLedger
       for (let round = 0; round < runs; round++) {
         let a: Run | null;
         let b: Run | null;
-        if (round % 2 === 0) {
+        if (together) [a, b] = await Promise.all([childAsync(self, key, withLedger), childAsync(theirs, key, withLedger)]);
+        else if (round % 2 === 0) {
           a = child(self, key, withLedger);
           b = child(theirs, key, withLedger);
         } else {
@@ -205,7 +228,7 @@ if (args[0] === '--child') {
       console.error('bench: --against needs a git revision (a commit, branch or tag)');
       process.exit(2);
     }
-    process.exit(against(ref, only, runs, withLedger));
+    process.exit(await against(ref, only, runs, withLedger, args.includes('--together')));
   }
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {

@@ -1,10 +1,10 @@
-// The engine's queues against plain reference models: the event heap gives events back in (time,
-// scheduling order) whatever the interleaving of pushes and pops, and a connection end's request
+// The engine's queues against plain reference models: the event queue gives events back in (time,
+// scheduling order) whatever the interleaving of pushes and takes, through its lanes and its heap, and a connection end's request
 // lists (in the flat store's pool, state.ts) keep their order through removals from either side,
 // moves to a bigger room and compaction, with neighbouring ends' lists untouched.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createQueue, pop, push } from '../../src/engine/heap';
+import { createQueue, forEachQueued, nextTime, push, take } from '../../src/engine/heap';
 import {
   addOutstanding,
   allocQueue,
@@ -29,29 +29,45 @@ import {
 } from '../../src/engine/state';
 
 describe('the event queue', () => {
-  it('pops events in time order, and events at the same time in the order they were pushed', () => {
+  // A push is [delay, 1] (now + delay: most of the engine's pushes, which the lanes take; eight delays
+  // for four lanes, so some go to the heap), [time, 0] (any time, even one already passed), or a take.
+  const op = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 7 }).map((d) => d * 25), fc.constant(1)),
+    fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.constant(0)),
+    fc.constant(null),
+  );
+  it('takes events in time order, and events at the same time in the order they were pushed', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 3 }), fc.constant(-1)), { maxLength: 600, size: 'max' }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 600, size: 'max' }), (ops) => {
         const q = createQueue(4);
-        const model: { time: number; seq: number; a: number }[] = [];
+        const model: { time: number; seq: number }[] = [];
         let seq = 0;
+        let now = 0;
         const takeOne = (): void => {
-          const slot = pop(q);
-          if (model.length === 0) return expect(slot).toBe(-1);
+          if (model.length === 0) return expect(take(q)).toBe(false);
+          expect(nextTime(q)).toBe(Math.min(...model.map((m) => m.time)));
+          expect(take(q)).toBe(true);
           model.sort((x, y) => x.time - y.time || x.seq - y.seq);
           const want = model.shift()!;
-          expect([q.time[slot], q.a[slot]]).toEqual([want.time, want.a]);
+          expect([q.evTime, q.evA, q.evC]).toEqual([want.time, want.seq, want.seq / 2]);
+          now = Math.max(now, want.time);
         };
-        for (const op of ops) {
-          if (op < 0) takeOne();
+        for (const o of ops) {
+          if (o === null) takeOne();
           else {
-            push(q, op, 1, seq, 0, 0, 0);
-            model.push({ time: op, seq, a: seq });
+            const time = o[1] === 1 ? now + o[0] : o[0];
+            push(q, time, 1, seq, 0, seq / 2, 0);
+            model.push({ time, seq });
             seq++;
           }
         }
+        expect(q.size).toBe(model.length);
+        let queued = 0;
+        forEachQueued(q, () => queued++);
+        expect(queued).toBe(model.length);
         while (model.length > 0) takeOne();
         expect(q.size).toBe(0);
+        expect(nextTime(q)).toBe(Infinity);
       }),
     );
   });
