@@ -227,15 +227,21 @@ export const F_INITIATOR = 256;
 export const F_PEX = 512;
 export const F_OPTIMISTIC_SLOT = 1024;
 
-/** Float64 fields of a connection end: st.hf[id * HF + G_…] (times in µs, rates, byte counts). */
+/**
+ * Float64 fields of a connection end: st.hf[id * HF + G_…] (times in µs, rates, byte counts). Each
+ * block touches one end's fields for one direction: the receiver's end updates G_PIPELINE_AT to
+ * G_ROUND_BYTES, the sender's end G_ACCEPT_FROM to G_BYTES_SINCE_UNCHOKE. A big typed array's data
+ * starts 16 bytes past a page here (V8's %DebugPrint), so a record's fields 0-5 share one 64-byte
+ * line and fields 6-13 the next: each direction's fields sit in one line.
+ */
 export const HF = 16;
-export const G_ACCEPT_FROM = 0;
-export const G_PIPELINE_AT = 1;
-export const G_DOWN_RATE = 2;
-export const G_DOWN_LAST = 3;
-export const G_DOWN_SINCE = 4;
-export const G_LAST_BLOCK_AT = 5;
-export const G_ROUND_BYTES = 6;
+export const G_PIPELINE_AT = 0;
+export const G_DOWN_RATE = 1;
+export const G_DOWN_LAST = 2;
+export const G_DOWN_SINCE = 3;
+export const G_LAST_BLOCK_AT = 4;
+export const G_ROUND_BYTES = 5;
+export const G_ACCEPT_FROM = 6;
 export const G_UP_RATE = 7;
 export const G_UP_LAST = 8;
 export const G_UP_SINCE = 9;
