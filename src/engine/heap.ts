@@ -1,18 +1,20 @@
 // The event queue: events come out in (time, seq) order, where seq is the order in which they were
 // scheduled, so events at the same microsecond run in the order they were scheduled and the run never
-// depends on how the queue happens to break ties. Events live in slot arrays (structure of arrays,
-// recycled through a free list) so that millions of them cost no garbage; the whole queue is plain
-// data and is copied for checkpoints (clone.ts).
+// depends on how the queue happens to break ties. Events live in typed arrays (structure of arrays,
+// reused) so that millions of them cost no garbage; the whole queue is plain data and is copied for
+// checkpoints (clone.ts).
 //
-// Two structures hold the slots, and a removal takes the earlier of their fronts:
+// Two structures hold the events, and a removal takes the earlier of their fronts:
 // - Lanes. Most events are scheduled a fixed delay after now: a block's send ends one block time
 //   after it starts (the same for every block of an uploader), a message arrives one connection
 //   latency after it leaves. Events pushed at now + d for the same d come in time order (now never goes
 //   back) and in seq order, so a plain FIFO of them is already sorted. LANES rings each take one delay;
 //   a push whose delay has no lane takes an empty one, else it goes to the heap.
-// - A min-heap, four children a node, for the rest. It keeps each entry's key (time, seq) next to its
-//   slot id, by heap position, so that sifting reads three dense arrays instead of chasing slot ids.
+// - A min-heap, four children a node, for the rest. Its events sit in slots recycled through a free
+//   list; the heap keeps each entry's key (time, seq) next to its slot id, by heap position, so that
+//   sifting reads three dense arrays instead of chasing slot ids.
 // Which structure holds an event changes nothing but speed: the order is (time, seq) either way.
+
 /** Rings for events scheduled a fixed delay after now. */
 export const LANES = 4;
 

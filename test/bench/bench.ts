@@ -134,6 +134,10 @@ function childAsync(script: string, key: string, withLedger: boolean): Promise<R
     const proc = spawn(process.execPath, childArgs(script, key, withLedger), { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(dirname(script), '../..') });
     let stdout = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    proc.on('error', (err) => {
+      console.log(`${key}: could not start: ${err.message}`);
+      done(null);
+    });
     proc.on('close', (status) => done(parsed(key, stdout, status)));
   });
 }
@@ -222,6 +226,10 @@ if (args[0] === '--child') {
   // --runs N: each size N times, each in a fresh process, then the median wall time. On a shared
   // machine runs of the same code differ by a quarter or more.
   const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 1;
+  if (args.includes('--together') && !args.includes('--against')) {
+    console.error('bench: --together runs this tree and another at once, so it needs --against GIT-REF');
+    process.exit(2);
+  }
   if (args.includes('--against')) {
     const ref = args[args.indexOf('--against') + 1];
     if (ref === undefined || ref.startsWith('--')) {
