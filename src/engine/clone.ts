@@ -9,7 +9,7 @@
 // peer's profile and settings (replaced whole by a `set` event, dynamics.ts).
 // test/engine/clone.test.ts walks both graphs to prove that nothing else is shared and that a
 // restored copy equals structuredClone's.
-import type { EventQueue } from './heap';
+import { mapStore, storeBytes, type EventQueue } from './heap';
 import type { Rng } from './prng';
 import { HF, HI, type HalfLists, type Peer, type SimState, type SuperSeed } from './state';
 
@@ -91,23 +91,11 @@ function cloneQueue(q: EventQueue): EventQueue {
     laneDelay: q.laneDelay.slice(),
     laneHead: q.laneHead.slice(),
     laneLen: q.laneLen.slice(),
-    laneTime: q.laneTime.slice(),
-    laneSeq: q.laneSeq.slice(),
-    laneKind: q.laneKind.slice(),
-    laneA: q.laneA.slice(),
-    laneB: q.laneB.slice(),
-    laneC: q.laneC.slice(),
-    laneD: q.laneD.slice(),
+    lanes: mapStore(q.lanes, (a) => a.slice() as typeof a),
     order: q.order.slice(),
     orderTime: q.orderTime.slice(),
     orderSeq: q.orderSeq.slice(),
-    time: q.time.slice(),
-    seq: q.seq.slice(),
-    kind: q.kind.slice(),
-    a: q.a.slice(),
-    b: q.b.slice(),
-    c: q.c.slice(),
-    d: q.d.slice(),
+    slots: mapStore(q.slots, (a) => a.slice() as typeof a),
     free: q.free.slice(),
   };
 }
@@ -217,9 +205,8 @@ export function snapshotBytes(snap: Snapshot): number {
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
-  bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.time.byteLength + q.seq.byteLength;
-  bytes += q.kind.byteLength + q.a.byteLength + q.b.byteLength + q.c.byteLength + q.d.byteLength + q.free.byteLength + 3 * 32;
-  bytes += q.laneTime.byteLength + q.laneSeq.byteLength + q.laneKind.byteLength + q.laneA.byteLength + q.laneB.byteLength + q.laneC.byteLength + q.laneD.byteLength;
+  bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
+  bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + storeBytes(q.lanes);
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);

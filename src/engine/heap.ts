@@ -18,6 +18,17 @@
 /** Rings for events scheduled a fixed delay after now. */
 export const LANES = 4;
 
+/** Events by index, a typed array per field: the lanes' rings and the heap's slots are each one. */
+export interface EventStore {
+  time: Float64Array;
+  seq: Float64Array;
+  kind: Uint8Array;
+  a: Int32Array;
+  b: Int32Array;
+  c: Float64Array;
+  d: Int32Array;
+}
+
 export interface EventQueue {
   /** Events queued, in the heap and the lanes. */
   size: number;
@@ -42,27 +53,15 @@ export interface EventQueue {
    * fields side by side in the rings, read in the order they were written.
    */
   laneCap: number;
-  laneTime: Float64Array;
-  laneSeq: Float64Array;
-  laneKind: Uint8Array;
-  laneA: Int32Array;
-  laneB: Int32Array;
-  laneC: Float64Array;
-  laneD: Int32Array;
+  lanes: EventStore;
   /** Events in the heap. */
   heapSize: number;
   /** Heap order: slot ids, and their keys by heap position. */
   order: Int32Array;
   orderTime: Float64Array;
   orderSeq: Float64Array;
-  /** The heap's events by slot id. */
-  time: Float64Array;
-  seq: Float64Array;
-  kind: Uint8Array;
-  a: Int32Array;
-  b: Int32Array;
-  c: Float64Array;
-  d: Int32Array;
+  /** The heap's events by slot id, and the free slots. */
+  slots: EventStore;
   free: Int32Array;
   freeTop: number;
 }
@@ -70,8 +69,29 @@ export interface EventQueue {
 const LANE_CAP0 = 64;
 const UNKNOWN = -3;
 
+function createStore(n: number): EventStore {
+  return {
+    time: new Float64Array(n),
+    seq: new Float64Array(n),
+    kind: new Uint8Array(n),
+    a: new Int32Array(n),
+    b: new Int32Array(n),
+    c: new Float64Array(n),
+    d: new Int32Array(n),
+  };
+}
+
+/** A copy of every field of `s` through `copy` (a new array of each). */
+export function mapStore(s: EventStore, copy: <A extends Float64Array | Int32Array | Uint8Array>(a: A) => A): EventStore {
+  return { time: copy(s.time), seq: copy(s.seq), kind: copy(s.kind), a: copy(s.a), b: copy(s.b), c: copy(s.c), d: copy(s.d) };
+}
+
+/** Bytes a store takes. */
+export function storeBytes(s: EventStore): number {
+  return s.time.byteLength + s.seq.byteLength + s.kind.byteLength + s.a.byteLength + s.b.byteLength + s.c.byteLength + s.d.byteLength;
+}
+
 export function createQueue(capacity = 1024): EventQueue {
-  const n = LANES * LANE_CAP0;
   const q: EventQueue = {
     size: 0,
     nextSeq: 0,
@@ -87,24 +107,12 @@ export function createQueue(capacity = 1024): EventQueue {
     laneHead: new Int32Array(LANES),
     laneLen: new Int32Array(LANES),
     laneCap: LANE_CAP0,
-    laneTime: new Float64Array(n),
-    laneSeq: new Float64Array(n),
-    laneKind: new Uint8Array(n),
-    laneA: new Int32Array(n),
-    laneB: new Int32Array(n),
-    laneC: new Float64Array(n),
-    laneD: new Int32Array(n),
+    lanes: createStore(LANES * LANE_CAP0),
     heapSize: 0,
     order: new Int32Array(capacity),
     orderTime: new Float64Array(capacity),
     orderSeq: new Float64Array(capacity),
-    time: new Float64Array(capacity),
-    seq: new Float64Array(capacity),
-    kind: new Uint8Array(capacity),
-    a: new Int32Array(capacity),
-    b: new Int32Array(capacity),
-    c: new Float64Array(capacity),
-    d: new Int32Array(capacity),
+    slots: createStore(capacity),
     free: new Int32Array(capacity),
     freeTop: capacity,
   };
@@ -125,13 +133,7 @@ function grow(q: EventQueue): void {
   q.order = grown(q.order, cap);
   q.orderTime = grown(q.orderTime, cap);
   q.orderSeq = grown(q.orderSeq, cap);
-  q.time = grown(q.time, cap);
-  q.seq = grown(q.seq, cap);
-  q.kind = grown(q.kind, cap);
-  q.a = grown(q.a, cap);
-  q.b = grown(q.b, cap);
-  q.c = grown(q.c, cap);
-  q.d = grown(q.d, cap);
+  q.slots = mapStore(q.slots, (a) => grown(a, cap));
   // Every old slot is in use (that is why we grow); the new ones are free.
   const free = new Int32Array(cap);
   for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
@@ -139,26 +141,39 @@ function grow(q: EventQueue): void {
   q.freeTop = cap - old;
 }
 
-/** A copy of lane ring array `a` with twice the room a lane, each ring unrolled to the start of its new room. */
-function unrolled<A extends Float64Array | Int32Array | Uint8Array>(q: EventQueue, a: A): A {
+/** Give every lane twice the room, each ring unrolled to the start of its new room. */
+function growLanes(q: EventQueue): void {
   const cap = q.laneCap;
-  const b = new (a.constructor as new (n: number) => A)(LANES * cap * 2);
-  for (let l = 0; l < LANES; l++) {
-    for (let i = 0; i < q.laneLen[l]!; i++) b[l * cap * 2 + i] = a[l * cap + ((q.laneHead[l]! + i) & (cap - 1))]!;
-  }
-  return b;
+  q.lanes = mapStore(q.lanes, (a) => {
+    const b = new (a.constructor as new (n: number) => typeof a)(LANES * cap * 2);
+    for (let l = 0; l < LANES; l++) {
+      for (let i = 0; i < q.laneLen[l]!; i++) b[l * cap * 2 + i] = a[l * cap + ((q.laneHead[l]! + i) & (cap - 1))]!;
+    }
+    return b;
+  });
+  q.laneHead.fill(0);
+  q.laneCap = cap * 2;
 }
 
-function growLanes(q: EventQueue): void {
-  q.laneTime = unrolled(q, q.laneTime);
-  q.laneSeq = unrolled(q, q.laneSeq);
-  q.laneKind = unrolled(q, q.laneKind);
-  q.laneA = unrolled(q, q.laneA);
-  q.laneB = unrolled(q, q.laneB);
-  q.laneC = unrolled(q, q.laneC);
-  q.laneD = unrolled(q, q.laneD);
-  q.laneHead.fill(0);
-  q.laneCap *= 2;
+/** Write an event into entry `i` of `s`. */
+function put(s: EventStore, i: number, time: number, seq: number, kind: number, a: number, b: number, c: number, d: number): void {
+  s.time[i] = time;
+  s.seq[i] = seq;
+  s.kind[i] = kind;
+  s.a[i] = a;
+  s.b[i] = b;
+  s.c[i] = c;
+  s.d[i] = d;
+}
+
+/** Copy entry `i` of `s` into the queue's last-taken event. */
+function got(q: EventQueue, s: EventStore, i: number): void {
+  q.evTime = s.time[i]!;
+  q.evKind = s.kind[i]!;
+  q.evA = s.a[i]!;
+  q.evB = s.b[i]!;
+  q.evC = s.c[i]!;
+  q.evD = s.d[i]!;
 }
 
 /** Schedule an event; returns its seq (unique, increasing). */
@@ -183,26 +198,13 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
       q.laneDelay[lane] = delay;
       q.laneHead[lane] = 0;
     } else if (len[lane] === q.laneCap) growLanes(q);
-    const at = lane * q.laneCap + ((q.laneHead[lane]! + len[lane]!) & (q.laneCap - 1));
+    put(q.lanes, lane * q.laneCap + ((q.laneHead[lane]! + len[lane]!) & (q.laneCap - 1)), time, s, kind, a, b, c, d);
     len[lane]!++;
-    q.laneTime[at] = time;
-    q.laneSeq[at] = s;
-    q.laneKind[at] = kind;
-    q.laneA[at] = a;
-    q.laneB[at] = b;
-    q.laneC[at] = c;
-    q.laneD[at] = d;
     return s;
   }
   if (q.freeTop === 0) grow(q);
   const slot = q.free[--q.freeTop]!;
-  q.time[slot] = time;
-  q.seq[slot] = s;
-  q.kind[slot] = kind;
-  q.a[slot] = a;
-  q.b[slot] = b;
-  q.c[slot] = c;
-  q.d[slot] = d;
+  put(q.slots, slot, time, s, kind, a, b, c, d);
   const order = q.order;
   const ot = q.orderTime;
   const os = q.orderSeq;
@@ -234,14 +236,16 @@ function earliest(q: EventQueue): number {
     bs = q.orderSeq[0]!;
   }
   const cap = q.laneCap;
+  const lt = q.lanes.time;
+  const ls = q.lanes.seq;
   for (let l = 0; l < LANES; l++) {
     if (q.laneLen[l] === 0) continue;
     const at = l * cap + q.laneHead[l]!;
-    const t = q.laneTime[at]!;
-    if (t < bt || (t === bt && q.laneSeq[at]! < bs)) {
+    const t = lt[at]!;
+    if (t < bt || (t === bt && ls[at]! < bs)) {
       where = at;
       bt = t;
-      bs = q.laneSeq[at]!;
+      bs = ls[at]!;
     }
   }
   q.next = where;
@@ -251,23 +255,17 @@ function earliest(q: EventQueue): number {
 /** Time of the earliest event, or Infinity when none is queued. */
 export function nextTime(q: EventQueue): number {
   const where = earliest(q);
-  return where >= 0 ? q.laneTime[where]! : where === -1 ? q.orderTime[0]! : Infinity;
+  return where >= 0 ? q.lanes.time[where]! : where === -1 ? q.orderTime[0]! : Infinity;
 }
 
 /**
  * Call `f` with every queued event's time, kind and arguments, in no particular order.
  */
 export function forEachQueued(q: EventQueue, f: (time: number, kind: number, a: number, b: number, c: number, d: number) => void): void {
-  for (let i = 0; i < q.heapSize; i++) {
-    const slot = q.order[i]!;
-    f(q.time[slot]!, q.kind[slot]!, q.a[slot]!, q.b[slot]!, q.c[slot]!, q.d[slot]!);
-  }
-  const cap = q.laneCap;
+  const each = (s: EventStore, i: number): void => f(s.time[i]!, s.kind[i]!, s.a[i]!, s.b[i]!, s.c[i]!, s.d[i]!);
+  for (let i = 0; i < q.heapSize; i++) each(q.slots, q.order[i]!);
   for (let l = 0; l < LANES; l++) {
-    for (let i = 0; i < q.laneLen[l]!; i++) {
-      const at = l * cap + ((q.laneHead[l]! + i) & (cap - 1));
-      f(q.laneTime[at]!, q.laneKind[at]!, q.laneA[at]!, q.laneB[at]!, q.laneC[at]!, q.laneD[at]!);
-    }
+    for (let i = 0; i < q.laneLen[l]!; i++) each(q.lanes, l * q.laneCap + ((q.laneHead[l]! + i) & (q.laneCap - 1)));
   }
 }
 
@@ -284,20 +282,10 @@ export function take(q: EventQueue): boolean {
     const lane = (where / q.laneCap) | 0;
     q.laneHead[lane] = (q.laneHead[lane]! + 1) & (q.laneCap - 1);
     q.laneLen[lane]!--;
-    q.evTime = q.laneTime[where]!;
-    q.evKind = q.laneKind[where]!;
-    q.evA = q.laneA[where]!;
-    q.evB = q.laneB[where]!;
-    q.evC = q.laneC[where]!;
-    q.evD = q.laneD[where]!;
+    got(q, q.lanes, where);
   } else {
     const top = q.order[0]!;
-    q.evTime = q.time[top]!;
-    q.evKind = q.kind[top]!;
-    q.evA = q.a[top]!;
-    q.evB = q.b[top]!;
-    q.evC = q.c[top]!;
-    q.evD = q.d[top]!;
+    got(q, q.slots, top);
     q.free[q.freeTop++] = top;
     popHeap(q);
   }
