@@ -13,6 +13,7 @@ import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
 import { KiB, peer, swarm } from '../engine/helpers';
 import { median } from './quantile';
+import { readCost } from './read-cost';
 
 const MiB = 1024 * KiB;
 
@@ -86,6 +87,13 @@ function runOne(key: string, withLedger: boolean): void {
     }),
   );
 }
+
+/**
+ * What a dependent read of a random cache line costs now (256 MiB buffer, read-cost.ts): printed before
+ * and after the runs, because this shared machine's memory slows by a third at times, and the engine's
+ * big runs slow with it.
+ */
+const readNs = (): string => `${readCost(256, [1])[0]!.toFixed(0)} ns`;
 
 const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '../..');
@@ -236,8 +244,12 @@ if (args[0] === '--child') {
       console.error('bench: --against needs a git revision (a commit, branch or tag)');
       process.exit(2);
     }
-    process.exit(await against(ref, only, runs, withLedger, args.includes('--together')));
+    const before = readNs();
+    const code = await against(ref, only, runs, withLedger, args.includes('--together'));
+    if (code === 0) console.log(`a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`);
+    process.exit(code);
   }
+  const before = readNs();
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
@@ -256,4 +268,5 @@ if (args[0] === '--child') {
       console.log(`${key.padEnd(11)} median wall ${median(walls).toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
     }
   }
+  console.log(`a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`);
 }
