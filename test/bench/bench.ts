@@ -94,6 +94,7 @@ function runOne(key: string, withLedger: boolean): void {
  * big runs slow with it.
  */
 const readNs = (): string => `${readCost(256, [1])[0]!.toFixed(0)} ns`;
+const readLine = (before: string): string => `a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`;
 
 const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '../..');
@@ -182,6 +183,7 @@ async function against(ref: string, only: string | undefined, runs: number, with
       console.error(`bench: --against: ${ref} has no test/bench/bench.ts`);
       return 2;
     }
+    const before = readNs();
     console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${together ? 'both at once' : 'taking turns'}`);
     console.log('size        round   this s   that s   this/that');
     for (const key of Object.keys(SIZES)) {
@@ -218,6 +220,7 @@ async function against(ref: string, only: string | undefined, runs: number, with
           (hashes.size === 1 ? 'same traceHash' : 'the traceHashes differ'),
       );
     }
+    console.log(readLine(before));
     return 0;
   } finally {
     git('worktree', 'remove', '--force', dir);
@@ -244,10 +247,7 @@ if (args[0] === '--child') {
       console.error('bench: --against needs a git revision (a commit, branch or tag)');
       process.exit(2);
     }
-    const before = readNs();
-    const code = await against(ref, only, runs, withLedger, args.includes('--together'));
-    if (code === 0) console.log(`a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`);
-    process.exit(code);
+    process.exit(await against(ref, only, runs, withLedger, args.includes('--together')));
   }
   const before = readNs();
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
@@ -268,5 +268,5 @@ if (args[0] === '--child') {
       console.log(`${key.padEnd(11)} median wall ${median(walls).toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
     }
   }
-  console.log(`a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`);
+  console.log(readLine(before));
 }

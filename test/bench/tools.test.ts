@@ -1,0 +1,36 @@
+// The benchmark scripts refuse what they cannot do, with exit 2 and one line saying why, before any run:
+// the team reads their figures, so a mistyped option must not pass as a measurement.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+function run(script: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `test/bench/${script}`, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the benchmark scripts', () => {
+  it('npm run bench: --together needs --against, and --against needs a commit of this repository', () => {
+    const together = run('bench.ts', '--together');
+    expect(together.code).toBe(2);
+    expect(together.stderr).toMatch(/--together .*needs --against/);
+    expect(together.stdout).toBe('');
+    const noRef = run('bench.ts', '--against');
+    expect(noRef.code).toBe(2);
+    expect(noRef.stderr).toMatch(/--against needs a git revision/);
+    const badRef = run('bench.ts', '--against', 'no-such-revision-anywhere');
+    expect(badRef.code).toBe(2);
+    expect(badRef.stderr).toMatch(/"no-such-revision-anywhere" is not a commit/);
+    expect(badRef.stdout).toBe('');
+  });
+
+  it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
+    for (const size of ['5', '8192', 'lots']) {
+      const r = run('memory.ts', size);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`from 64 to 4096, got "${size}"`));
+      expect(r.stdout).toBe('');
+    }
+  });
+});
