@@ -91,6 +91,8 @@ function cloneQueue(q: EventQueue): EventQueue {
     laneDelay: q.laneDelay.slice(),
     laneHead: q.laneHead.slice(),
     laneLen: q.laneLen.slice(),
+    laneTime: q.laneTime.slice(),
+    laneSeq: q.laneSeq.slice(),
     lanes: mapStore(q.lanes, (a) => a.slice() as typeof a),
     order: q.order.slice(),
     orderTime: q.orderTime.slice(),
@@ -206,7 +208,7 @@ export function snapshotBytes(snap: Snapshot): number {
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
-  bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + storeBytes(q.lanes);
+  bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);

@@ -18,10 +18,11 @@
 /** Rings for events scheduled a fixed delay after now. */
 export const LANES = 4;
 
-/** Events by index, a typed array per field: the lanes' rings and the heap's slots are each one. */
+/**
+ * Events' kinds and arguments by index, a typed array per field: the lanes' rings and the heap's slots
+ * are each one. Their keys (time, seq) live beside them: laneTime/laneSeq, orderTime/orderSeq.
+ */
 export interface EventStore {
-  time: Float64Array;
-  seq: Float64Array;
   kind: Uint8Array;
   a: Int32Array;
   b: Int32Array;
@@ -30,8 +31,6 @@ export interface EventStore {
 }
 
 export interface EventQueue {
-  /** Events queued, in the heap and the lanes. */
-  size: number;
   nextSeq: number;
   /** The latest time taken from the queue: a lane's events were pushed at now + its delay. */
   now: number;
@@ -50,17 +49,19 @@ export interface EventQueue {
   laneLen: Int32Array;
   /**
    * The lanes' events, in rings of laneCap (a power of two) entries, lane after lane: each event's
-   * fields side by side in the rings, read in the order they were written.
+   * key and fields side by side in the rings, read in the order they were written.
    */
   laneCap: number;
+  laneTime: Float64Array;
+  laneSeq: Float64Array;
   lanes: EventStore;
   /** Events in the heap. */
   heapSize: number;
-  /** Heap order: slot ids, and their keys by heap position. */
+  /** Heap order: slot ids, and their events' keys by heap position. */
   order: Int32Array;
   orderTime: Float64Array;
   orderSeq: Float64Array;
-  /** The heap's events by slot id, and the free slots. */
+  /** The heap's events' kinds and arguments by slot id, and the free slots. */
   slots: EventStore;
   free: Int32Array;
   freeTop: number;
@@ -71,8 +72,6 @@ const UNKNOWN = -3;
 
 function createStore(n: number): EventStore {
   return {
-    time: new Float64Array(n),
-    seq: new Float64Array(n),
     kind: new Uint8Array(n),
     a: new Int32Array(n),
     b: new Int32Array(n),
@@ -83,17 +82,16 @@ function createStore(n: number): EventStore {
 
 /** A copy of every field of `s` through `copy` (a new array of each). */
 export function mapStore(s: EventStore, copy: <A extends Float64Array | Int32Array | Uint8Array>(a: A) => A): EventStore {
-  return { time: copy(s.time), seq: copy(s.seq), kind: copy(s.kind), a: copy(s.a), b: copy(s.b), c: copy(s.c), d: copy(s.d) };
+  return { kind: copy(s.kind), a: copy(s.a), b: copy(s.b), c: copy(s.c), d: copy(s.d) };
 }
 
 /** Bytes a store takes. */
 export function storeBytes(s: EventStore): number {
-  return s.time.byteLength + s.seq.byteLength + s.kind.byteLength + s.a.byteLength + s.b.byteLength + s.c.byteLength + s.d.byteLength;
+  return s.kind.byteLength + s.a.byteLength + s.b.byteLength + s.c.byteLength + s.d.byteLength;
 }
 
 export function createQueue(capacity = 1024): EventQueue {
   const q: EventQueue = {
-    size: 0,
     nextSeq: 0,
     now: 0,
     next: UNKNOWN,
@@ -107,6 +105,8 @@ export function createQueue(capacity = 1024): EventQueue {
     laneHead: new Int32Array(LANES),
     laneLen: new Int32Array(LANES),
     laneCap: LANE_CAP0,
+    laneTime: new Float64Array(LANES * LANE_CAP0),
+    laneSeq: new Float64Array(LANES * LANE_CAP0),
     lanes: createStore(LANES * LANE_CAP0),
     heapSize: 0,
     order: new Int32Array(capacity),
@@ -144,21 +144,22 @@ function grow(q: EventQueue): void {
 /** Give every lane twice the room, each ring unrolled to the start of its new room. */
 function growLanes(q: EventQueue): void {
   const cap = q.laneCap;
-  q.lanes = mapStore(q.lanes, (a) => {
-    const b = new (a.constructor as new (n: number) => typeof a)(LANES * cap * 2);
+  const unrolled = <A extends Float64Array | Int32Array | Uint8Array>(a: A): A => {
+    const b = new (a.constructor as new (n: number) => A)(LANES * cap * 2);
     for (let l = 0; l < LANES; l++) {
       for (let i = 0; i < q.laneLen[l]!; i++) b[l * cap * 2 + i] = a[l * cap + ((q.laneHead[l]! + i) & (cap - 1))]!;
     }
     return b;
-  });
+  };
+  q.laneTime = unrolled(q.laneTime);
+  q.laneSeq = unrolled(q.laneSeq);
+  q.lanes = mapStore(q.lanes, unrolled);
   q.laneHead.fill(0);
   q.laneCap = cap * 2;
 }
 
-/** Write an event into entry `i` of `s`. */
-function put(s: EventStore, i: number, time: number, seq: number, kind: number, a: number, b: number, c: number, d: number): void {
-  s.time[i] = time;
-  s.seq[i] = seq;
+/** Write an event's kind and arguments into entry `i` of `s`. */
+function put(s: EventStore, i: number, kind: number, a: number, b: number, c: number, d: number): void {
   s.kind[i] = kind;
   s.a[i] = a;
   s.b[i] = b;
@@ -166,9 +167,9 @@ function put(s: EventStore, i: number, time: number, seq: number, kind: number, 
   s.d[i] = d;
 }
 
-/** Copy entry `i` of `s` into the queue's last-taken event. */
-function got(q: EventQueue, s: EventStore, i: number): void {
-  q.evTime = s.time[i]!;
+/** Copy entry `i` of `s`, an event at `time`, into the queue's last-taken event. */
+function got(q: EventQueue, time: number, s: EventStore, i: number): void {
+  q.evTime = time;
   q.evKind = s.kind[i]!;
   q.evA = s.a[i]!;
   q.evB = s.b[i]!;
@@ -179,7 +180,6 @@ function got(q: EventQueue, s: EventStore, i: number): void {
 /** Schedule an event; returns its seq (unique, increasing). */
 export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): number {
   const s = q.nextSeq++;
-  q.size++;
   q.next = UNKNOWN;
   // The lane for this delay, else an empty one, else the heap.
   const delay = time - q.now;
@@ -198,13 +198,16 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
       q.laneDelay[lane] = delay;
       q.laneHead[lane] = 0;
     } else if (len[lane] === q.laneCap) growLanes(q);
-    put(q.lanes, lane * q.laneCap + ((q.laneHead[lane]! + len[lane]!) & (q.laneCap - 1)), time, s, kind, a, b, c, d);
+    const at = lane * q.laneCap + ((q.laneHead[lane]! + len[lane]!) & (q.laneCap - 1));
+    q.laneTime[at] = time;
+    q.laneSeq[at] = s;
+    put(q.lanes, at, kind, a, b, c, d);
     len[lane]!++;
     return s;
   }
   if (q.freeTop === 0) grow(q);
   const slot = q.free[--q.freeTop]!;
-  put(q.slots, slot, time, s, kind, a, b, c, d);
+  put(q.slots, slot, kind, a, b, c, d);
   const order = q.order;
   const ot = q.orderTime;
   const os = q.orderSeq;
@@ -236,8 +239,8 @@ function earliest(q: EventQueue): number {
     bs = q.orderSeq[0]!;
   }
   const cap = q.laneCap;
-  const lt = q.lanes.time;
-  const ls = q.lanes.seq;
+  const lt = q.laneTime;
+  const ls = q.laneSeq;
   for (let l = 0; l < LANES; l++) {
     if (q.laneLen[l] === 0) continue;
     const at = l * cap + q.laneHead[l]!;
@@ -255,18 +258,28 @@ function earliest(q: EventQueue): number {
 /** Time of the earliest event, or Infinity when none is queued. */
 export function nextTime(q: EventQueue): number {
   const where = earliest(q);
-  return where >= 0 ? q.lanes.time[where]! : where === -1 ? q.orderTime[0]! : Infinity;
+  return where >= 0 ? q.laneTime[where]! : where === -1 ? q.orderTime[0]! : Infinity;
 }
 
 /**
  * Call `f` with every queued event's time, kind and arguments, in no particular order.
  */
 export function forEachQueued(q: EventQueue, f: (time: number, kind: number, a: number, b: number, c: number, d: number) => void): void {
-  const each = (s: EventStore, i: number): void => f(s.time[i]!, s.kind[i]!, s.a[i]!, s.b[i]!, s.c[i]!, s.d[i]!);
-  for (let i = 0; i < q.heapSize; i++) each(q.slots, q.order[i]!);
+  const each = (time: number, s: EventStore, i: number): void => f(time, s.kind[i]!, s.a[i]!, s.b[i]!, s.c[i]!, s.d[i]!);
+  for (let i = 0; i < q.heapSize; i++) each(q.orderTime[i]!, q.slots, q.order[i]!);
   for (let l = 0; l < LANES; l++) {
-    for (let i = 0; i < q.laneLen[l]!; i++) each(q.lanes, l * q.laneCap + ((q.laneHead[l]! + i) & (q.laneCap - 1)));
+    for (let i = 0; i < q.laneLen[l]!; i++) {
+      const at = l * q.laneCap + ((q.laneHead[l]! + i) & (q.laneCap - 1));
+      each(q.laneTime[at]!, q.lanes, at);
+    }
   }
+}
+
+/** Events queued, in the heap and the lanes. */
+export function queueSize(q: EventQueue): number {
+  let n = q.heapSize;
+  for (let l = 0; l < LANES; l++) n += q.laneLen[l]!;
+  return n;
 }
 
 /**
@@ -276,16 +289,15 @@ export function forEachQueued(q: EventQueue, f: (time: number, kind: number, a: 
 export function take(q: EventQueue): boolean {
   const where = earliest(q);
   if (where === -2) return false;
-  q.size--;
   q.next = UNKNOWN;
   if (where >= 0) {
     const lane = (where / q.laneCap) | 0;
     q.laneHead[lane] = (q.laneHead[lane]! + 1) & (q.laneCap - 1);
     q.laneLen[lane]!--;
-    got(q, q.lanes, where);
+    got(q, q.laneTime[where]!, q.lanes, where);
   } else {
     const top = q.order[0]!;
-    got(q, q.slots, top);
+    got(q, q.orderTime[0]!, q.slots, top);
     q.free[q.freeTop++] = top;
     popHeap(q);
   }

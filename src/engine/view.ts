@@ -3,7 +3,7 @@
 // trace; it only reads the event queue and the connection halves, so the picture is exactly the
 // engine's, however the engine schedules things inside.
 import { transferTime } from './bandwidth';
-import { forEachQueued, grown } from './heap';
+import { forEachQueued, grown, queueSize } from './heap';
 import type { Sim } from './sim';
 import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
@@ -71,7 +71,7 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
   const g = sim.geometry;
   const hi = st.hi;
   const peers = st.peers;
-  ensure(out, q.size);
+  ensure(out, queueSize(q));
   let n = 0;
   forEachQueued(q, (time, kind, _a, h, block) => {
     if (kind !== E.SEND_DONE && kind !== E.ARRIVE) return;

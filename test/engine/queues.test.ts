@@ -4,7 +4,7 @@
 // moves to a bigger room and compaction, with neighbouring ends' lists untouched.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createQueue, forEachQueued, nextTime, push, take } from '../../src/engine/heap';
+import { createQueue, forEachQueued, nextTime, push, queueSize, take } from '../../src/engine/heap';
 import {
   addOutstanding,
   allocQueue,
@@ -61,12 +61,12 @@ describe('the event queue', () => {
             seq++;
           }
         }
-        expect(q.size).toBe(model.length);
+        expect(queueSize(q)).toBe(model.length);
         let queued = 0;
         forEachQueued(q, () => queued++);
         expect(queued).toBe(model.length);
         while (model.length > 0) takeOne();
-        expect(q.size).toBe(0);
+        expect(queueSize(q)).toBe(0);
         expect(nextTime(q)).toBe(Infinity);
       }),
     );

@@ -111,7 +111,8 @@ describe('stepping', () => {
   });
 
   it('a checkpoint comes at least its size ÷ checkpointBytesPerEvent events after the previous one, and seeks still land on the states of a straight run', () => {
-    const perEvent = 2048;
+    // About 64 events a checkpoint, whatever a checkpoint of this swarm weighs.
+    const perEvent = Math.ceil(snapshotBytes(takeSnapshot(new Sim(config()).state as SimState)) / 64);
     const sim = new Sim(config(), { checkpointEvery: S / 4, checkpointBytesPerEvent: perEvent });
     const taken: { events: number; bytes: number }[] = [];
     let count = sim.checkpointStats.count;
