@@ -4,12 +4,11 @@
 //   each follows right after it on that connection (clients did this against ISPs that filtered seeds);
 // - libtorrent's predictive_piece_announce: a have before the piece is complete and hash-checked.
 import { rateAt } from './bandwidth';
-import { push } from './heap';
 import { randInt, stream } from './prng';
 import { BLOCK_RECEIVED, F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HF, HI, outstandingIndex, type Peer } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
-import { E, type World } from './world';
+import { E, schedule, type World } from './world';
 import { broadcastHave, remoteGot } from './download';
 import { fillRequests, updateInterest } from './requests';
 import { superSeedSaw } from './superseed';
@@ -24,7 +23,7 @@ export function sendHaveTo(w: World, h: number, piece: number): void {
   const b = h * HI;
   append(w.tr, st.now, T.HAVE, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, piece, 1);
   st.msgCount[T.HAVE]!++;
-  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.HAVE, piece, 0);
+  schedule(w, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.HAVE, piece, st.hi[b + H_REMOTE]!);
 }
 
 /**
@@ -48,7 +47,7 @@ export function sendLazyBitfield(w: World, h: number, peer: Peer): void {
   const st = w.st;
   append(w.tr, st.now, T.BITFIELD, peer.id, st.hi[h * HI + H_REMOTE]!, peer.haveCount - k, k);
   st.msgCount[T.BITFIELD]!++;
-  push(st.queue, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.BITFIELD, idx, 0);
+  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.BITFIELD, idx, st.hi[h * HI + H_REMOTE]!);
   for (const p of hidden) sendHaveTo(w, h, p);
 }
 

@@ -1,7 +1,7 @@
 // Joining and leaving, the tracker, and connections: handshakes (a connection opens once both have
 // been exchanged), the bitfield that follows, and closing both ends when a peer leaves.
 import { RATE_FUDGE } from './bandwidth';
-import { grown, push } from './heap';
+import { grown } from './heap';
 import { samplePeers } from './tracker';
 import {
   allocQueue,
@@ -48,7 +48,7 @@ import {
   type Peer,
 } from './state';
 import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
-import { E, sendBitfield, startSeeding, type World } from './world';
+import { E, schedule, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
 import { rechokePeer } from './slots';
 import { startPex } from './pex';
@@ -101,7 +101,7 @@ function connect(w: World, peer: Peer, q: number): void {
   peer.pendingOut++;
   append(w.tr, st.now, T.HANDSHAKE, peer.id, q, offers(peer), 0);
   st.msgCount[T.HANDSHAKE]!++;
-  push(st.queue, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, offers(peer), 0);
+  schedule(w, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, offers(peer), 0);
 }
 
 /**
@@ -198,7 +198,7 @@ export function onHandshake(w: World, acceptor: number, initiator: number, offer
   openHalf(w, hb);
   append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, mine, 0);
   st.msgCount[T.HANDSHAKE]!++;
-  push(st.queue, st.now + lat, E.REPLY, ha, 0, 0, 0);
+  schedule(w, st.now + lat, E.REPLY, ha, initiator, 0, 0);
   sendBitfield(w, hb);
 }
 
@@ -281,8 +281,8 @@ export function onJoin(w: World, peer: Peer): void {
   append(w.tr, st.now, T.JOIN, peer.id, 0, 0, 0);
   st.tracker.push(peer.id);
   announce(w, peer);
-  push(st.queue, st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
-  push(st.queue, st.now + peer.profile.announceInterval, E.ANNOUNCE, peer.id, 0, 0, 0);
+  schedule(w, st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
+  schedule(w, st.now + peer.profile.announceInterval, E.ANNOUNCE, peer.id, 0, 0, 0);
   startPex(w, peer);
 }
 

@@ -1,6 +1,5 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
-import { push } from './heap';
 import {
   addHolder,
   BLOCK_RECEIVED,
@@ -30,7 +29,7 @@ import {
 } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
-import { checkShareRatio, E, startSeeding, type World } from './world';
+import { checkShareRatio, E, schedule, startSeeding, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose } from './upload';
 import { announceVerified, maybeAnnounceEarly } from './advertise';
@@ -126,7 +125,8 @@ function verify(w: World, peer: Peer, piece: number): void {
 
 /**
  * One have to every open connection. The trace keeps one record (to = BROADCAST, y = recipients) and
- * the queue one event per distinct latency: a 1,000-peer run sends tens of millions of haves.
+ * the queue one event per distinct latency (in a split run, per latency and side of the recipients):
+ * a 1,000-peer run sends tens of millions of haves.
  */
 export function broadcastHave(w: World, peer: Peer, piece: number): void {
   const n = peer.conns.length;
@@ -136,9 +136,20 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
   append(w.tr, st.now, T.HAVE, peer.id, BROADCAST, piece, n);
   st.msgCount[T.HAVE]! += n;
   const lats = peer.connLatency;
+  if (st.split === null) {
+    for (let i = 0; i < n; i++) {
+      const lat = lats[i]!;
+      if (lats.indexOf(lat) === i) schedule(w, st.now + lat, E.HAVE, peer.id, piece, idx, lat);
+    }
+    return;
+  }
+  const remotes = peer.connRemote;
   for (let i = 0; i < n; i++) {
     const lat = lats[i]!;
-    if (lats.indexOf(lat) === i) push(st.queue, st.now + lat, E.HAVE, peer.id, piece, idx, lat);
+    const side = remotes[i]! & 1;
+    let first = 0;
+    while (lats[first] !== lat || (remotes[first]! & 1) !== side) first++;
+    if (first === i) schedule(w, st.now + lat, E.HAVE, peer.id, piece, idx, lat * 2 + side);
   }
 }
 
@@ -164,8 +175,11 @@ export function remoteGot(st: SimState, peer: Peer, h: number, piece: number): b
   return true;
 }
 
-export function onHave(w: World, sender: number, piece: number, idx: number, lat: number): void {
+export function onHave(w: World, sender: number, piece: number, idx: number, d: number): void {
   const st = w.st;
+  // In a split run, only this side's recipients (E.HAVE).
+  const side = st.split === null ? -1 : d & 1;
+  const lat = side < 0 ? d : d >> 1;
   const s = st.peers[sender]!;
   const mirrors = s.connMirror;
   const remotes = s.connRemote;
@@ -184,6 +198,7 @@ export function onHave(w: World, sender: number, piece: number, idx: number, lat
     // remoteGot, with the cheap tests first: half the recipients of a have already hold the piece,
     // which this piece's row of holders tells without reading each one's own piece state.
     const remote = remotes[i]!;
+    if (side >= 0 && (remote & 1) !== side) continue;
     if ((holders[row + (remote >>> 5)]! & (1 << (remote & 31))) !== 0) continue;
     const at = remote * pieces + piece;
     const ps = pieceState[at]!;

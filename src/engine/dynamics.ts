@@ -3,13 +3,12 @@
 // drawn from an exponential distribution, and settings changed by a scripted event mid-run. Every draw
 // comes from a named stream of its own (arrivals/<group>, peer/<name>/seeding), made only for the
 // peers that use it, so a scenario without these keys draws exactly what it drew before.
-import { push } from './heap';
 import { nextU32, stream, type Rng } from './prng';
 import { resolveProfile } from './profiles';
 import { PEER_ACTIVE, PEER_LEFT, type Peer } from './state';
 import { append, LEAVE_REASON, T } from './trace';
 import type { SimConfig } from './types';
-import { checkShareRatio, E, limited, nullIfUnlimited, type World } from './world';
+import { checkShareRatio, E, schedule, limited, nullIfUnlimited, type World } from './world';
 import { rechokePeer } from './slots';
 import { startSend } from './upload';
 
@@ -72,7 +71,7 @@ export function applySettings(w: World, peer: Peer, index: number): void {
   append(w.tr, st.now, T.SETTINGS, peer.id, 0, index, 0);
   if (peer.status !== PEER_ACTIVE) return;
   if (changed.seedTimeLimit !== undefined && peer.completedAt !== null) {
-    push(st.queue, Math.max(st.now, peer.completedAt + changed.seedTimeLimit), E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
+    schedule(w, Math.max(st.now, peer.completedAt + changed.seedTimeLimit), E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
   }
   checkShareRatio(w, peer);
   // More slots are filled now; fewer wait for the next rechoke, as in clients.

@@ -1,6 +1,7 @@
 // The event queue: events come out in (time, seq) order, where seq is the order in which they were
 // scheduled, so events at the same microsecond run in the order they were scheduled and the run never
-// depends on how the queue happens to break ties. Events live in typed arrays (structure of arrays,
+// depends on how the queue happens to break ties. (A run split by peers keys its events per side
+// instead: world.ts schedule.) Events live in typed arrays (structure of arrays,
 // reused) so that millions of them cost no garbage; the whole queue is plain data and is copied for
 // checkpoints (clone.ts).
 //
@@ -9,7 +10,8 @@
 //   after it starts (the same for every block of an uploader), a message arrives one connection
 //   latency after it leaves. Events pushed at now + d for the same d come in time order (now never goes
 //   back) and in seq order, so a plain FIFO of them is already sorted. LANES rings each take one delay;
-//   a push whose delay has no lane takes an empty one, else it goes to the heap.
+//   a push whose delay has no lane takes an empty one, else it goes to the heap, as does a keyed push
+//   (pushKeyed) whose seq is below that of the lane's last event at the same time.
 // - A min-heap, four children a node, for the rest. Its events sit in slots recycled through a free
 //   list; the heap keeps each entry's key (time, seq) next to its slot id, by heap position, so that
 //   sifting reads three dense arrays instead of chasing slot ids.
@@ -180,6 +182,15 @@ function got(q: EventQueue, time: number, s: EventStore, i: number): void {
 /** Schedule an event; returns its seq (unique, increasing). */
 export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): number {
   const s = q.nextSeq++;
+  pushKeyed(q, time, s, kind, a, b, c, d);
+  return s;
+}
+
+/**
+ * Schedule an event with a seq of the caller's (unique; a run split by peers keys events per side,
+ * world.ts schedule): events at the same time come out in seq order.
+ */
+export function pushKeyed(q: EventQueue, time: number, s: number, kind: number, a: number, b: number, c: number, d: number): void {
   q.next = UNKNOWN;
   // The lane for this delay, else an empty one, else the heap.
   const delay = time - q.now;
@@ -188,7 +199,9 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
   for (let l = 0; l < LANES; l++) {
     if (len[l]! > 0) {
       if (q.laneDelay[l] === delay) {
-        lane = l;
+        // Unless the lane's last event is at this same time with a bigger seq (a keyed push): then the heap.
+        const back = l * q.laneCap + ((q.laneHead[l]! + len[l]! - 1) & (q.laneCap - 1));
+        lane = q.laneTime[back]! < time || q.laneSeq[back]! < s ? l : -1;
         break;
       }
     } else if (lane < 0) lane = l;
@@ -203,7 +216,7 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
     q.laneSeq[at] = s;
     put(q.lanes, at, kind, a, b, c, d);
     len[lane]!++;
-    return s;
+    return;
   }
   if (q.freeTop === 0) grow(q);
   const slot = q.free[--q.freeTop]!;
@@ -212,19 +225,18 @@ export function push(q: EventQueue, time: number, kind: number, a: number, b: nu
   const ot = q.orderTime;
   const os = q.orderSeq;
   let i = q.heapSize++;
-  // Sift up; seq is unique and increasing, so a parent at the same time is always earlier.
   while (i > 0) {
     const parent = (i - 1) >> 2;
-    if (ot[parent]! <= time) break;
+    const pt = ot[parent]!;
+    if (pt < time || (pt === time && os[parent]! < s)) break;
     order[i] = order[parent]!;
-    ot[i] = ot[parent]!;
+    ot[i] = pt;
     os[i] = os[parent]!;
     i = parent;
   }
   order[i] = slot;
   ot[i] = time;
   os[i] = s;
-  return s;
 }
 
 /** Where the earliest event is: a lane's ring index (≥ 0), -1 for the heap's top, -2 when the queue is empty. */

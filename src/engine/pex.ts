@@ -10,11 +10,10 @@
 //   connected to, within its peer-set limits, on receipt and at each of its own ticks.
 // There is no BEP 10 extension handshake in the model: both ends know from the handshake's reserved
 // bit (HS_EXTENDED) that the other speaks PEX.
-import { push } from './heap';
 import { connectTo } from './connections';
 import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, type Peer } from './state';
 import { append, auxReserve, T } from './trace';
-import { E, type World } from './world';
+import { E, schedule, type World } from './world';
 
 export const PEX_INTERVAL = 60_000_000;
 /** BEP 11: at most 50 added and 50 dropped peers per message. */
@@ -22,7 +21,7 @@ export const PEX_MAX = 50;
 
 /** Start a joining peer's PEX timer (only for peers with PEX on: other runs schedule nothing new). */
 export function startPex(w: World, peer: Peer): void {
-  if (peer.profile.pex && !peer.investigator) push(w.st.queue, w.st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
+  if (peer.profile.pex && !peer.investigator) schedule(w, w.st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
 }
 
 export function onPexTimer(w: World, peer: Peer): void {
@@ -33,7 +32,7 @@ export function onPexTimer(w: World, peer: Peer): void {
     if (flag(st, id, F_PEX) && (at < 0 || st.now - at >= PEX_INTERVAL)) sendPex(w, peer, id);
   }
   dialKnown(w, peer);
-  push(st.queue, st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
+  schedule(w, st.now + PEX_INTERVAL, E.PEX, peer.id, 0, 0, 0);
 }
 
 function sendPex(w: World, peer: Peer, h: number): void {
@@ -55,7 +54,7 @@ function sendPex(w: World, peer: Peer, h: number): void {
   dropped.forEach((q, i) => (aux[off + 2 + added.length + i] = q));
   append(w.tr, st.now, T.PEX, peer.id, remote, off, 2 + added.length + dropped.length);
   st.msgCount[T.PEX]!++;
-  push(st.queue, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.PEX, off, 0);
+  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.PEX, off, st.hi[h * HI + H_REMOTE]!);
 }
 
 /** A PEX message arrived at `r` (its aux offset): learn the added peers and connect to them. */

@@ -2,12 +2,12 @@
 // moment. Going back restores the latest checkpoint (a copy of the plain-data state, clone.ts) at or
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
-import { forEachQueued, nextTime, take } from './heap';
+import { nextTime, take } from './heap';
 import { canProgress, type SimState } from './state';
 import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
-import { createWorld, E, type World } from './world';
+import { createWorld, E, forEachScheduled, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
 import { createTrace, traceHash, truncate, type Hasher, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
@@ -35,6 +35,12 @@ export interface SimOptions {
    * a tenth, and a seek replays at most some 50,000 events of such a swarm. 0 = time alone decides.
    */
   checkpointBytesPerEvent?: number;
+  /**
+   * Split the run by peers (README, "Inside the engine"): even and odd peers are two sides, each with
+   * its own order of events at the same µs, and what one side schedules for the other is handed over
+   * at window boundaries. Another run of the same swarm, with its own trace hash. Default false.
+   */
+  split?: boolean;
 }
 
 interface Checkpoint {
@@ -50,6 +56,7 @@ export class Sim {
   readonly config: SimConfig;
   readonly trace: Trace;
   private w: World;
+  private readonly split: boolean;
   private checkpointEvery: number;
   private readonly checkpointBudget: number;
   private readonly checkpoints: Checkpoint[] = [];
@@ -62,7 +69,8 @@ export class Sim {
   constructor(config: SimConfig, options: SimOptions = {}) {
     this.config = config;
     this.trace = createTrace();
-    this.w = createWorld(config, this.trace);
+    this.split = options.split ?? false;
+    this.w = createWorld(config, this.trace, this.split);
     this.checkpointEvery = options.checkpointEvery ?? 10_000_000;
     this.checkpointBudget = options.checkpointBytes ?? 512 * 1024 * 1024;
     this.bytesPerEvent = options.checkpointBytesPerEvent ?? 256;
@@ -238,7 +246,7 @@ export class Sim {
     if (cp !== undefined) return this.restore(cp);
     // No checkpoints: start again from the beginning.
     truncate(this.trace, 0, 0);
-    this.w = createWorld(this.config, this.trace);
+    this.w = createWorld(this.config, this.trace, this.split);
   }
 
   /**
@@ -288,8 +296,7 @@ export class Sim {
     const messages = {} as Record<MessageName, number>;
     for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[messageKind(name)]!;
     let inFlightBytes = 0;
-    const q = st.queue;
-    forEachQueued(q, (_time, kind, _a, _b, block) => {
+    forEachScheduled(st, (_time, kind, _a, _b, block) => {
       if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
     });
     return {

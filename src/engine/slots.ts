@@ -1,7 +1,6 @@
 // Choking in the swarm: runs the choker's plans (choker.ts), sends the chokes and unchokes, writes each
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
 import { fillSlots, planWriter, rechoke, snubbed, type ChokeContext } from './choker';
-import { push } from './heap';
 import { investigate } from './connections';
 import {
   type ChokeConn,
@@ -27,7 +26,7 @@ import {
   setFlag,
 } from './state';
 import { append, auxReserve, SLOT, T } from './trace';
-import { E, send, type World } from './world';
+import { E, schedule, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';
 import { superSeedTick } from './superseed';
 import { rejectOnChoke } from './fast';
@@ -144,5 +143,5 @@ export function onRechokeTimer(w: World, peer: Peer): void {
   if (peer.superSeed !== null) superSeedTick(w, peer);
   rechokePeer(w, peer, true);
   peer.rechokes++;
-  push(w.st.queue, w.st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
+  schedule(w, w.st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
 }

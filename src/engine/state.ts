@@ -304,9 +304,31 @@ export interface SimState {
   nextStallCheck: number;
   /** Wire messages sent, by trace kind (a have broadcast counts once per recipient). */
   msgCount: Float64Array;
+  /** The schedule of a run split by peers (SimOptions.split), or null. */
+  split: Split | null;
   /** Pair key → 1 for pairs where one peer banned the other (hash failures): they never connect again. */
   banned: Map<number, number>;
 }
+
+/**
+ * A run split by peers: the even and the odd peers are two sides, each with its own order of events
+ * (seq = side × SIDE + the side's count), and events one side schedules for the other are held in
+ * `out` until the next multiple of `window` (README, "Inside the engine": what this is for).
+ */
+export interface Split {
+  /** µs: the shortest latency of a connection between an even and an odd peer; 0 when there is none to wait for. */
+  window: number;
+  /** The side (peer id & 1) whose event is being handled. */
+  side: number;
+  /** Events each side has scheduled. */
+  seq: Float64Array;
+  /** Events for the other side not yet handed over: time, kind, a, b, c, d each. */
+  out: Float64Array;
+  outLen: number;
+}
+
+/** A side's seqs start here (above any count a run reaches, below 2^53). */
+export const SIDE = 2 ** 52;
 
 export const AVAIL = 0xffff;
 export const HAVE = 1 << 16;

@@ -3,10 +3,9 @@
 // connection latency; blocks also wait for the sender's upload and the receiver's download
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
-import { push } from './heap';
 import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
-import { E, type World } from './world';
+import { E, eventOwner, handOver, schedule, type World } from './world';
 import { fillRequests, releaseRequests, updateInterest } from './requests';
 import { onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
@@ -85,6 +84,7 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
 /** Run one popped event. */
 export function dispatch(w: World, kind: number, a: number, b: number, c: number, d: number): void {
   const st = w.st;
+  if (st.split !== null) st.split.side = (kind === E.HAVE ? d : eventOwner(kind, a, b, d)) & 1;
   switch (kind) {
     case E.JOIN:
       onJoin(w, st.peers[a]!);
@@ -96,7 +96,7 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       const peer = st.peers[a]!;
       if (peer.status !== PEER_ACTIVE) return;
       announce(w, peer);
-      push(st.queue, st.now + peer.profile.announceInterval, E.ANNOUNCE, a, 0, 0, 0);
+      schedule(w, st.now + peer.profile.announceInterval, E.ANNOUNCE, a, 0, 0, 0);
       return;
     }
     case E.RECHOKE:
@@ -118,7 +118,7 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onSendDone(w, a, b, c, d);
       return;
     case E.ARRIVE:
-      onArrive(w, a, c, d);
+      onArrive(w, a, c, d & 1);
       return;
     case E.WAKE:
       startSend(w, st.peers[a]!);
@@ -128,6 +128,9 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       return;
     case E.PEX:
       onPexTimer(w, st.peers[a]!);
+      return;
+    case E.BARRIER:
+      handOver(st);
       return;
   }
 }

@@ -1,7 +1,6 @@
 // The uploading side: one block at a time at the peer's upload rate, round robin over the connections
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
 import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
-import { push } from './heap';
 import {
   clearIncoming,
   compactIncoming,
@@ -28,7 +27,7 @@ import {
 } from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
-import { checkShareRatio, E, type World } from './world';
+import { checkShareRatio, E, schedule, type World } from './world';
 import { rejectAllQueued, rejectUnservable } from './fast';
 import { nextU32 } from './prng';
 
@@ -37,7 +36,7 @@ export function wakeAt(w: World, peer: Peer, at: number): void {
   // A wake still to come (strictly later than now: one firing now has already been taken) will do.
   if (peer.wakeAt > w.st.now && peer.wakeAt <= at) return;
   peer.wakeAt = at;
-  push(w.st.queue, at, E.WAKE, peer.id, 0, 0, 0);
+  schedule(w, at, E.WAKE, peer.id, 0, 0, 0);
 }
 
 /**
@@ -105,7 +104,7 @@ export function startSend(w: World, peer: Peer): void {
     st.msgCount[T.PIECE]!++;
     // A peer set to send corrupt data spoils this block with its probability (its own stream).
     const bad = peer.corrupt >= 1 || (peer.corruptRng !== null && nextU32(peer.corruptRng) < peer.corrupt * 4294967296) ? 1 : 0;
-    push(st.queue, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, id, block, bad);
+    schedule(w, now + transferTime(len, peer.upload), E.SEND_DONE, peer.id, id, block, bad);
     return;
   }
   if (nextArrival < Infinity) wakeAt(w, peer, nextArrival);
@@ -139,7 +138,7 @@ export function onSendDone(w: World, sender: number, hid: number, block: number,
     const startedAt = now - transferTime(len, peer.upload);
     const at = arrival(startedAt, now, st.hi[b + H_LATENCY]!, len, r.download, r.downloadFreeAt);
     if (r.download !== null) r.downloadFreeAt = at;
-    push(st.queue, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, bad);
+    schedule(w, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, remote * 2 + bad);
   }
   startSend(w, peer);
 }

@@ -3,11 +3,11 @@
 // trace; it only reads the event queue and the connection halves, so the picture is exactly the
 // engine's, however the engine schedules things inside.
 import { transferTime } from './bandwidth';
-import { forEachQueued, grown, queueSize } from './heap';
+import { grown, queueSize } from './heap';
 import type { Sim } from './sim';
 import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
-import { E } from './world';
+import { E, forEachScheduled } from './world';
 
 /** A block being sent (its bytes are still leaving the sender). */
 export const PHASE_SENDING = 0;
@@ -63,7 +63,7 @@ function ensure(f: Flights, n: number): void {
 
 /**
  * Fill `out` with every block in flight now: the SEND_DONE events (a block being sent) and the
- * ARRIVE events (a block on the wire) still in the queue. In no particular order.
+ * ARRIVE events (a block on the wire) still scheduled. In no particular order.
  */
 export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flights {
   const st = sim.state;
@@ -71,9 +71,9 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
   const g = sim.geometry;
   const hi = st.hi;
   const peers = st.peers;
-  ensure(out, queueSize(q));
+  ensure(out, queueSize(q) + (st.split === null ? 0 : st.split.outLen / 6));
   let n = 0;
-  forEachQueued(q, (time, kind, _a, h, block) => {
+  forEachScheduled(st, (time, kind, _a, h, block) => {
     if (kind !== E.SEND_DONE && kind !== E.ARRIVE) return;
     // SEND_DONE: a = sender, b = sender's half; ARRIVE: a = receiver's half, b = sender's half.
     if (h >= st.halves.length) return;

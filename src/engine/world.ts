@@ -1,9 +1,9 @@
 // The world the event handlers share: the immutable config and geometry, the mutable state and the
 // trace, plus the one way a control message goes out (traced now, delivered one latency later).
-import { createQueue, push } from './heap';
+import { createQueue, forEachQueued, grown, push, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type SimState } from './state';
+import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type SimState, type Split } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -19,18 +19,23 @@ export const E = {
   RECHOKE: 4,
   /** a = acceptor, b = initiator, c = the extensions the initiator's handshake offered (HS_FAST, HS_EXTENDED) */
   HANDSHAKE: 5,
-  /** a = the initiator's half */
+  /** a = the initiator's half, b = the initiator */
   REPLY: 6,
-  /** a = receiving half, b = trace kind, c = argument */
+  /** a = receiving half, b = trace kind, c = argument, d = the receiver */
   MSG: 7,
-  /** a = sender, b = piece, c = trace index of the HAVE record, d = latency of the connections it is for */
+  /**
+   * a = sender, b = piece, c = trace index of the HAVE record, d = latency of the connections it is for
+   * (in a split run, latency × 2 + the side of the recipients it is for)
+   */
   HAVE: 8,
   /** a = sender, b = sender's half, c = block */
   SEND_DONE: 9,
-  /** a = receiver's half, b = sender's half, c = block */
+  /** a = receiver's half, b = sender's half, c = block, d = receiver × 2 + 1 if the block is corrupt */
   ARRIVE: 10,
   /** a = an idle uploader whose earliest queued request arrives now */
   WAKE: 11,
+  /** A window boundary of a split run: events for the other side are handed over (handOver). */
+  BARRIER: 12,
   /** a = a peer with BEP 11 peer exchange on: its minute timer (pex.ts) */
   PEX: 20,
   /** a = peer, b = index of the scripted `set` event in SimConfig.events (dynamics.ts) */
@@ -139,7 +144,89 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
   };
 }
 
-export function createWorld(cfg: SimConfig, tr: Trace): World {
+/**
+ * The peer an event belongs to: the one whose state its handler works on. Events addressed to a
+ * connection end carry that end's peer (E), so that finding it reads no end. A have broadcast belongs
+ * to its sender (in a split run, each side's recipients get their own: E.HAVE).
+ */
+export function eventOwner(kind: number, a: number, b: number, d: number): number {
+  return kind === E.MSG ? d : kind === E.ARRIVE ? d >> 1 : kind === E.REPLY ? b : a;
+}
+
+/** The side of a split run an event is handled on. */
+function sideOf(kind: number, a: number, b: number, d: number): number {
+  return (kind === E.HAVE ? d : eventOwner(kind, a, b, d)) & 1;
+}
+
+/**
+ * Schedule an event. In a split run it is keyed by the side that will handle it, and one for the
+ * other side due no earlier than the next window boundary waits in split.out until then (handOver);
+ * one due sooner (a latency-0 connection, a share-ratio leave) is keyed at once.
+ */
+export function schedule(w: World, time: number, kind: number, a: number, b: number, c: number, d: number): void {
+  const st = w.st;
+  const sp = st.split;
+  if (sp === null) {
+    push(st.queue, time, kind, a, b, c, d);
+    return;
+  }
+  const side = sideOf(kind, a, b, d);
+  if (side !== sp.side && sp.window > 0) {
+    const boundary = (Math.floor(st.now / sp.window) + 1) * sp.window;
+    if (time >= boundary) {
+      if (sp.outLen === 0) pushKeyed(st.queue, boundary, -1, E.BARRIER, 0, 0, 0, 0);
+      if (sp.outLen + 6 > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
+      const o = sp.out;
+      let n = sp.outLen;
+      o[n++] = time;
+      o[n++] = kind;
+      o[n++] = a;
+      o[n++] = b;
+      o[n++] = c;
+      o[n++] = d;
+      sp.outLen = n;
+      return;
+    }
+  }
+  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
+}
+
+/** A window boundary: the events each side scheduled for the other, keyed there in the order scheduled. */
+export function handOver(st: SimState): void {
+  const sp = st.split!;
+  const o = sp.out;
+  for (let i = 0; i < sp.outLen; i += 6) {
+    const kind = o[i + 1]!;
+    const a = o[i + 2]!;
+    const b = o[i + 3]!;
+    const d = o[i + 5]!;
+    const side = sideOf(kind, a, b, d);
+    pushKeyed(st.queue, o[i]!, side * SIDE + sp.seq[side]!++, kind, a, b, o[i + 4]!, d);
+  }
+  sp.outLen = 0;
+}
+
+/**
+ * Call `f` with every scheduled event, in no particular order: those queued, and in a split run those
+ * waiting for a window boundary.
+ */
+export function forEachScheduled(st: SimState, f: (time: number, kind: number, a: number, b: number, c: number, d: number) => void): void {
+  forEachQueued(st.queue, f);
+  const sp = st.split;
+  if (sp === null) return;
+  const o = sp.out;
+  for (let i = 0; i < sp.outLen; i += 6) f(o[i]!, o[i + 1]!, o[i + 2]!, o[i + 3]!, o[i + 4]!, o[i + 5]!);
+}
+
+/** A split run's window: the least latency of a connection between an even and an odd peer. */
+function newSplit(cfg: SimConfig): Split {
+  const least = [Infinity, Infinity];
+  cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
+  const window = least[0]! + least[1]!;
+  return { window: window === Infinity ? 0 : window, side: 0, seq: new Float64Array(2), out: new Float64Array(1024), outLen: 0 };
+}
+
+export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {
   const g = geometry(cfg.torrent);
   // 32-bit words of a bit row over the pieces, and over the peers.
   const words = (g.pieces + 31) >>> 5;
@@ -171,27 +258,33 @@ export function createWorld(cfg: SimConfig, tr: Trace): World {
     lastArrivalAt: 0,
     nextStallCheck: 0,
     msgCount: new Float64Array(64),
+    split: split ? newSplit(cfg) : null,
     banned: new Map(),
   };
   const anyCorrupt = cfg.peers.some((p) => (p.corrupt ?? 0) > 0);
   for (let i = 0; i < cfg.peers.length; i++) st.peers.push(createPeer(cfg, g, st, i, anyCorrupt));
-  const q = st.queue;
+  const w: World = { cfg, g, st, tr, subject: cfg.peers.findIndex((p) => p.subject) };
+  // A peer's own scripted events, on its own side in a split run.
+  const start = (time: number, kind: number, peer: number, b: number): void => {
+    if (st.split !== null) st.split.side = peer & 1;
+    schedule(w, time, kind, peer, b, 0, 0);
+  };
   const joins = joinTimes(cfg);
   joins.forEach((t, i) => {
-    if (t !== null) return push(q, t, E.JOIN, i, 0, 0, 0);
+    if (t !== null) return start(t, E.JOIN, i, 0);
     // An arrival that would come after its process's `until`: the peer never joins.
     st.peers[i]!.status = PEER_LEFT;
     st.pendingJoins--;
   });
   cfg.peers.forEach((p, i) => {
-    if (p.leaveAt !== null && joins[i] !== null) push(q, p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED, 0, 0);
+    if (p.leaveAt !== null && joins[i] !== null) start(p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED);
   });
   cfg.events.forEach((ev, index) => {
-    if (ev.action === 'join') push(q, ev.at, E.JOIN, ev.peer, 0, 0, 0);
-    else if (ev.action === 'set') push(q, ev.at, E.SET, ev.peer, index, 0, 0);
-    else push(q, ev.at, E.LEAVE, ev.peer, LEAVE_REASON.SCRIPTED, 0, 0);
+    if (ev.action === 'join') start(ev.at, E.JOIN, ev.peer, 0);
+    else if (ev.action === 'set') start(ev.at, E.SET, ev.peer, index);
+    else start(ev.at, E.LEAVE, ev.peer, LEAVE_REASON.SCRIPTED);
   });
-  return { cfg, g, st, tr, subject: cfg.peers.findIndex((p) => p.subject) };
+  return w;
 }
 
 /** Send a message on end `h` (the sender's): trace it now, deliver it one latency later. */
@@ -200,7 +293,7 @@ export function send(w: World, h: number, kind: number, arg: number): void {
   const b = h * HI;
   append(w.tr, st.now, kind, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, arg, 0);
   st.msgCount[kind]!++;
-  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, kind, arg, 0);
+  schedule(w, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, kind, arg, st.hi[b + H_REMOTE]!);
 }
 
 export function sendBitfield(w: World, h: number): void {
@@ -226,7 +319,7 @@ export function sendBitfield(w: World, h: number): void {
   const idx = w.tr.length;
   append(w.tr, st.now, T.BITFIELD, p.id, st.hi[b + H_REMOTE]!, p.haveCount, 0);
   st.msgCount[T.BITFIELD]!++;
-  push(st.queue, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.BITFIELD, idx, 0);
+  schedule(w, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.BITFIELD, idx, st.hi[b + H_REMOTE]!);
 }
 
 /**
@@ -236,8 +329,8 @@ export function sendBitfield(w: World, h: number): void {
 export function startSeeding(w: World, peer: Peer): void {
   const st = w.st;
   const stay = seedingTime(w, peer);
-  if (stay !== null) push(st.queue, st.now + stay, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
-  if (peer.seedTimeLimit !== null) push(st.queue, st.now + peer.seedTimeLimit, E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
+  if (stay !== null) schedule(w, st.now + stay, E.LEAVE, peer.id, LEAVE_REASON.AFTER_COMPLETE, 0, 0);
+  if (peer.seedTimeLimit !== null) schedule(w, st.now + peer.seedTimeLimit, E.LEAVE, peer.id, LEAVE_REASON.SEED_TIME, 0, 0);
   checkShareRatio(w, peer);
 }
 
@@ -246,5 +339,5 @@ export function checkShareRatio(w: World, peer: Peer): void {
   if (peer.shareRatioLimit === null || peer.ratioReached || peer.completedAt === null || peer.downloadedBytes === 0) return;
   if (peer.uploadedBytes < peer.shareRatioLimit * peer.downloadedBytes) return;
   peer.ratioReached = true;
-  push(w.st.queue, w.st.now, E.LEAVE, peer.id, LEAVE_REASON.SHARE_RATIO, 0, 0);
+  schedule(w, w.st.now, E.LEAVE, peer.id, LEAVE_REASON.SHARE_RATIO, 0, 0);
 }

@@ -1,6 +1,7 @@
 // Invariants over random small swarms (fast-check): whatever the peers, capacities, latencies and
 // timings, the engine conserves bytes, never beats a capacity, announces only verified pieces,
-// completes a peer exactly when it holds every piece, and never beats the physical lower bounds.
+// completes a peer exactly when it holds every piece, and never beats the physical lower bounds; in a
+// run split by peers (SimOptions.split) as in a plain one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Sim } from '../../src/engine/sim';
@@ -10,15 +11,19 @@ import type { SimConfig } from '../../src/engine/types';
 import { randomExtendedSwarm, randomSwarm } from './arbitraries';
 import { checkAnswers } from './answers';
 
-function run(cfg: SimConfig): Sim {
-  const sim = new Sim(cfg, { checkpointEvery: 0 });
+for (const split of [false, true]) {
+const run = (cfg: SimConfig): Sim => {
+  const sim = new Sim(cfg, { checkpointEvery: 0, split });
   sim.run();
   return sim;
-}
+};
 
-const RUNS = { numRuns: 150 };
+// Fewer split runs: they share all but the schedule with the plain ones.
+const RUNS = { numRuns: split ? 60 : 150 };
+const EXT = { numRuns: split ? 40 : 100 };
+const also = split ? ', in a run split by peers' : '';
 
-describe('invariants over random small swarms', () => {
+describe(`invariants over random small swarms${also}`, () => {
   it('conserves bytes: Σ uploaded = Σ downloaded + lost, and every piece sent is received, lost or still in flight', () => {
     fc.assert(
       fc.property(randomSwarm(false), (cfg) => {
@@ -147,9 +152,7 @@ describe('invariants over random small swarms', () => {
   });
 });
 
-describe('invariants over random small swarms with the protocol extensions', () => {
-  const EXT = { numRuns: 100 };
-
+describe(`invariants over random small swarms with the protocol extensions${also}`, () => {
   it('still conserves bytes: discarded pieces were sent and received, lost blocks left with a closed connection', () => {
     fc.assert(
       fc.property(randomExtendedSwarm, (cfg) => {
@@ -229,3 +232,4 @@ describe('invariants over random small swarms with the protocol extensions', () 
     );
   });
 });
+}

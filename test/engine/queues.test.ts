@@ -4,7 +4,7 @@
 // moves to a bigger room and compaction, with neighbouring ends' lists untouched.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createQueue, forEachQueued, nextTime, push, queueSize, take } from '../../src/engine/heap';
+import { createQueue, forEachQueued, nextTime, push, pushKeyed, queueSize, take } from '../../src/engine/heap';
 import {
   addOutstanding,
   allocQueue,
@@ -68,6 +68,42 @@ describe('the event queue', () => {
         while (model.length > 0) takeOne();
         expect(queueSize(q)).toBe(0);
         expect(nextTime(q)).toBe(Infinity);
+      }),
+    );
+  });
+
+  it('takes keyed events (a split run’s) in (time, seq) order, whatever order their seqs were pushed in', () => {
+    // Few times and delays, so that many keyed events share a time and a lane, seqs out of order among them.
+    const keyed = fc.tuple(fc.integer({ min: 0, max: 3 }).map((d) => d * 25), fc.boolean(), fc.nat({ max: 1_000_000 }));
+    fc.assert(
+      fc.property(fc.array(fc.option(keyed, { freq: 3 }), { maxLength: 400, size: 'max' }), (ops) => {
+        const q = createQueue(4);
+        const model: { time: number; seq: number }[] = [];
+        const used = new Set<number>();
+        let now = 0;
+        for (const o of ops) {
+          if (o === null) {
+            if (model.length === 0) continue;
+            model.sort((x, y) => x.time - y.time || x.seq - y.seq);
+            const want = model.shift()!;
+            expect(take(q)).toBe(true);
+            expect([q.evTime, q.evC]).toEqual([want.time, want.seq]);
+            now = want.time;
+            continue;
+          }
+          const [d, lane, seq] = o;
+          if (used.has(seq)) continue;
+          used.add(seq);
+          const time = lane ? now + d : now + (d % 50);
+          pushKeyed(q, time, seq, 1, 0, 0, seq, 0);
+          model.push({ time, seq });
+        }
+        model.sort((x, y) => x.time - y.time || x.seq - y.seq);
+        for (const want of model) {
+          expect(take(q)).toBe(true);
+          expect([q.evTime, q.evC]).toEqual([want.time, want.seq]);
+        }
+        expect(take(q)).toBe(false);
       }),
     );
   });
