@@ -29,9 +29,9 @@ import {
 } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
-import { checkShareRatio, E, schedule, startSeeding, type World } from './world';
+import { E, schedule, startSeeding, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
-import { lose } from './upload';
+import { lose, uploaded } from './upload';
 import { announceVerified, maybeAnnounceEarly } from './advertise';
 import { superSeedRecord, superSeedSaw } from './superseed';
 import { failsHashCheck, keepCopy, onHashFailed } from './hashcheck';
@@ -47,13 +47,11 @@ export function onArrive(w: World, r: number, block: number, bad: number): void 
     return;
   }
   const peer = st.peers[owner]!;
-  const sender = st.peers[remote]!;
   const now = st.now;
   append(w.tr, now, T.RECEIVED, remote, owner, block, len);
   st.lastArrivalAt = now;
-  sender.uploadedBytes += len;
   peer.downloadedBytes += len;
-  checkShareRatio(w, sender);
+  uploaded(w, remote, len);
   const hf = st.hf;
   const g = r * HF;
   hf[g + G_DOWN_RATE] = measuredRate(hf[g + G_DOWN_RATE]!, hf[g + G_DOWN_LAST]!, hf[g + G_DOWN_SINCE]!, now, len);

@@ -40,7 +40,7 @@ import {
 } from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
-import { send, type World } from './world';
+import { OP, post, send, type World } from './world';
 import { wakeAt } from './upload';
 import { fillAllowedFast } from './fast';
 
@@ -172,10 +172,17 @@ export function releaseRequests(w: World, h: number): void {
 function sendRequest(w: World, h: number, block: number): void {
   const st = w.st;
   const b = h * HI;
-  append(w.tr, st.now, T.REQUEST, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, block, 0);
+  const uploader = st.hi[b + H_REMOTE]!;
+  append(w.tr, st.now, T.REQUEST, st.hi[b + H_PEER]!, uploader, block, 0);
   st.msgCount[T.REQUEST]!++;
   const at = st.now + st.hi[b + H_LATENCY]!;
   const u = st.hi[b + H_MIRROR]!;
+  if (!post(w, at, OP.REQUEST, u, block, 0, uploader, 0)) queueRequest(w, u, block, at);
+}
+
+/** A request for `block` queued at the uploader's end `u`, arriving there at `at`; the uploader woken then if idle. */
+export function queueRequest(w: World, u: number, block: number, at: number): void {
+  const st = w.st;
   queueIncoming(st, u, block, at, Infinity);
   const uploader = st.peers[st.hi[u * HI + H_PEER]!]!;
   const uf = st.hi[u * HI + H_FLAGS]!;
@@ -190,15 +197,23 @@ function sendRequest(w: World, h: number, block: number): void {
 export function sendCancel(w: World, h: number, block: number): void {
   const st = w.st;
   const b = h * HI;
-  append(w.tr, st.now, T.CANCEL, st.hi[b + H_PEER]!, st.hi[b + H_REMOTE]!, block, 0);
+  const uploader = st.hi[b + H_REMOTE]!;
+  append(w.tr, st.now, T.CANCEL, st.hi[b + H_PEER]!, uploader, block, 0);
   st.msgCount[T.CANCEL]!++;
   const u = st.hi[b + H_MIRROR]!;
+  const at = st.now + st.hi[b + H_LATENCY]!;
+  if (!post(w, at, OP.CANCEL, u, block, 0, uploader, 0)) cancelQueued(w, u, block, at);
+}
+
+/** A cancel for `block` reaching the uploader's end `u` at `at`: marks the first such request not yet cancelled. */
+export function cancelQueued(w: World, u: number, block: number, at: number): void {
+  const st = w.st;
   const q = st.hq;
   const base = st.hi[u * HI + H_IN_BASE]!;
   const end = base + st.hi[u * HI + H_IN_END]!;
   for (let i = base + st.hi[u * HI + H_IN_HEAD]!; i < end; i += 3) {
     if (q[i] === block && q[i + 2] === Infinity) {
-      q[i + 2] = st.now + st.hi[b + H_LATENCY]!;
+      q[i + 2] = at;
       return;
     }
   }

@@ -7,7 +7,7 @@ import { canProgress, type SimState } from './state';
 import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
-import { createWorld, E, forEachScheduled, type World } from './world';
+import { createWorld, E, forEachScheduled, pendingUploads, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
 import { createTrace, traceHash, truncate, type Hasher, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
@@ -299,6 +299,7 @@ export class Sim {
     forEachScheduled(st, (_time, kind, _a, _b, block) => {
       if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
     });
+    const uploaded = pendingUploads(st);
     return {
       endTime: st.now,
       endReason: st.endReason ?? 'running',
@@ -313,7 +314,7 @@ export class Sim {
           joinedAt: p.joinedAt,
           leftAt: p.leftAt,
           completedAt: p.completedAt,
-          uploadedBytes: p.uploadedBytes,
+          uploadedBytes: p.uploadedBytes + (uploaded?.[i] ?? 0),
           downloadedBytes: p.downloadedBytes,
           piecesHave: p.haveCount,
         };

@@ -3,11 +3,11 @@
 // connection latency; blocks also wait for the sender's upload and the receiver's download
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
-import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
+import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
-import { E, eventOwner, handOver, schedule, type World } from './world';
-import { fillRequests, releaseRequests, updateInterest } from './requests';
-import { onSendDone, startSend } from './upload';
+import { E, eventOwner, keyHandedOver, OP, OUT_RECORD, schedule, sideOf, type World } from './world';
+import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateInterest } from './requests';
+import { bookArrival, countUploaded, onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
 import { onRechokeTimer, rechokePeer } from './slots';
 import { announce, onHandshake, onJoin, onLeave, onReply } from './connections';
@@ -82,6 +82,30 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
 }
 
 /** Run one popped event. */
+/**
+ * A window boundary of a split run: what each side scheduled for the other, and did to its state (OP),
+ * in the order it did so, each on its own side now.
+ */
+function handOver(w: World): void {
+  const sp = w.st.split!;
+  for (let i = 0; i < sp.outLen; i += OUT_RECORD) {
+    const o = sp.out;
+    const time = o[i]!;
+    const kind = o[i + 1]!;
+    const a = o[i + 2]!;
+    const b = o[i + 3]!;
+    const c = o[i + 4]!;
+    const d = o[i + 5]!;
+    sp.side = sideOf(kind, a, b, d);
+    if (kind === OP.REQUEST) queueRequest(w, a, b, time);
+    else if (kind === OP.CANCEL) cancelQueued(w, a, b, time);
+    else if (kind === OP.LINK) bookArrival(w, b, c, d & 1, o[i + 6]!, time - w.st.hi[a * HI + H_LATENCY]!);
+    else if (kind === OP.UPLOADED) countUploaded(w, a, b);
+    else keyHandedOver(w.st, time, kind, a, b, c, d);
+  }
+  sp.outLen = 0;
+}
+
 export function dispatch(w: World, kind: number, a: number, b: number, c: number, d: number): void {
   const st = w.st;
   if (st.split !== null) st.split.side = (kind === E.HAVE ? d : eventOwner(kind, a, b, d)) & 1;
@@ -130,7 +154,7 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onPexTimer(w, st.peers[a]!);
       return;
     case E.BARRIER:
-      handOver(st);
+      handOver(w);
       return;
   }
 }

@@ -27,7 +27,7 @@ import {
 } from './state';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
-import { checkShareRatio, E, schedule, type World } from './world';
+import { checkShareRatio, E, OP, post, schedule, type World } from './world';
 import { rejectAllQueued, rejectUnservable } from './fast';
 import { nextU32 } from './prng';
 
@@ -112,9 +112,19 @@ export function startSend(w: World, peer: Peer): void {
 
 export function lose(w: World, sender: number, receiver: number, block: number, len: number): void {
   append(w.tr, w.st.now, T.LOST, sender, receiver, block, len);
-  w.st.peers[sender]!.uploadedBytes += len;
   w.st.lostBytes += len;
-  checkShareRatio(w, w.st.peers[sender]!);
+  uploaded(w, sender, len);
+}
+
+/** A block of `sender`'s arrived or was lost: its upload counts it (in a split run, from the receiver's side at the next boundary). */
+export function uploaded(w: World, sender: number, len: number): void {
+  if (!post(w, w.st.now, OP.UPLOADED, sender, len, 0, 0, 0)) countUploaded(w, sender, len);
+}
+
+export function countUploaded(w: World, sender: number, len: number): void {
+  const peer = w.st.peers[sender]!;
+  peer.uploadedBytes += len;
+  checkShareRatio(w, peer);
 }
 
 export function onSendDone(w: World, sender: number, hid: number, block: number, bad: number): void {
@@ -134,11 +144,23 @@ export function onSendDone(w: World, sender: number, hid: number, block: number,
     hf[g + G_UP_LAST] = now;
     hf[g + G_UP_SINCE] = measureSince(hf[g + G_UP_SINCE]!, now, peer.profile.rateWindow);
     hf[g + G_BYTES_SINCE_UNCHOKE] = hf[g + G_BYTES_SINCE_UNCHOKE]! + len;
-    const r = st.peers[remote]!;
     const startedAt = now - transferTime(len, peer.upload);
-    const at = arrival(startedAt, now, st.hi[b + H_LATENCY]!, len, r.download, r.downloadFreeAt);
-    if (r.download !== null) r.downloadFreeAt = at;
-    schedule(w, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, remote * 2 + bad);
+    const mirror = st.hi[b + H_MIRROR]!;
+    if (!post(w, now + st.hi[b + H_LATENCY]!, OP.LINK, mirror, hid, block, remote * 2 + bad, startedAt)) bookArrival(w, hid, block, bad, startedAt, now);
   }
   startSend(w, peer);
+}
+
+/**
+ * A block sent on end `hid` during [startedAt, sentAt] takes its turn on the receiver's download link
+ * (bandwidth.ts arrival) and arrives then.
+ */
+export function bookArrival(w: World, hid: number, block: number, bad: number, startedAt: number, sentAt: number): void {
+  const st = w.st;
+  const b = hid * HI;
+  const remote = st.hi[b + H_REMOTE]!;
+  const r = st.peers[remote]!;
+  const at = arrival(startedAt, sentAt, st.hi[b + H_LATENCY]!, blockLength(w.g, block), r.download, r.downloadFreeAt);
+  if (r.download !== null) r.downloadFreeAt = at;
+  schedule(w, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, remote * 2 + bad);
 }

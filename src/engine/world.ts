@@ -145,17 +145,59 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
 }
 
 /**
- * The peer an event belongs to: the one whose state its handler works on. Events addressed to a
- * connection end carry that end's peer (E), so that finding it reads no end. A have broadcast belongs
- * to its sender (in a split run, each side's recipients get their own: E.HAVE).
+ * What one side of a split run does to the other's state, handed over at a window boundary (split.out)
+ * beside the events: not events, never queued. Each carries its peer where an event would (eventOwner).
+ */
+export const OP = {
+  /** A request reaches the uploader's end at `time`: a = that end, b = block, d = the uploader (requests.ts queueRequest). */
+  REQUEST: 100,
+  /** A cancel reaches the uploader's end at `time`: a = that end, b = block, d = the uploader (requests.ts cancelQueued). */
+  CANCEL: 101,
+  /**
+   * A block has left its sender, for the receiver's download link (upload.ts bookArrival): fields as
+   * E.ARRIVE, e = when its first byte left; `time` = its earliest arrival.
+   */
+  LINK: 102,
+  /** A block the sender sent arrived or was lost at `time`: a = the sender, b = bytes (upload.ts countUploaded). */
+  UPLOADED: 103,
+} as const;
+
+/** Numbers a record of split.out takes: time, kind, a, b, c, d, e. */
+export const OUT_RECORD = 7;
+
+/**
+ * The peer an event (or an OP) belongs to: the one whose state its handler works on. Events addressed
+ * to a connection end carry that end's peer (E), so that finding it reads no end. A have broadcast
+ * belongs to its sender (in a split run, each side's recipients get their own: E.HAVE).
  */
 export function eventOwner(kind: number, a: number, b: number, d: number): number {
-  return kind === E.MSG ? d : kind === E.ARRIVE ? d >> 1 : kind === E.REPLY ? b : a;
+  return kind === E.MSG || kind === OP.REQUEST || kind === OP.CANCEL ? d : kind === E.ARRIVE || kind === OP.LINK ? d >> 1 : kind === E.REPLY ? b : a;
 }
 
-/** The side of a split run an event is handled on. */
-function sideOf(kind: number, a: number, b: number, d: number): number {
+/** The side of a split run an event or OP is handled on. */
+export function sideOf(kind: number, a: number, b: number, d: number): number {
   return (kind === E.HAVE ? d : eventOwner(kind, a, b, d)) & 1;
+}
+
+/** The next window boundary of a split run after now. */
+function boundary(st: SimState, sp: Split): number {
+  return (Math.floor(st.now / sp.window) + 1) * sp.window;
+}
+
+/** Keep a record in split.out until the next boundary (the first one held there schedules it). */
+function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b: number, c: number, d: number, e: number): void {
+  if (sp.outLen === 0) pushKeyed(st.queue, boundary(st, sp), -1, E.BARRIER, 0, 0, 0, 0);
+  if (sp.outLen + OUT_RECORD > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
+  const o = sp.out;
+  let n = sp.outLen;
+  o[n++] = time;
+  o[n++] = kind;
+  o[n++] = a;
+  o[n++] = b;
+  o[n++] = c;
+  o[n++] = d;
+  o[n++] = e;
+  sp.outLen = n;
 }
 
 /**
@@ -171,51 +213,53 @@ export function schedule(w: World, time: number, kind: number, a: number, b: num
     return;
   }
   const side = sideOf(kind, a, b, d);
-  if (side !== sp.side && sp.window > 0) {
-    const boundary = (Math.floor(st.now / sp.window) + 1) * sp.window;
-    if (time >= boundary) {
-      if (sp.outLen === 0) pushKeyed(st.queue, boundary, -1, E.BARRIER, 0, 0, 0, 0);
-      if (sp.outLen + 6 > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
-      const o = sp.out;
-      let n = sp.outLen;
-      o[n++] = time;
-      o[n++] = kind;
-      o[n++] = a;
-      o[n++] = b;
-      o[n++] = c;
-      o[n++] = d;
-      sp.outLen = n;
-      return;
-    }
-  }
+  if (side !== sp.side && sp.window > 0 && time >= boundary(st, sp)) return hold(st, sp, time, kind, a, b, c, d, 0);
   pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
 }
 
-/** A window boundary: the events each side scheduled for the other, keyed there in the order scheduled. */
-export function handOver(st: SimState): void {
+/**
+ * An OP on the other side's state, in a split run with windows: held for the next boundary (true).
+ * Otherwise false, and the caller does it now.
+ */
+export function post(w: World, time: number, kind: number, a: number, b: number, c: number, d: number, e: number): boolean {
+  const st = w.st;
+  const sp = st.split;
+  if (sp === null || sp.window === 0 || sideOf(kind, a, b, d) === sp.side) return false;
+  hold(st, sp, time, kind, a, b, c, d, e);
+  return true;
+}
+
+/** Key an event handed over at a window boundary on its side (swarm.ts handOver). */
+export function keyHandedOver(st: SimState, time: number, kind: number, a: number, b: number, c: number, d: number): void {
   const sp = st.split!;
-  const o = sp.out;
-  for (let i = 0; i < sp.outLen; i += 6) {
-    const kind = o[i + 1]!;
-    const a = o[i + 2]!;
-    const b = o[i + 3]!;
-    const d = o[i + 5]!;
-    const side = sideOf(kind, a, b, d);
-    pushKeyed(st.queue, o[i]!, side * SIDE + sp.seq[side]!++, kind, a, b, o[i + 4]!, d);
-  }
-  sp.outLen = 0;
+  const side = sideOf(kind, a, b, d);
+  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
 }
 
 /**
  * Call `f` with every scheduled event, in no particular order: those queued, and in a split run those
- * waiting for a window boundary.
+ * waiting for a window boundary, a block waiting for the receiver's link (OP.LINK) as its E.ARRIVE at
+ * its earliest arrival.
  */
 export function forEachScheduled(st: SimState, f: (time: number, kind: number, a: number, b: number, c: number, d: number) => void): void {
   forEachQueued(st.queue, f);
   const sp = st.split;
   if (sp === null) return;
   const o = sp.out;
-  for (let i = 0; i < sp.outLen; i += 6) f(o[i]!, o[i + 1]!, o[i + 2]!, o[i + 3]!, o[i + 4]!, o[i + 5]!);
+  for (let i = 0; i < sp.outLen; i += OUT_RECORD) {
+    const kind = o[i + 1]!;
+    if (kind === OP.LINK) f(o[i]!, E.ARRIVE, o[i + 2]!, o[i + 3]!, o[i + 4]!, o[i + 5]!);
+    else if (kind < OP.REQUEST) f(o[i]!, kind, o[i + 2]!, o[i + 3]!, o[i + 4]!, o[i + 5]!);
+  }
+}
+
+/** In a split run, the bytes each peer's blocks delivered that its side has not counted yet (OP.UPLOADED), or null. */
+export function pendingUploads(st: SimState): Float64Array | null {
+  const sp = st.split;
+  if (sp === null) return null;
+  const bytes = new Float64Array(st.peers.length);
+  for (let i = 0; i < sp.outLen; i += OUT_RECORD) if (sp.out[i + 1] === OP.UPLOADED) bytes[sp.out[i + 2]!]! += sp.out[i + 3]!;
+  return bytes;
 }
 
 /** A split run's window: the least latency of a connection between an even and an odd peer. */

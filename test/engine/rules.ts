@@ -49,8 +49,9 @@ export function churnSwarm(seed = 1): SimConfig {
 }
 
 /** Run to the end (no checkpoints: tests never seek back unless they say so). */
-export function run(cfg: SimConfig): Sim {
-  const sim = new Sim(cfg, { checkpointEvery: 0 });
+/** Run `cfg` to its end (split: in a run split by peers, SimOptions.split). */
+export function run(cfg: SimConfig, split = false): Sim {
+  const sim = new Sim(cfg, { checkpointEvery: 0, split });
   sim.run();
   return sim;
 }

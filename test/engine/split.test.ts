@@ -8,7 +8,7 @@ import { SIDE } from '../../src/engine/state';
 import { records, T } from '../../src/engine/trace';
 import { createTrace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
-import { createWorld, E, schedule, type World } from '../../src/engine/world';
+import { createWorld, E, OUT_RECORD, schedule, type World } from '../../src/engine/world';
 import { dispatch } from '../../src/engine/swarm';
 import { flashCrowd, KiB, leechers, peer, S, swarm } from './helpers';
 
@@ -66,7 +66,7 @@ describe('a run split by peers', () => {
     schedule(w, 200_000, E.WAKE, 1, 0, 0, 0);
     schedule(w, 130_000, E.WAKE, 3, 0, 0, 0);
     // Waiting: only the boundary itself is queued.
-    expect(sp.outLen).toBe(12);
+    expect(sp.outLen).toBe(2 * OUT_RECORD);
     expect(queueSize(q)).toBe(queuedBefore + 1);
     expect(nextTime(q)).toBe(130_000);
     take(q);

@@ -2,6 +2,8 @@
 // pieces, accurate interest, 16 KiB requests, choking, endgame cancels, the request pipeline. Checked
 // over a mixed swarm (two seeds, one joining late; leechers of different speeds and latencies, late
 // joiners, one leaver, a capped download, a short last piece) and, for the pipeline, over fast links.
+// The mixed and churning swarms are each run plain and split by peers (SimOptions.split): every rule
+// holds in both.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/engine/profiles';
 import type { Sim } from '../../src/engine/sim';
@@ -13,26 +15,35 @@ import { all, blockInfo, blocksOfPiece, churnSwarm, Facts, isDirectedMessage, KI
 
 const mainline = PROFILES.mainline!;
 
-const SEEDS = [1, 2, 3];
-const runs = new Map<number, { sim: Sim; recs: TraceRecord[]; facts: Facts }>();
-function mixed(seed: number) {
-  let r = runs.get(seed);
+/** A swarm's seed, and whether the run is split by peers. */
+interface Case {
+  seed: number;
+  split: boolean;
+}
+const cases = (seeds: number[]): Case[] => seeds.flatMap((seed) => [false, true].map((split) => ({ seed, split })));
+
+const SEEDS = cases([1, 2, 3]);
+const runs = new Map<string, { sim: Sim; recs: TraceRecord[]; facts: Facts }>();
+function mixed(c: Case) {
+  const key = `${c.seed}/${c.split}`;
+  let r = runs.get(key);
   if (!r) {
-    const sim = run(mixedSwarm(seed));
+    const sim = run(mixedSwarm(c.seed), c.split);
     r = { sim, recs: all(sim), facts: new Facts(sim) };
-    runs.set(seed, r);
+    runs.set(key, r);
   }
   return r;
 }
 
-const CHURN = [1, 2];
-const churnRuns = new Map<number, { sim: Sim; recs: TraceRecord[] }>();
-function churn(seed: number) {
-  let r = churnRuns.get(seed);
+const CHURN = cases([1, 2]);
+const churnRuns = new Map<string, { sim: Sim; recs: TraceRecord[] }>();
+function churn(c: Case) {
+  const key = `${c.seed}/${c.split}`;
+  let r = churnRuns.get(key);
   if (!r) {
-    const sim = run(churnSwarm(seed));
+    const sim = run(churnSwarm(c.seed), c.split);
     r = { sim, recs: all(sim) };
-    churnRuns.set(seed, r);
+    churnRuns.set(key, r);
   }
   return r;
 }
@@ -285,6 +296,61 @@ describe('wire rules in a mixed swarm', () => {
     }
   });
 
+  it('a peer starts sending a PIECE only once a request for that block has reached it, a latency after it was sent', () => {
+    for (const c of [...SEEDS, ...CHURN.map((k) => ({ ...k, churn: true }))]) {
+      const { sim, recs } = 'churn' in c ? churn(c) : mixed(c);
+      const arrivals = new Map<string, number[]>();
+      const bad: string[] = [];
+      let served = 0;
+      for (const r of recs) {
+        if (r.kind === T.REQUEST) {
+          const key = `${r.from}>${r.to}/${r.x}`;
+          if (!arrivals.has(key)) arrivals.set(key, []);
+          arrivals.get(key)!.push(r.time + latency(sim.config, r.from, r.to));
+        }
+        if (r.kind !== T.PIECE) continue;
+        const waiting = arrivals.get(`${r.to}>${r.from}/${r.x}`) ?? [];
+        const i = waiting.findIndex((at) => at <= r.time);
+        if (i < 0) bad.push(`${show(r)} before any request for it arrived`);
+        else waiting.splice(i, 1);
+        served++;
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+      expect(served).toBeGreaterThan(100);
+    }
+  });
+
+  it('a block whose cancel reached the uploader before it started is not sent, unless requested again since', () => {
+    let honoured = 0;
+    for (const c of [...SEEDS, ...CHURN.map((k) => ({ ...k, churn: true }))]) {
+      const { sim, recs } = 'churn' in c ? churn(c) : mixed(c);
+      const cancelled = new Map<string, TraceRecord>();
+      const requested = new Map<string, TraceRecord>();
+      const bad: string[] = [];
+      for (const r of recs) {
+        const key = `${r.from}>${r.to}/${r.x}`;
+        if (r.kind === T.CANCEL) cancelled.set(key, r);
+        if (r.kind === T.REQUEST) requested.set(key, r);
+        if (r.kind !== T.PIECE) continue;
+        const back = `${r.to}>${r.from}/${r.x}`;
+        const cancel = cancelled.get(back);
+        if (cancel === undefined) continue;
+        const lat = latency(sim.config, r.to, r.from);
+        if (cancel.time + lat > r.time) continue;
+        const again = requested.get(back)!;
+        if (again.index < cancel.index || again.time + lat > r.time) bad.push(`${show(r)} after ${show(cancel)} reached it`);
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+      // Some cancels do stop a block: after them, that block is not sent on that connection again.
+      for (const [key, cancel] of cancelled) {
+        const [pair, x] = key.split('/');
+        const [to, from] = pair!.split('>').map(Number);
+        if (!recs.some((r) => r.kind === T.PIECE && r.from === from && r.to === to && String(r.x) === x && r.index > cancel.index)) honoured++;
+      }
+    }
+    expect(honoured).toBeGreaterThan(20);
+  });
+
   it('a peer never starts sending a PIECE to a peer it is choking', () => {
     for (const recs of [...SEEDS.map((s) => mixed(s).recs), ...CHURN.map((s) => churn(s).recs)]) {
       const unchoked = new Set<string>();
@@ -506,7 +572,7 @@ describe('the request pipeline', () => {
 
   it('a new connection carries at most pipelineBase (2) requests until its first block arrives', () => {
     // Mainline's backlog is 2 + 4·rate/16 KiB, and nothing has been measured on a new connection.
-    for (const sim of [run(fast(2048 * KiB)), mixed(1).sim, mixed(2).sim]) {
+    for (const sim of [run(fast(2048 * KiB)), mixed(SEEDS[0]!).sim, mixed(SEEDS[2]!).sim]) {
       const out = new Outstanding(sim.config);
       const gotBlock = new Set<string>();
       let max = 0;
@@ -523,8 +589,8 @@ describe('the request pipeline', () => {
     for (const [sim, reachesCap] of [
       [run(fast(2048 * KiB)), true],
       [run(fast(4096 * KiB)), true],
-      [mixed(1).sim, false],
-      [mixed(3).sim, false],
+      [mixed(SEEDS[0]!).sim, false],
+      [mixed(SEEDS[4]!).sim, false],
     ] as const) {
       const out = new Outstanding(sim.config);
       let max = 0;
