@@ -29,7 +29,7 @@ type Ending = { traceHash: string; endTime: number };
 interface TestHooks {
   ready: Promise<void>;
   runToEnd(): Ending;
-  hashFor(scenarioJson: unknown, seed: number): string;
+  hashFor(scenarioJson: unknown, seed: number, split?: boolean): string;
   load(scenarioJson: unknown): LoadResult;
   command(id: CommandId, arg?: unknown): boolean;
   state(): UiState;
@@ -78,11 +78,11 @@ function runToEnd(): Ending {
   return { traceHash: sim.traceHash(), endTime: sim.now };
 }
 
-function hashFor(scenarioJson: unknown, seed: number): string {
+function hashFor(scenarioJson: unknown, seed: number, split = false): string {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new Error(`seed must be a uint32, got ${seed}`);
   const parsed = parseConfig(scenarioJson);
   if (!parsed.ok) throw new Error(parsed.error);
-  const sim = new Sim({ ...parsed.config, seed }, { checkpointEvery: 0 });
+  const sim = new Sim({ ...parsed.config, seed }, { checkpointEvery: 0, split });
   sim.run();
   return sim.traceHash();
 }

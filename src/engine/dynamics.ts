@@ -8,7 +8,7 @@ import { resolveProfile } from './profiles';
 import { PEER_ACTIVE, PEER_LEFT, type Peer } from './state';
 import { append, LEAVE_REASON, T } from './trace';
 import type { SimConfig } from './types';
-import { checkShareRatio, E, schedule, limited, nullIfUnlimited, type World } from './world';
+import { checkShareRatio, E, limited, nullIfUnlimited, schedule, type World } from './world';
 import { rechokePeer } from './slots';
 import { startSend } from './upload';
 

@@ -1,9 +1,9 @@
 // The event queue: events come out in (time, seq) order, where seq is the order in which they were
 // scheduled, so events at the same microsecond run in the order they were scheduled and the run never
-// depends on how the queue happens to break ties. (A run split by peers keys its events per side
-// instead: world.ts schedule.) Events live in typed arrays (structure of arrays,
-// reused) so that millions of them cost no garbage; the whole queue is plain data and is copied for
-// checkpoints (clone.ts).
+// depends on how the queue happens to break ties (a run split by peers numbers each side's events
+// itself: world.ts schedule). Events live in typed arrays (structure of arrays, reused) so that
+// millions of them cost no garbage; the whole queue is plain data and is copied for checkpoints
+// (clone.ts).
 //
 // Two structures hold the events, and a removal takes the earlier of their fronts:
 // - Lanes. Most events are scheduled a fixed delay after now: a block's send ends one block time

@@ -322,7 +322,7 @@ export interface Split {
   side: number;
   /** Events each side has scheduled. */
   seq: Float64Array;
-  /** Events for the other side not yet handed over: time, kind, a, b, c, d each. */
+  /** What is held for the other side, OUT_RECORD numbers each (world.ts: events, and OP records). */
   out: Float64Array;
   outLen: number;
 }

@@ -5,7 +5,7 @@
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
 import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
-import { E, eventOwner, keyHandedOver, OP, OUT_RECORD, schedule, sideOf, type World } from './world';
+import { E, keyHandedOver, OP, OUT_RECORD, schedule, sideOf, type World } from './world';
 import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateInterest } from './requests';
 import { bookArrival, countUploaded, onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
@@ -81,7 +81,6 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
   }
 }
 
-/** Run one popped event. */
 /**
  * A window boundary of a split run: what each side scheduled for the other, and did to its state (OP),
  * in the order it did so, each on its own side now.
@@ -99,16 +98,21 @@ function handOver(w: World): void {
     sp.side = sideOf(kind, a, b, d);
     if (kind === OP.REQUEST) queueRequest(w, a, b, time);
     else if (kind === OP.CANCEL) cancelQueued(w, a, b, time);
-    else if (kind === OP.LINK) bookArrival(w, b, c, d & 1, o[i + 6]!, time - w.st.hi[a * HI + H_LATENCY]!);
+    else if (kind === OP.LINK) {
+      // From the receiver's end (a): the sender's (b) is the other side's.
+      const lat = w.st.hi[a * HI + H_LATENCY]!;
+      bookArrival(w, d >> 1, a, lat, b, c, d & 1, o[i + 6]!, time - lat);
+    }
     else if (kind === OP.UPLOADED) countUploaded(w, a, b);
     else keyHandedOver(w.st, time, kind, a, b, c, d);
   }
   sp.outLen = 0;
 }
 
+/** Run one popped event. */
 export function dispatch(w: World, kind: number, a: number, b: number, c: number, d: number): void {
   const st = w.st;
-  if (st.split !== null) st.split.side = (kind === E.HAVE ? d : eventOwner(kind, a, b, d)) & 1;
+  if (st.split !== null) st.split.side = sideOf(kind, a, b, d);
   switch (kind) {
     case E.JOIN:
       onJoin(w, st.peers[a]!);

@@ -146,21 +146,19 @@ export function onSendDone(w: World, sender: number, hid: number, block: number,
     hf[g + G_BYTES_SINCE_UNCHOKE] = hf[g + G_BYTES_SINCE_UNCHOKE]! + len;
     const startedAt = now - transferTime(len, peer.upload);
     const mirror = st.hi[b + H_MIRROR]!;
-    if (!post(w, now + st.hi[b + H_LATENCY]!, OP.LINK, mirror, hid, block, remote * 2 + bad, startedAt)) bookArrival(w, hid, block, bad, startedAt, now);
+    const lat = st.hi[b + H_LATENCY]!;
+    if (!post(w, now + lat, OP.LINK, mirror, hid, block, remote * 2 + bad, startedAt)) bookArrival(w, remote, mirror, lat, hid, block, bad, startedAt, now);
   }
   startSend(w, peer);
 }
 
 /**
- * A block sent on end `hid` during [startedAt, sentAt] takes its turn on the receiver's download link
- * (bandwidth.ts arrival) and arrives then.
+ * A block sent on end `hid` during [startedAt, sentAt] takes its turn on the download link of
+ * `receiver` (its end `mirror`, `lat` away; bandwidth.ts arrival) and arrives then.
  */
-export function bookArrival(w: World, hid: number, block: number, bad: number, startedAt: number, sentAt: number): void {
-  const st = w.st;
-  const b = hid * HI;
-  const remote = st.hi[b + H_REMOTE]!;
-  const r = st.peers[remote]!;
-  const at = arrival(startedAt, sentAt, st.hi[b + H_LATENCY]!, blockLength(w.g, block), r.download, r.downloadFreeAt);
+export function bookArrival(w: World, receiver: number, mirror: number, lat: number, hid: number, block: number, bad: number, startedAt: number, sentAt: number): void {
+  const r = w.st.peers[receiver]!;
+  const at = arrival(startedAt, sentAt, lat, blockLength(w.g, block), r.download, r.downloadFreeAt);
   if (r.download !== null) r.downloadFreeAt = at;
-  schedule(w, at, E.ARRIVE, st.hi[b + H_MIRROR]!, hid, block, remote * 2 + bad);
+  schedule(w, at, E.ARRIVE, mirror, hid, block, receiver * 2 + bad);
 }

@@ -1,5 +1,6 @@
 // The world the event handlers share: the immutable config and geometry, the mutable state and the
-// trace, plus the one way a control message goes out (traced now, delivered one latency later).
+// trace, plus how events are scheduled (schedule: in one order, or in a run split by peers, per side)
+// and the one way a control message goes out (traced now, delivered one latency later).
 import { createQueue, forEachQueued, grown, push, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
@@ -34,7 +35,7 @@ export const E = {
   ARRIVE: 10,
   /** a = an idle uploader whose earliest queued request arrives now */
   WAKE: 11,
-  /** A window boundary of a split run: events for the other side are handed over (handOver). */
+  /** A window boundary of a split run: what each side holds for the other is handed over (swarm.ts handOver). */
   BARRIER: 12,
   /** a = a peer with BEP 11 peer exchange on: its minute timer (pex.ts) */
   PEX: 20,
@@ -200,10 +201,15 @@ function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b:
   sp.outLen = n;
 }
 
+/** Queue an event of a split run on `side`, after the events that side has scheduled so far. */
+function keyed(st: SimState, sp: Split, side: number, time: number, kind: number, a: number, b: number, c: number, d: number): void {
+  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
+}
+
 /**
  * Schedule an event. In a split run it is keyed by the side that will handle it, and one for the
- * other side due no earlier than the next window boundary waits in split.out until then (handOver);
- * one due sooner (a latency-0 connection, a share-ratio leave) is keyed at once.
+ * other side due no earlier than the next window boundary waits in split.out until then (swarm.ts
+ * handOver); one due sooner (over a connection of latency 0, or without any) is keyed at once.
  */
 export function schedule(w: World, time: number, kind: number, a: number, b: number, c: number, d: number): void {
   const st = w.st;
@@ -214,7 +220,7 @@ export function schedule(w: World, time: number, kind: number, a: number, b: num
   }
   const side = sideOf(kind, a, b, d);
   if (side !== sp.side && sp.window > 0 && time >= boundary(st, sp)) return hold(st, sp, time, kind, a, b, c, d, 0);
-  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
+  keyed(st, sp, side, time, kind, a, b, c, d);
 }
 
 /**
@@ -231,9 +237,7 @@ export function post(w: World, time: number, kind: number, a: number, b: number,
 
 /** Key an event handed over at a window boundary on its side (swarm.ts handOver). */
 export function keyHandedOver(st: SimState, time: number, kind: number, a: number, b: number, c: number, d: number): void {
-  const sp = st.split!;
-  const side = sideOf(kind, a, b, d);
-  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
+  keyed(st, st.split!, sideOf(kind, a, b, d), time, kind, a, b, c, d);
 }
 
 /**

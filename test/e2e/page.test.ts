@@ -28,9 +28,9 @@ function configOf(scenario: unknown): SimConfig {
   return parsed.config;
 }
 
-function nodeHash(scenario: unknown, seed?: number): string {
+function nodeHash(scenario: unknown, seed?: number, split = false): string {
   const config = configOf(scenario);
-  const sim = new Sim(seed === undefined ? config : { ...config, seed });
+  const sim = new Sim(seed === undefined ? config : { ...config, seed }, { split });
   sim.run();
   return sim.traceHash();
 }
@@ -91,6 +91,12 @@ describe('the trace hash', () => {
     const inChromium = await page.evaluate(([scenario, seed]) => window.__swarmscope.hashFor(scenario, seed), [smallSwarm, seed] as const);
     expect(inChromium).toMatch(/^[0-9a-f]{64}$/);
     expect(inChromium).toBe(nodeHash(smallSwarm, seed));
+  });
+
+  it('of the small swarm split by peers (SimOptions.split) is the same in Chromium and in Node, and not the unsplit one', async () => {
+    const inChromium = await page.evaluate((scenario) => window.__swarmscope.hashFor(scenario, 2, true), smallSwarm);
+    expect(inChromium).toBe(nodeHash(smallSwarm, 2, true));
+    expect(inChromium).not.toBe(nodeHash(smallSwarm, 2));
   });
 
   it('differs between two seeds', async () => {
