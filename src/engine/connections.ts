@@ -46,9 +46,10 @@ import {
   PEER_WAITING,
   setFlag,
   type Peer,
+  type SimState,
 } from './state';
 import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
-import { E, schedule, sendBitfield, startSeeding, type World } from './world';
+import { E, OP, post, schedule, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';
 import { rechokePeer } from './slots';
 import { startPex } from './pex';
@@ -57,9 +58,46 @@ export function pairKey(a: number, b: number): number {
   return a < b ? a * 65536 + b : b * 65536 + a;
 }
 
+/** The tracker's list as `peer`'s announce sees it (in a split run, its side's copy). */
+function trackerList(st: SimState, peer: number): number[] {
+  return st.split === null ? st.tracker : st.split.tracker[peer & 1]!;
+}
+
+/**
+ * A peer joins (in) or leaves the tracker's list. In a split run its side's copy changes now and the
+ * other side's at the next window boundary (trackerChange there, OP.TRACKER).
+ */
+function toTracker(w: World, peer: number, joined: boolean): void {
+  const st = w.st;
+  trackerChange(trackerList(st, peer), peer, joined);
+  if (st.split === null) return;
+  const other = 1 - (peer & 1);
+  if (!post(w, st.now, OP.TRACKER, peer, joined ? 1 : 0, 0, other, 0)) trackerChange(st.split.tracker[other]!, peer, joined);
+}
+
+export function trackerChange(list: number[], peer: number, joined: boolean): void {
+  if (joined) list.push(peer);
+  else {
+    const i = list.indexOf(peer);
+    if (i >= 0) list.splice(i, 1);
+  }
+}
+
+/**
+ * Announce to the tracker. In a split run with windows the answer comes one window later (E.ANSWER):
+ * by then the peer's side's copy of the list holds every peer that joined up to the announce, the
+ * other side's too, so peers joining together all see each other, as unsplit.
+ */
 export function announce(w: World, peer: Peer): void {
   const st = w.st;
-  const list = samplePeers(peer.trackerRng, st.tracker, peer.id, peer.profile.trackerPeers);
+  if (st.split !== null && st.split.window > 0) schedule(w, st.now + st.split.window, E.ANSWER, peer.id, 0, 0, 0);
+  else answer(w, peer);
+}
+
+/** The tracker's answer to `peer`'s announce (traced as the announce): connect to the peers it names. */
+export function answer(w: World, peer: Peer): void {
+  const st = w.st;
+  const list = samplePeers(peer.trackerRng, trackerList(st, peer.id), peer.id, peer.profile.trackerPeers);
   const off = auxReserve(w.tr, list.length);
   list.forEach((q, i) => (w.tr.aux[off + i] = q));
   append(w.tr, st.now, T.ANNOUNCE, peer.id, 0, off, list.length);
@@ -111,7 +149,9 @@ function connect(w: World, peer: Peer, q: number): void {
  */
 export function investigate(w: World, peer: Peer): void {
   const s = w.subject;
-  if (s < 0 || w.st.peers[s]!.status !== PEER_ACTIVE) return;
+  if (s < 0) return;
+  // Present: in a split run, as its side's copy of the tracker's list has it (the subject's state is the other side's).
+  if (w.st.split === null ? w.st.peers[s]!.status !== PEER_ACTIVE : !trackerList(w.st, peer.id).includes(s)) return;
   if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
 }
 
@@ -279,7 +319,7 @@ export function onJoin(w: World, peer: Peer): void {
     startSeeding(w, peer);
   }
   append(w.tr, st.now, T.JOIN, peer.id, 0, 0, 0);
-  st.tracker.push(peer.id);
+  toTracker(w, peer.id, true);
   announce(w, peer);
   schedule(w, st.now + peer.profile.rechokeInterval, E.RECHOKE, peer.id, 0, 0, 0);
   schedule(w, st.now + peer.profile.announceInterval, E.ANNOUNCE, peer.id, 0, 0, 0);
@@ -300,6 +340,6 @@ export function onLeave(w: World, peer: Peer, reason: number): void {
   peer.leftAt = st.now;
   st.present--;
   if (peer.completedAt !== null) st.presentComplete--;
-  st.tracker.splice(st.tracker.indexOf(peer.id), 1);
+  toTracker(w, peer.id, false);
   for (const id of peer.conns.slice()) closeConnection(w, id);
 }

@@ -325,6 +325,11 @@ export interface Split {
   /** What is held for the other side, OUT_RECORD numbers each (world.ts: events, and OP records). */
   out: Float64Array;
   outLen: number;
+  /**
+   * The tracker's list as each side's announces see it (st.tracker is not used): a side's own joins
+   * and leaves at once, the other side's at the window boundaries (OP.TRACKER).
+   */
+  tracker: number[][];
 }
 
 /** A side's seqs start here (above any count a run reaches, below 2^53). */

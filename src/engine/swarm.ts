@@ -10,7 +10,7 @@ import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateIntere
 import { bookArrival, countUploaded, onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
 import { onRechokeTimer, rechokePeer } from './slots';
-import { announce, onHandshake, onJoin, onLeave, onReply } from './connections';
+import { announce, answer, onHandshake, onJoin, onLeave, onReply, trackerChange } from './connections';
 import { onAnnouncement, onFastMessage } from './fast';
 import { onPex, onPexTimer } from './pex';
 import { hiddenPieces, inBitfield, onDirectHave } from './advertise';
@@ -104,6 +104,7 @@ function handOver(w: World): void {
       bookArrival(w, d >> 1, a, lat, b, c, d & 1, o[i + 6]!, time - lat);
     }
     else if (kind === OP.UPLOADED) countUploaded(w, a, b);
+    else if (kind === OP.TRACKER) trackerChange(sp.tracker[sp.side]!, a, b === 1);
     else keyHandedOver(w.st, time, kind, a, b, c, d);
   }
   sp.outLen = 0;
@@ -159,6 +160,9 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       return;
     case E.BARRIER:
       handOver(w);
+      return;
+    case E.ANSWER:
+      if (st.peers[a]!.status === PEER_ACTIVE) answer(w, st.peers[a]!);
       return;
   }
 }

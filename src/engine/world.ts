@@ -37,6 +37,8 @@ export const E = {
   WAKE: 11,
   /** A window boundary of a split run: what each side holds for the other is handed over (swarm.ts handOver). */
   BARRIER: 12,
+  /** a = a peer of a split run: the tracker's answer to its announce one window ago (connections.ts announce) */
+  ANSWER: 13,
   /** a = a peer with BEP 11 peer exchange on: its minute timer (pex.ts) */
   PEX: 20,
   /** a = peer, b = index of the scripted `set` event in SimConfig.events (dynamics.ts) */
@@ -161,6 +163,8 @@ export const OP = {
   LINK: 102,
   /** A block the sender sent arrived or was lost at `time`: a = the sender, b = bytes (upload.ts countUploaded). */
   UPLOADED: 103,
+  /** The other side's copy of the tracker's list: a = the peer, b = 1 joined / 0 left, d = that side (connections.ts). */
+  TRACKER: 104,
 } as const;
 
 /** Numbers a record of split.out takes: time, kind, a, b, c, d, e. */
@@ -172,7 +176,7 @@ export const OUT_RECORD = 7;
  * belongs to its sender (in a split run, each side's recipients get their own: E.HAVE).
  */
 export function eventOwner(kind: number, a: number, b: number, d: number): number {
-  return kind === E.MSG || kind === OP.REQUEST || kind === OP.CANCEL ? d : kind === E.ARRIVE || kind === OP.LINK ? d >> 1 : kind === E.REPLY ? b : a;
+  return kind === E.MSG || kind === OP.REQUEST || kind === OP.CANCEL || kind === OP.TRACKER ? d : kind === E.ARRIVE || kind === OP.LINK ? d >> 1 : kind === E.REPLY ? b : a;
 }
 
 /** The side of a split run an event or OP is handled on. */
@@ -271,7 +275,7 @@ function newSplit(cfg: SimConfig): Split {
   const least = [Infinity, Infinity];
   cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
   const window = least[0]! + least[1]!;
-  return { window: window === Infinity ? 0 : window, side: 0, seq: new Float64Array(2), out: new Float64Array(1024), outLen: 0 };
+  return { window: window === Infinity ? 0 : window, side: 0, seq: new Float64Array(2), out: new Float64Array(1024), outLen: 0, tracker: [[], []] };
 }
 
 export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {

@@ -54,10 +54,10 @@ const everything = fc.tuple(randomExtendedSwarm, fc.array(fc.nat(7), { minLength
 );
 
 describe('checkpoint copies', () => {
-  it('restore to a state equal to structuredClone of the original, sharing nothing mutable with it (random extended swarms)', () => {
+  it('restore to a state equal to structuredClone of the original, sharing nothing mutable with it (random extended swarms, split by peers or not)', () => {
     fc.assert(
-      fc.property(everything, ([config, at]) => {
-        const sim = new Sim(config, { checkpointEvery: 0 });
+      fc.property(everything, fc.boolean(), ([config, at], split) => {
+        const sim = new Sim(config, { checkpointEvery: 0, split });
         sim.seek(at);
         const st = sim.state as SimState;
         const snapshot = takeSnapshot(st);
@@ -105,8 +105,8 @@ describe('checkpoint copies', () => {
 
   it('a checkpoint stays as it was while the run goes on, and restores to the state it was taken from', () => {
     fc.assert(
-      fc.property(everything, ([config, at]) => {
-        const sim = new Sim(config, { checkpointEvery: 0 });
+      fc.property(everything, fc.boolean(), ([config, at], split) => {
+        const sim = new Sim(config, { checkpointEvery: 0, split });
         sim.seek(at);
         const then = structuredClone(sim.state);
         const snapshot = takeSnapshot(sim.state as SimState);

@@ -113,6 +113,63 @@ describe('a run split by peers', () => {
     expect(crossing).toBeGreaterThan(100);
   });
 
+  it('answers an announce one window later, from its side’s copy of the tracker list: its own side’s joins and leaves at once, the other side’s from the next boundary', () => {
+    const cfg = swarm(
+      [
+        peer('seed', { seed: true, upload: 16 * KiB }),
+        peer('early', { joinAt: 0 }),
+        peer('late', { joinAt: 50 * S + 123, latency: 40_000 }),
+        peer('later', { joinAt: 120 * S + 7 }),
+        peer('leaver', { joinAt: 10 * S, leaveAt: 400 * S + 11 }),
+        peer('leaver2', { joinAt: 30 * S, leaveAt: 350 * S }),
+        ...leechers('L', 6, { joinAt: 200 * S + 5 }),
+      ],
+      { pieces: 8, pieceLength: 16 * KiB, stopAt: 1000 * S },
+    );
+    const sim = new Sim(cfg, { checkpointEvery: 0, split: true });
+    sim.run();
+    const window = sim.state.split!.window;
+    const boundaryAfter = (t: number): number => (Math.floor(t / window) + 1) * window;
+    const joined = new Map<number, number>();
+    const left = new Map<number, number>();
+    let answers = 0;
+    for (const r of records(sim.trace)) {
+      if (r.kind === T.JOIN) joined.set(r.from, r.time);
+      if (r.kind === T.LEAVE) left.set(r.from, r.time);
+      if (r.kind !== T.ANNOUNCE) continue;
+      // Traced when the answer comes: one window after the announce (the first at joining).
+      expect((r.time - window - joined.get(r.from)!) % (300 * S)).toBe(0);
+      answers++;
+      // Whom the announcing peer's side knows now.
+      const known = [...joined.keys()].filter((q) => {
+        const sameSide = (q & 1) === (r.from & 1);
+        const from = sameSide ? joined.get(q)! : boundaryAfter(joined.get(q)!);
+        const until = left.has(q) ? (sameSide ? left.get(q)! : boundaryAfter(left.get(q)!)) : Infinity;
+        return from <= r.time && r.time < until && q !== r.from;
+      });
+      const list = [...sim.trace.aux.subarray(r.x, r.x + r.y)];
+      expect(list.length).toBe(Math.min(50, known.length));
+      for (const q of list) expect(known, `peer ${q} returned to ${r.from} at ${r.time} µs`).toContain(q);
+    }
+    expect(answers).toBeGreaterThan(cfg.peers.length);
+  });
+
+  it('peers joining at the same moment all learn of each other, on both sides, and connect across', () => {
+    const cfg = flashCrowd(12, { pieces: 8 });
+    const sim = new Sim(cfg, { checkpointEvery: 0, split: true });
+    sim.run();
+    let across = 0;
+    for (const r of records(sim.trace)) {
+      if (r.kind === T.ANNOUNCE && r.time === sim.state.split!.window) {
+        const list = [...sim.trace.aux.subarray(r.x, r.x + r.y)].sort((a, b) => a - b);
+        expect(list).toEqual(cfg.peers.map((_, i) => i).filter((i) => i !== r.from));
+      }
+      if (r.kind === T.HANDSHAKE && (r.from & 1) !== (r.to & 1)) across++;
+    }
+    expect(across).toBeGreaterThan(12);
+    expect(sim.result().peers.every((p) => p.completedAt !== null)).toBe(true);
+  });
+
   it('is deterministic, and another schedule of the swarm than the unsplit run', () => {
     const hash = (split: boolean): string => {
       const sim = new Sim(flashCrowd(12, { pieces: 24, seed: 5 }), { checkpointEvery: 0, split });
@@ -126,11 +183,16 @@ describe('a run split by peers', () => {
   it('seeking back restores the events waiting for a boundary with the rest of the state', () => {
     const cfg = flashCrowd(6, { pieces: 12, seed: 7 });
     const sim = new Sim(cfg, { checkpointEvery: 2 * S, split: true });
+    // The first moment after 7.5 s (all its events done) with something held for a boundary.
     sim.runUntil(7.5 * S);
+    while (sim.state.split!.outLen === 0) {
+      sim.step();
+      sim.runUntil(sim.now);
+    }
+    const at = sim.now;
     const first = { state: structuredClone(sim.state), hash: sim.traceHash() };
-    expect(first.state.split!.outLen).toBeGreaterThan(0);
     sim.runUntil(25 * S);
-    sim.seek(7.5 * S);
+    sim.seek(at);
     expect({ state: structuredClone(sim.state), hash: sim.traceHash() }).toEqual(first);
   });
 });
