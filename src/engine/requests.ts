@@ -177,7 +177,7 @@ function sendRequest(w: World, h: number, block: number): void {
   st.msgCount[T.REQUEST]!++;
   const at = st.now + st.hi[b + H_LATENCY]!;
   const u = st.hi[b + H_MIRROR]!;
-  if (!post(w, at, OP.REQUEST, u, block, 0, uploader, 0)) queueRequest(w, u, block, at);
+  if (st.split === null || !post(w, at, OP.REQUEST, u, block, 0, uploader, 0)) queueRequest(w, u, block, at);
 }
 
 /** A request for `block` queued at the uploader's end `u`, arriving there at `at`; the uploader woken then if idle. */

@@ -118,7 +118,7 @@ export function lose(w: World, sender: number, receiver: number, block: number, 
 
 /** A block of `sender`'s arrived or was lost: its upload counts it (in a split run, from the receiver's side at the next boundary). */
 export function uploaded(w: World, sender: number, len: number): void {
-  if (!post(w, w.st.now, OP.UPLOADED, sender, len, 0, 0, 0)) countUploaded(w, sender, len);
+  if (w.st.split === null || !post(w, w.st.now, OP.UPLOADED, sender, len, 0, 0, 0)) countUploaded(w, sender, len);
 }
 
 export function countUploaded(w: World, sender: number, len: number): void {
@@ -147,7 +147,7 @@ export function onSendDone(w: World, sender: number, hid: number, block: number,
     const startedAt = now - transferTime(len, peer.upload);
     const mirror = st.hi[b + H_MIRROR]!;
     const lat = st.hi[b + H_LATENCY]!;
-    if (!post(w, now + lat, OP.LINK, mirror, hid, block, remote * 2 + bad, startedAt)) bookArrival(w, remote, mirror, lat, hid, block, bad, startedAt, now);
+    if (st.split === null || !post(w, now + lat, OP.LINK, mirror, hid, block, remote * 2 + bad, startedAt)) bookArrival(w, remote, mirror, lat, hid, block, bad, startedAt, now);
   }
   startSend(w, peer);
 }
