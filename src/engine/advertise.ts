@@ -8,7 +8,7 @@ import { randInt, stream } from './prng';
 import { BLOCK_RECEIVED, F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HF, HI, outstandingIndex, type Peer } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
-import { E, schedule, type World } from './world';
+import { bitfieldRow, E, schedule, type World } from './world';
 import { broadcastHave, remoteGot } from './download';
 import { fillRequests, updateInterest } from './requests';
 import { superSeedSaw } from './superseed';
@@ -43,11 +43,11 @@ export function sendLazyBitfield(w: World, h: number, peer: Peer): void {
     held[j] = t;
   }
   const hidden = held.slice(0, k).sort((a, b) => a - b);
-  const idx = w.tr.length;
   const st = w.st;
+  const shows = st.split === null ? w.tr.length : bitfieldRow(st, peer, hidden);
   append(w.tr, st.now, T.BITFIELD, peer.id, st.hi[h * HI + H_REMOTE]!, peer.haveCount - k, k);
   st.msgCount[T.BITFIELD]!++;
-  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.BITFIELD, idx, st.hi[h * HI + H_REMOTE]!);
+  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.BITFIELD, shows, st.hi[h * HI + H_REMOTE]!);
   for (const p of hidden) sendHaveTo(w, h, p);
 }
 

@@ -330,6 +330,13 @@ export interface Split {
    * and leaves at once, the other side's at the window boundaries (OP.TRACKER).
    */
   tracker: number[][];
+  /**
+   * Bitfields in flight: what a bitfield shows travels with it (world.ts bitfieldRow), a row of `words`
+   * words a bitfield, one bit a piece; rows are reused from `freeFields` once read.
+   */
+  fields: Uint32Array;
+  fieldRows: number;
+  freeFields: number[];
 }
 
 /** A side's seqs start here (above any count a run reaches, below 2^53). */

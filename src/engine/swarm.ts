@@ -5,7 +5,7 @@
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
 import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
 import { T } from './trace';
-import { E, keyHandedOver, OP, OUT_RECORD, schedule, sideOf, type World } from './world';
+import { E, freeRow, keyHandedOver, OP, OUT_RECORD, rowShows, schedule, sideOf, type World } from './world';
 import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateInterest } from './requests';
 import { bookArrival, countUploaded, onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
@@ -21,7 +21,10 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
   const st = w.st;
   const b = r * HI;
   const f = st.hi[b + H_FLAGS]!;
-  if ((f & F_OPEN) === 0) return;
+  if ((f & F_OPEN) === 0) {
+    if (kind === T.BITFIELD && st.split !== null) freeRow(st, arg);
+    return;
+  }
   const peer = st.peers[st.hi[b + H_PEER]!]!;
   switch (kind) {
     case T.CHOKE:
@@ -52,13 +55,19 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
       }
       return;
     case T.BITFIELD: {
-      const sender = st.peers[st.hi[b + H_REMOTE]!]!;
-      // A lazy bitfield left some pieces out: the haves that follow it tell them.
-      const hidden = hiddenPieces(w, arg);
-      for (let p = 0; p < w.g.pieces; p++) if (inBitfield(sender, p, arg, hidden)) remoteGot(st, peer, r, p);
+      // What it shows: unsplit, the pieces the sender had verified when it was traced (arg), less those
+      // a lazy bitfield left out (the haves that follow it tell them); split, what it carries (row arg).
+      let shows: (p: number) => boolean;
+      if (st.split === null) {
+        const sender = st.peers[st.hi[b + H_REMOTE]!]!;
+        const hidden = hiddenPieces(w, arg);
+        shows = (p) => inBitfield(sender, p, arg, hidden);
+      } else shows = (p) => rowShows(st, arg, p);
+      for (let p = 0; p < w.g.pieces; p++) if (shows(p)) remoteGot(st, peer, r, p);
       if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
       updateInterest(w, r);
-      if ((f & F_FAST) !== 0) onAnnouncement(w, r, (p) => inBitfield(sender, p, arg, hidden));
+      if ((f & F_FAST) !== 0) onAnnouncement(w, r, shows);
+      if (st.split !== null) freeRow(st, arg);
       return;
     }
     case T.HAVE_ALL:

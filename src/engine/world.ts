@@ -262,6 +262,36 @@ export function forEachScheduled(st: SimState, f: (time: number, kind: number, a
   }
 }
 
+/**
+ * A split run's bitfield carries what it shows (the receiver cannot read the sender's pieces, the other
+ * side's state): the pieces `peer` holds now, less `hidden`, in a row of split.fields. Returns the row.
+ */
+export function bitfieldRow(st: SimState, peer: Peer, hidden: readonly number[]): number {
+  const sp = st.split!;
+  const words = st.words;
+  let row = sp.freeFields.pop();
+  if (row === undefined) {
+    row = sp.fieldRows++;
+    if ((row + 1) * words > sp.fields.length) sp.fields = grown(sp.fields, Math.max(2 * sp.fields.length, (row + 1) * words));
+  }
+  const f = sp.fields;
+  const base = row * words;
+  f.fill(0, base, base + words);
+  for (let p = 0; p < peer.pieces.length; p++) if ((peer.pieces[p]! & HAVE) !== 0) f[base + (p >>> 5)]! |= 1 << (p & 31);
+  for (const p of hidden) f[base + (p >>> 5)]! &= ~(1 << (p & 31));
+  return row;
+}
+
+/** Does the bitfield in `row` show `piece`? */
+export function rowShows(st: SimState, row: number, piece: number): boolean {
+  return (st.split!.fields[row * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
+}
+
+/** A bitfield's row, read (or dropped with its closed connection): free for the next. */
+export function freeRow(st: SimState, row: number): void {
+  st.split!.freeFields.push(row);
+}
+
 /** In a split run, the bytes each peer's blocks delivered that its side has not counted yet (OP.UPLOADED), or null. */
 export function pendingUploads(st: SimState): Float64Array | null {
   const sp = st.split;
@@ -276,7 +306,17 @@ function newSplit(cfg: SimConfig): Split {
   const least = [Infinity, Infinity];
   cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
   const window = least[0]! + least[1]!;
-  return { window: window === Infinity ? 0 : window, side: 0, seq: new Float64Array(2), out: new Float64Array(1024), outLen: 0, tracker: [[], []] };
+  return {
+    window: window === Infinity ? 0 : window,
+    side: 0,
+    seq: new Float64Array(2),
+    out: new Float64Array(1024),
+    outLen: 0,
+    tracker: [[], []],
+    fields: new Uint32Array(0),
+    fieldRows: 0,
+    freeFields: [],
+  };
 }
 
 export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {
@@ -369,10 +409,11 @@ export function sendBitfield(w: World, h: number): void {
   // BEP 3: the bitfield may be omitted when the peer has no piece.
   if (p.haveCount === 0) return;
   if (p.profile.lazyBitfield) return sendLazyBitfield(w, h, p);
-  const idx = w.tr.length;
+  // What it shows: unsplit, the receiver reads it from the pieces verified before this record.
+  const shows = st.split === null ? w.tr.length : bitfieldRow(st, p, []);
   append(w.tr, st.now, T.BITFIELD, p.id, st.hi[b + H_REMOTE]!, p.haveCount, 0);
   st.msgCount[T.BITFIELD]!++;
-  schedule(w, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.BITFIELD, idx, st.hi[b + H_REMOTE]!);
+  schedule(w, st.now + st.hi[b + H_LATENCY]!, E.MSG, st.hi[b + H_MIRROR]!, T.BITFIELD, shows, st.hi[b + H_REMOTE]!);
 }
 
 /**

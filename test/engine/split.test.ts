@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { nextTime, queueSize, take } from '../../src/engine/heap';
 import { Sim } from '../../src/engine/sim';
-import { SIDE } from '../../src/engine/state';
+import { HAVE, SIDE } from '../../src/engine/state';
 import { records, T } from '../../src/engine/trace';
 import { createTrace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
-import { createWorld, E, OUT_RECORD, schedule, type World } from '../../src/engine/world';
+import { bitfieldRow, createWorld, E, freeRow, OUT_RECORD, rowShows, schedule, type World } from '../../src/engine/world';
 import { dispatch } from '../../src/engine/swarm';
 import { flashCrowd, KiB, leechers, peer, S, swarm } from './helpers';
 
@@ -168,6 +168,22 @@ describe('a run split by peers', () => {
     }
     expect(across).toBeGreaterThan(12);
     expect(sim.result().peers.every((p) => p.completedAt !== null)).toBe(true);
+  });
+
+  it('a bitfield carries the pieces its sender held when it was sent, less those a lazy one hides; its row is reused once read', () => {
+    const w = splitWorld();
+    const sender = w.st.peers[1]!;
+    for (const piece of [0, 3, 5, 15]) sender.pieces[piece]! |= HAVE;
+    const row = bitfieldRow(w.st, sender, [5]);
+    const shown = (r: number): number[] => [...Array(w.g.pieces).keys()].filter((p) => rowShows(w.st, r, p));
+    expect(shown(row)).toEqual([0, 3, 15]);
+    // Verified after it left: not in it.
+    sender.pieces[7]! |= HAVE;
+    expect(shown(row)).toEqual([0, 3, 15]);
+    freeRow(w.st, row);
+    const next = bitfieldRow(w.st, w.st.peers[2]!, []);
+    expect(next).toBe(row);
+    expect(shown(next)).toEqual([]);
   });
 
   it('is deterministic, and another schedule of the swarm than the unsplit run', () => {
