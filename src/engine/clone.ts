@@ -161,7 +161,7 @@ function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
     tracker: st.tracker.slice(),
     msgCount: st.msgCount.slice(),
     banned: new Map(st.banned),
-    split: st.split === null ? null : { ...st.split, seq: st.split.seq.slice(), out: st.split.out.slice(), tracker: st.split.tracker.map((l) => l.slice()), fields: st.split.fields.slice(), freeFields: st.split.freeFields.slice() },
+    split: st.split === null ? null : { ...st.split, seq: st.split.seq.slice(), out: st.split.out.slice(), tracker: st.split.tracker.map((l) => l.slice()), fields: st.split.fields.slice(), freeFields: st.split.freeFields.slice(), lists: st.split.lists.slice(), freeLists: st.split.freeLists.slice() },
   };
 }
 
@@ -207,7 +207,7 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.fields.byteLength;
+  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.fields.byteLength + snap.split.lists.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);

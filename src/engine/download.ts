@@ -26,10 +26,11 @@ import {
   SUPER,
   type Peer,
   type SimState,
+  type Split,
 } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
-import { E, schedule, startSeeding, type World } from './world';
+import { E, listSlot, schedule, startSeeding, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose, uploaded } from './upload';
 import { announceVerified, maybeAnnounceEarly } from './advertise';
@@ -147,7 +148,19 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
     const side = remotes[i]! & 1;
     let first = 0;
     while (lats[first] !== lat || (remotes[first]! & 1) !== side) first++;
-    if (first === i) schedule(w, st.now + lat, E.HAVE, peer.id, piece, idx, lat * 2 + side);
+    if (first !== i) continue;
+    if (side === (peer.id & 1)) {
+      schedule(w, st.now + lat, E.HAVE, peer.id, piece, idx, lat * 2 + side);
+      continue;
+    }
+    // To the other side, which cannot read this peer's connections: the recipients go with it.
+    const sp: Split = st.split!;
+    const slot = listSlot(st);
+    const at = slot * sp.listSlot;
+    let k = 0;
+    for (let j = i; j < n; j++) if (lats[j] === lat && (remotes[j]! & 1) === side) sp.lists[at + 1 + k++] = peer.connMirror[j]!;
+    sp.lists[at] = k;
+    schedule(w, st.now + lat, E.HAVE, peer.id, piece, slot, lat * 2 + side);
   }
 }
 
@@ -175,46 +188,67 @@ export function remoteGot(st: SimState, peer: Peer, h: number, piece: number): b
 
 export function onHave(w: World, sender: number, piece: number, idx: number, d: number): void {
   const st = w.st;
-  // In a split run, only this side's recipients (E.HAVE).
+  // In a split run, only this side's recipients (E.HAVE); from the other side, those it carries.
   const side = st.split === null ? -1 : d & 1;
+  if (side >= 0 && side !== (sender & 1)) return haveCarried(w, piece, idx);
   const lat = side < 0 ? d : d >> 1;
   const s = st.peers[sender]!;
   const mirrors = s.connMirror;
   const remotes = s.connRemote;
   const lats = s.connLatency;
   const opened = s.connOpenIndex;
-  const bits = st.bits;
-  const bit = 1 << (piece & 31);
-  const pieceState = st.pieceState;
-  const hi = st.hi;
-  const holders = st.holders;
   const row = piece * st.peerWords;
-  const pieces = w.g.pieces;
   for (let i = 0; i < mirrors.length; i++) {
     // Only connections that were open when the have was sent, and only this latency's batch.
     if (lats[i] !== lat || opened[i]! > idx) continue;
-    // remoteGot, with the cheap tests first: half the recipients of a have already hold the piece,
-    // which this piece's row of holders tells without reading each one's own piece state.
     const remote = remotes[i]!;
     if (side >= 0 && (remote & 1) !== side) continue;
-    if ((holders[row + (remote >>> 5)]! & (1 << (remote & 31))) !== 0) continue;
-    const at = remote * pieces + piece;
-    const ps = pieceState[at]!;
-    if ((ps & HAVE) !== 0) {
-      if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, mirrors[i]!, piece);
-      continue;
-    }
-    const hid = mirrors[i]!;
-    const word = hid * st.words + (piece >>> 5);
-    if ((bits[word]! & bit) !== 0) continue;
-    const b = hid * HI;
-    const f = hi[b + H_FLAGS]!;
-    if ((f & F_OPEN) === 0) continue;
-    bits[word] = bits[word]! | bit;
-    pieceState[at] = ps + 1;
-    hi[b + H_INTERESTING]!++;
-    if ((ps & STARTED) === 0) hi[b + H_FLAGS] = f | F_MAY_HAVE_NEW;
-    if ((f & F_AM_INTERESTED) === 0) updateInterest(w, hid);
-    else fillRequests(w, hid);
+    haveReached(w, remote, mirrors[i]!, piece, row);
   }
+}
+
+/**
+ * The have for `piece` reached `remote` on its end `hid`: remoteGot, with the cheap tests first (half
+ * the recipients of a have already hold the piece, which the piece's row of holders, from `row`,
+ * tells without reading each one's own piece state), then its interest and requests.
+ */
+function haveReached(w: World, remote: number, hid: number, piece: number, row: number): void {
+  const st = w.st;
+  if ((st.holders[row + (remote >>> 5)]! & (1 << (remote & 31))) !== 0) return;
+  const at = remote * w.g.pieces + piece;
+  const ps = st.pieceState[at]!;
+  if ((ps & HAVE) !== 0) {
+    if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, hid, piece);
+    return;
+  }
+  const word = hid * st.words + (piece >>> 5);
+  const bit = 1 << (piece & 31);
+  if ((st.bits[word]! & bit) !== 0) return;
+  const b = hid * HI;
+  const f = st.hi[b + H_FLAGS]!;
+  if ((f & F_OPEN) === 0) return;
+  st.bits[word] = st.bits[word]! | bit;
+  st.pieceState[at] = ps + 1;
+  st.hi[b + H_INTERESTING]!++;
+  if ((ps & STARTED) === 0) st.hi[b + H_FLAGS] = f | F_MAY_HAVE_NEW;
+  if ((f & F_AM_INTERESTED) === 0) updateInterest(w, hid);
+  else fillRequests(w, hid);
+}
+
+/**
+ * A have from the other side of a split run, to the recipients in list slot `slot` (their ends, as
+ * the sender's connections were when it sent it): each end still open learns the piece as onHave's do.
+ */
+function haveCarried(w: World, piece: number, slot: number): void {
+  const st = w.st;
+  const sp = st.split!;
+  const at = slot * sp.listSlot;
+  const row = piece * st.peerWords;
+  for (let k = 1; k <= sp.lists[at]!; k++) {
+    const hid = sp.lists[at + k]!;
+    // Closed since it was sent: the sender's list, as onHave reads it, no longer has it.
+    if ((st.hi[hid * HI + H_FLAGS]! & F_OPEN) === 0) continue;
+    haveReached(w, st.hi[hid * HI + H_PEER]!, hid, piece, row);
+  }
+  sp.freeLists.push(slot);
 }

@@ -337,6 +337,15 @@ export interface Split {
   fields: Uint32Array;
   fieldRows: number;
   freeFields: number[];
+  /**
+   * Have broadcasts to the other side: their recipients travel with them (download.ts
+   * broadcastHave), a list of connection ends per slot of `lists` (its length first), slots reused
+   * from `freeLists` once read.
+   */
+  lists: Int32Array;
+  listSlot: number;
+  listSlots: number;
+  freeLists: number[];
 }
 
 /** A side's seqs start here (above any count a run reaches, below 2^53). */

@@ -282,6 +282,17 @@ export function bitfieldRow(st: SimState, peer: Peer, hidden: readonly number[])
   return row;
 }
 
+/** A free slot of split.lists for a have's recipients. */
+export function listSlot(st: SimState): number {
+  const sp = st.split!;
+  let slot = sp.freeLists.pop();
+  if (slot === undefined) {
+    slot = sp.listSlots++;
+    if ((slot + 1) * sp.listSlot > sp.lists.length) sp.lists = grown(sp.lists, Math.max(2 * sp.lists.length, (slot + 1) * sp.listSlot));
+  }
+  return slot;
+}
+
 /** Does the bitfield in `row` show `piece`? */
 export function rowShows(st: SimState, row: number, piece: number): boolean {
   return (st.split!.fields[row * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
@@ -316,6 +327,11 @@ function newSplit(cfg: SimConfig): Split {
     fields: new Uint32Array(0),
     fieldRows: 0,
     freeFields: [],
+    lists: new Int32Array(0),
+    // A slot holds any peer's connections (one a remote at most): their count, then the ends.
+    listSlot: cfg.peers.length,
+    listSlots: 0,
+    freeLists: [],
   };
 }
 
