@@ -11,7 +11,7 @@
 // restored copy equals structuredClone's.
 import { mapStore, storeBytes, type EventQueue } from './heap';
 import type { Rng } from './prng';
-import { HF, HI, type HalfLists, type Peer, type SimState, type SuperSeed } from './state';
+import { HF, HI, type HalfLists, type Peer, type Rows, type SimState, type Split, type SuperSeed } from './state';
 
 /** Every list of a connection end, in the order a checkpoint packs them (unpackHalves builds a HalfLists from them). */
 const LIST_FIELDS = ['allowedIn', 'allowedOut', 'suggested', 'pexListed'] as const satisfies readonly (keyof HalfLists)[];
@@ -107,6 +107,14 @@ function cloneSuperSeed(s: SuperSeed | null): SuperSeed | null {
   return { offers: new Map(s.offers), handedOut: s.handedOut.slice(), order: s.order.slice() };
 }
 
+function cloneRows<A extends Uint32Array | Int32Array>(r: Rows<A>): Rows<A> {
+  return { ...r, data: r.data.slice() as A, free: r.free.slice() };
+}
+
+function cloneSplit(s: Split): Split {
+  return { ...s, seq: s.seq.slice(), out: s.out.slice(), tracker: s.tracker.map((l) => l.slice()), fields: cloneRows(s.fields), lists: cloneRows(s.lists) };
+}
+
 /** A peer, its `pieces` a view of the copy's pieceState (as in the original). */
 function clonePeer(p: Peer, pieceState: Int32Array): Peer {
   const n = p.pieces.length;
@@ -161,7 +169,7 @@ function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
     tracker: st.tracker.slice(),
     msgCount: st.msgCount.slice(),
     banned: new Map(st.banned),
-    split: st.split === null ? null : { ...st.split, seq: st.split.seq.slice(), out: st.split.out.slice(), tracker: st.split.tracker.map((l) => l.slice()), fields: st.split.fields.slice(), freeFields: st.split.freeFields.slice(), lists: st.split.lists.slice(), freeLists: st.split.freeLists.slice() },
+    split: st.split === null ? null : cloneSplit(st.split),
   };
 }
 
@@ -207,7 +215,7 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.fields.byteLength + snap.split.lists.byteLength;
+  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.fields.data.byteLength + snap.split.lists.data.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);

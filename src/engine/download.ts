@@ -26,11 +26,11 @@ import {
   SUPER,
   type Peer,
   type SimState,
-  type Split,
+  type Rows,
 } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
-import { E, listSlot, schedule, startSeeding, type World } from './world';
+import { E, schedule, startSeeding, takeRow, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose, uploaded } from './upload';
 import { announceVerified, maybeAnnounceEarly } from './advertise';
@@ -154,13 +154,13 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
       continue;
     }
     // To the other side, which cannot read this peer's connections: the recipients go with it.
-    const sp: Split = st.split!;
-    const slot = listSlot(st);
-    const at = slot * sp.listSlot;
+    const rows: Rows<Int32Array> = st.split!.lists;
+    const row: number = takeRow(rows);
+    const at = row * rows.size;
     let k = 0;
-    for (let j = i; j < n; j++) if (lats[j] === lat && (remotes[j]! & 1) === side) sp.lists[at + 1 + k++] = peer.connMirror[j]!;
-    sp.lists[at] = k;
-    schedule(w, st.now + lat, E.HAVE, peer.id, piece, slot, lat * 2 + side);
+    for (let j = i; j < n; j++) if (lats[j] === lat && (remotes[j]! & 1) === side) rows.data[at + 1 + k++] = peer.connMirror[j]!;
+    rows.data[at] = k;
+    schedule(w, st.now + lat, E.HAVE, peer.id, piece, row, lat * 2 + side);
   }
 }
 
@@ -236,19 +236,19 @@ function haveReached(w: World, remote: number, hid: number, piece: number, row: 
 }
 
 /**
- * A have from the other side of a split run, to the recipients in list slot `slot` (their ends, as
+ * A have from the other side of a split run, to the recipients in row `list` of split.lists (their ends, as
  * the sender's connections were when it sent it): each end still open learns the piece as onHave's do.
  */
-function haveCarried(w: World, piece: number, slot: number): void {
+function haveCarried(w: World, piece: number, list: number): void {
   const st = w.st;
-  const sp = st.split!;
-  const at = slot * sp.listSlot;
+  const rows = st.split!.lists;
+  const at = list * rows.size;
   const row = piece * st.peerWords;
-  for (let k = 1; k <= sp.lists[at]!; k++) {
-    const hid = sp.lists[at + k]!;
+  for (let k = 1; k <= rows.data[at]!; k++) {
+    const hid = rows.data[at + k]!;
     // Closed since it was sent: the sender's list, as onHave reads it, no longer has it.
     if ((st.hi[hid * HI + H_FLAGS]! & F_OPEN) === 0) continue;
     haveReached(w, st.hi[hid * HI + H_PEER]!, hid, piece, row);
   }
-  sp.freeLists.push(slot);
+  rows.free.push(list);
 }

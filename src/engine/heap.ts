@@ -179,11 +179,9 @@ function got(q: EventQueue, time: number, s: EventStore, i: number): void {
   q.evD = s.d[i]!;
 }
 
-/** Schedule an event; returns its seq (unique, increasing). */
-export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): number {
-  const s = q.nextSeq++;
-  pushKeyed(q, time, s, kind, a, b, c, d);
-  return s;
+/** Schedule an event, after every event scheduled before it (seq unique, increasing). */
+export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): void {
+  pushKeyed(q, time, q.nextSeq++, kind, a, b, c, d);
 }
 
 /**

@@ -56,7 +56,6 @@ export class Sim {
   readonly config: SimConfig;
   readonly trace: Trace;
   private w: World;
-  private readonly split: boolean;
   private checkpointEvery: number;
   private readonly checkpointBudget: number;
   private readonly checkpoints: Checkpoint[] = [];
@@ -69,8 +68,7 @@ export class Sim {
   constructor(config: SimConfig, options: SimOptions = {}) {
     this.config = config;
     this.trace = createTrace();
-    this.split = options.split ?? false;
-    this.w = createWorld(config, this.trace, this.split);
+    this.w = createWorld(config, this.trace, options.split ?? false);
     this.checkpointEvery = options.checkpointEvery ?? 10_000_000;
     this.checkpointBudget = options.checkpointBytes ?? 512 * 1024 * 1024;
     this.bytesPerEvent = options.checkpointBytesPerEvent ?? 256;
@@ -246,7 +244,7 @@ export class Sim {
     if (cp !== undefined) return this.restore(cp);
     // No checkpoints: start again from the beginning.
     truncate(this.trace, 0, 0);
-    this.w = createWorld(this.config, this.trace, this.split);
+    this.w = createWorld(this.config, this.trace, this.w.st.split !== null);
   }
 
   /**

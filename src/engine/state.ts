@@ -330,22 +330,22 @@ export interface Split {
    * and leaves at once, the other side's at the window boundaries (OP.TRACKER).
    */
   tracker: number[][];
-  /**
-   * Bitfields in flight: what a bitfield shows travels with it (world.ts bitfieldRow), a row of `words`
-   * words a bitfield, one bit a piece; rows are reused from `freeFields` once read.
-   */
-  fields: Uint32Array;
-  fieldRows: number;
-  freeFields: number[];
+  /** Bitfields in flight: what each shows travels with it (world.ts bitfieldRow), `words` words, a bit a piece. */
+  fields: Rows<Uint32Array>;
   /**
    * Have broadcasts to the other side: their recipients travel with them (download.ts
-   * broadcastHave), a list of connection ends per slot of `lists` (its length first), slots reused
-   * from `freeLists` once read.
+   * broadcastHave), a row each, its count of connection ends first.
    */
-  lists: Int32Array;
-  listSlot: number;
-  listSlots: number;
-  freeLists: number[];
+  lists: Rows<Int32Array>;
+}
+
+/** Rows of `size` numbers in one typed array, each taken while a message carries it and then given back (world.ts takeRow). */
+export interface Rows<A extends Uint32Array | Int32Array> {
+  data: A;
+  size: number;
+  /** Rows made so far; those given back wait in `free`. */
+  made: number;
+  free: number[];
 }
 
 /** A side's seqs start here (above any count a run reaches, below 2^53). */

@@ -4,7 +4,7 @@
 import { createQueue, forEachQueued, grown, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type SimState, type Split } from './state';
+import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -267,40 +267,33 @@ export function forEachScheduled(st: SimState, f: (time: number, kind: number, a
  * side's state): the pieces `peer` holds now, less `hidden`, in a row of split.fields. Returns the row.
  */
 export function bitfieldRow(st: SimState, peer: Peer, hidden: readonly number[]): number {
-  const sp = st.split!;
-  const words = st.words;
-  let row = sp.freeFields.pop();
-  if (row === undefined) {
-    row = sp.fieldRows++;
-    if ((row + 1) * words > sp.fields.length) sp.fields = grown(sp.fields, Math.max(2 * sp.fields.length, (row + 1) * words));
-  }
-  const f = sp.fields;
-  const base = row * words;
-  f.fill(0, base, base + words);
+  const rows = st.split!.fields;
+  const row = takeRow(rows);
+  const f = rows.data;
+  const base = row * rows.size;
+  f.fill(0, base, base + rows.size);
   for (let p = 0; p < peer.pieces.length; p++) if ((peer.pieces[p]! & HAVE) !== 0) f[base + (p >>> 5)]! |= 1 << (p & 31);
   for (const p of hidden) f[base + (p >>> 5)]! &= ~(1 << (p & 31));
   return row;
 }
 
-/** A free slot of split.lists for a have's recipients. */
-export function listSlot(st: SimState): number {
-  const sp = st.split!;
-  let slot = sp.freeLists.pop();
-  if (slot === undefined) {
-    slot = sp.listSlots++;
-    if ((slot + 1) * sp.listSlot > sp.lists.length) sp.lists = grown(sp.lists, Math.max(2 * sp.lists.length, (slot + 1) * sp.listSlot));
-  }
-  return slot;
+/** A row to fill (one given back, else a new one, the array grown if need be): its index. */
+export function takeRow<A extends Uint32Array | Int32Array>(rows: Rows<A>): number {
+  const row = rows.free.pop();
+  if (row !== undefined) return row;
+  const made = rows.made++;
+  if ((made + 1) * rows.size > rows.data.length) rows.data = grown(rows.data, Math.max(2 * rows.data.length, (made + 1) * rows.size));
+  return made;
 }
 
 /** Does the bitfield in `row` show `piece`? */
 export function rowShows(st: SimState, row: number, piece: number): boolean {
-  return (st.split!.fields[row * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
+  return (st.split!.fields.data[row * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
 }
 
 /** A bitfield's row, read (or dropped with its closed connection): free for the next. */
 export function freeRow(st: SimState, row: number): void {
-  st.split!.freeFields.push(row);
+  st.split!.fields.free.push(row);
 }
 
 /** In a split run, the bytes each peer's blocks delivered that its side has not counted yet (OP.UPLOADED), or null. */
@@ -313,7 +306,7 @@ export function pendingUploads(st: SimState): Float64Array | null {
 }
 
 /** A split run's window: the least latency of a connection between an even and an odd peer. */
-function newSplit(cfg: SimConfig): Split {
+function newSplit(cfg: SimConfig, words: number): Split {
   const least = [Infinity, Infinity];
   cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
   const window = least[0]! + least[1]!;
@@ -324,14 +317,9 @@ function newSplit(cfg: SimConfig): Split {
     out: new Float64Array(1024),
     outLen: 0,
     tracker: [[], []],
-    fields: new Uint32Array(0),
-    fieldRows: 0,
-    freeFields: [],
-    lists: new Int32Array(0),
-    // A slot holds any peer's connections (one a remote at most): their count, then the ends.
-    listSlot: cfg.peers.length,
-    listSlots: 0,
-    freeLists: [],
+    fields: { data: new Uint32Array(0), size: words, made: 0, free: [] },
+    // A row holds any peer's connections (one a remote at most): their count, then the ends.
+    lists: { data: new Int32Array(0), size: cfg.peers.length, made: 0, free: [] },
   };
 }
 
@@ -367,7 +355,7 @@ export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {
     lastArrivalAt: 0,
     nextStallCheck: 0,
     msgCount: new Float64Array(64),
-    split: split ? newSplit(cfg) : null,
+    split: split ? newSplit(cfg, words) : null,
     banned: new Map(),
   };
   const anyCorrupt = cfg.peers.some((p) => (p.corrupt ?? 0) > 0);
