@@ -168,9 +168,11 @@ export function onFastMessage(w: World, r: number, kind: number, arg: number): b
   switch (kind) {
     case T.REJECT:
       // The block goes back to the pool, and the pipeline is topped up at once (libtorrent's
-      // incoming_reject_request picks again): while choked, with allowed-fast pieces only.
-      dropRequest(w, r, arg);
-      fillRequests(w, r);
+      // incoming_reject_request picks again): while choked, with allowed-fast pieces only. Not when
+      // an outstanding request was refused while the peer unchokes us (an uploader with nothing to
+      // send): asking again at once would be refused again, a request and a reject every round trip
+      // for as long as the unchoke lasts. The pipeline fills again on the next have, unchoke or rechoke.
+      if (!dropRequest(w, r, arg) || flag(w.st, r, F_PEER_CHOKING)) fillRequests(w, r);
       return true;
     case T.ALLOWED_FAST:
       if (!lists.allowedIn.includes(arg)) lists.allowedIn.push(arg);

@@ -134,16 +134,17 @@ export function fillRequests(w: World, h: number): void {
 }
 
 /** BEP 6: remote rejected our request for `block` on `h`: the block can be asked of someone else. */
-export function dropRequest(w: World, h: number, block: number): void {
+export function dropRequest(w: World, h: number, block: number): boolean {
   const st = w.st;
   const j = outstandingIndex(st, h, block);
-  if (j < 0) return;
+  if (j < 0) return false;
   removeOutstanding(st, h, j);
   const peer = st.peers[st.hi[h * HI + H_PEER]!]!;
   const s = peer.blocks[block]!;
-  if (s === BLOCK_RECEIVED || s === 0) return;
+  if (s === BLOCK_RECEIVED || s === 0) return true;
   peer.blocks[block] = s - 1;
   if (s === 1) returnBlock(w, peer, Math.floor(block / w.g.blocksPerPiece));
+  return true;
 }
 
 /** Forget our outstanding requests on `h`: the blocks can be asked of someone else. */

@@ -157,6 +157,22 @@ describe('BEP 6 reject: every request gets exactly one answer', () => {
     expect(checkAnswers(sim).problems).toEqual([]);
   });
 
+  it('a request refused while the uploader unchokes us is not sent again when the reject arrives, nor any other to it then', () => {
+    const cfg = withFast(swarm([peer('seed', { seed: true }), peer('mute', { seed: true, upload: 0 }), ...leechers('L', 3)], { pieces: 8, pieceLength: 32 * KiB }));
+    const recs = all(run(cfg));
+    const unchoking = new Set<number>();
+    const refusedAt = new Set<string>();
+    for (const r of recs) {
+      if (r.from !== 1) continue;
+      if (r.kind === T.UNCHOKE) unchoking.add(r.to);
+      else if (r.kind === T.CHOKE) unchoking.delete(r.to);
+      else if (r.kind === T.REJECT && unchoking.has(r.to)) refusedAt.add(`${r.to}@${r.time + latency(cfg, 1, r.to)}`);
+    }
+    expect(refusedAt.size).toBeGreaterThan(0);
+    const askedAgain = recs.filter((r) => r.kind === T.REQUEST && r.to === 1 && refusedAt.has(`${r.from}@${r.time}`));
+    expect(askedAgain).toEqual([]);
+  });
+
   it('without the extension the same swarm sends no reject and no have all / have none', () => {
     const m = run(churnSwarm(1)).result().messages;
     expect([m.reject, m.have_all, m.have_none, m.allowed_fast, m.suggest]).toEqual([0, 0, 0, 0, 0]);
