@@ -112,7 +112,7 @@ function cloneRows<A extends Uint32Array | Int32Array>(r: Rows<A>): Rows<A> {
 }
 
 function cloneSplit(s: Split): Split {
-  return { ...s, seq: s.seq.slice(), out: s.out.slice(), tracker: s.tracker.map((l) => l.slice()), fields: cloneRows(s.fields), lists: cloneRows(s.lists) };
+  return { ...s, seq: s.seq.slice(), ends: s.ends.slice(), counts: s.counts.slice(), out: s.out.slice(), tracker: s.tracker.map((l) => l.slice()), fields: cloneRows(s.fields), lists: cloneRows(s.lists) };
 }
 
 /** A peer, its `pieces` a view of the copy's pieceState (as in the original). */

@@ -6,6 +6,7 @@ import { samplePeers } from './tracker';
 import {
   allocQueue,
   clearIncoming,
+  countPeer,
   F_AM_CHOKING,
   F_FAST,
   F_INITIATOR,
@@ -58,6 +59,50 @@ export function pairKey(a: number, b: number): number {
   return a < b ? a * 65536 + b : b * 65536 + a;
 }
 
+/**
+ * The key of p's entry for q in st.pairs or st.banned. Unsplit one entry serves both (pairKey). In a
+ * split run each peer keeps its own, since it cannot read the other's: its count of ends to q, open
+ * or dialling, and whether it banned q.
+ */
+function ownKey(st: SimState, p: number, q: number): number {
+  return st.split === null ? pairKey(p, q) : p * 65536 + q;
+}
+
+/** Is p connected to q, or dialling it (or, unsplit, q dialling p)? */
+export function paired(st: SimState, p: number, q: number): boolean {
+  return st.pairs.has(ownKey(st, p, q));
+}
+
+function pairUp(st: SimState, p: number, q: number): void {
+  const key = ownKey(st, p, q);
+  st.pairs.set(key, st.split === null ? 1 : (st.pairs.get(key) ?? 0) + 1);
+}
+
+function pairDown(st: SimState, p: number, q: number): void {
+  const key = ownKey(st, p, q);
+  const left = st.split === null ? 0 : (st.pairs.get(key) ?? 0) - 1;
+  if (left > 0) st.pairs.set(key, left);
+  else st.pairs.delete(key);
+}
+
+/** Has p banned q (unsplit: either banned the other)? */
+function isBanned(st: SimState, p: number, q: number): boolean {
+  return st.banned.has(ownKey(st, p, q));
+}
+
+/** p bans q (hashcheck.ts): never connects to it again, nor accepts it. */
+export function banPeer(st: SimState, p: number, q: number): void {
+  st.banned.set(ownKey(st, p, q), 1);
+}
+
+/**
+ * Is q present, as `peer` can tell? Unsplit, its status; in a split run, whether `peer`'s side's copy
+ * of the tracker's list has it (its status is the other side's state).
+ */
+export function present(st: SimState, peer: number, q: number): boolean {
+  return st.split === null ? st.peers[q]!.status === PEER_ACTIVE : trackerList(st, peer).includes(q);
+}
+
 /** The tracker's list as `peer`'s announce sees it (in a split run, its side's copy). */
 function trackerList(st: SimState, peer: number): number[] {
   return st.split === null ? st.tracker : st.split.tracker[peer & 1]!;
@@ -108,7 +153,7 @@ export function answer(w: World, peer: Peer): void {
   for (const q of list) {
     if (peer.outgoing + peer.pendingOut >= peer.profile.maxInitiate) break;
     if (peer.conns.length + peer.pendingOut >= peer.profile.maxAccept) break;
-    if (!st.pairs.has(pairKey(peer.id, q))) connect(w, peer, q);
+    if (!paired(st, peer.id, q)) connect(w, peer, q);
   }
 }
 
@@ -116,7 +161,7 @@ export function answer(w: World, peer: Peer): void {
 export function connectTo(w: World, peer: Peer, q: number): boolean {
   if (peer.outgoing + peer.pendingOut >= peer.profile.maxInitiate) return false;
   if (peer.conns.length + peer.pendingOut >= peer.profile.maxAccept) return false;
-  if (!w.st.pairs.has(pairKey(peer.id, q))) connect(w, peer, q);
+  if (!paired(w.st, peer.id, q)) connect(w, peer, q);
   return true;
 }
 
@@ -129,17 +174,20 @@ function offers(peer: Peer): number {
 function connect(w: World, peer: Peer, q: number): void {
   const st = w.st;
   // A banned peer's address is never tried again.
-  if (st.banned.has(pairKey(peer.id, q))) return;
+  if (isBanned(st, peer.id, q)) return;
   // A peer behind NAT accepts no connection: the attempt fails before any handshake is sent.
   if (!st.peers[q]!.connectable) {
     append(w.tr, st.now, T.UNREACHABLE, peer.id, q, 0, 0);
     return;
   }
-  st.pairs.set(pairKey(peer.id, q), 1);
+  pairUp(st, peer.id, q);
   peer.pendingOut++;
   append(w.tr, st.now, T.HANDSHAKE, peer.id, q, offers(peer), 0);
   st.msgCount[T.HANDSHAKE]!++;
-  schedule(w, st.now + peer.latency + st.peers[q]!.latency, E.HANDSHAKE, q, peer.id, offers(peer), 0);
+  const lat = peer.latency + st.peers[q]!.latency;
+  // In a split run the initiator makes its own end now and names it in the handshake.
+  const ha = st.split === null ? 0 : newHalf(w, peer.id, q, lat, true);
+  schedule(w, st.now + lat, E.HANDSHAKE, q, peer.id, offers(peer), ha);
 }
 
 /**
@@ -150,16 +198,18 @@ function connect(w: World, peer: Peer, q: number): void {
 export function investigate(w: World, peer: Peer): void {
   const s = w.subject;
   if (s < 0) return;
-  // Present: in a split run, as its side's copy of the tracker's list has it (the subject's state is the other side's).
-  if (w.st.split === null ? w.st.peers[s]!.status !== PEER_ACTIVE : !trackerList(w.st, peer.id).includes(s)) return;
-  if (!w.st.pairs.has(pairKey(peer.id, s))) connect(w, peer, s);
+  if (present(w.st, peer.id, s) && !paired(w.st, peer.id, s)) connect(w, peer, s);
 }
 
-/** A new connection end, closed, its scalars at their starting values and its queues given room in st.hq. */
+/**
+ * A new connection end, closed, its scalars at their starting values and its queues given room in
+ * st.hq. Its id is the next unsplit; in a split run, 2k + side for its side's k-th, so that each side
+ * numbers its own ends alone (the other side's slots stay empty lists).
+ */
 function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): number {
   const st = w.st;
-  const id = st.halves.length;
-  st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
+  const id = st.split === null ? st.halves.length : 2 * st.split.ends[peer & 1]!++ + (peer & 1);
+  while (st.halves.length <= id) st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
   if ((id + 1) * HI > st.hi.length) {
     const cap = Math.max(id + 1, 2 * (st.hi.length / HI), 256);
     st.hi = grown(st.hi, cap * HI);
@@ -182,12 +232,18 @@ function newHalf(w: World, peer: number, remote: number, latency: number, initia
   hi[b + H_IN_CAP] = IN_CAP0;
   hf[g + G_ACCEPT_FROM] = -1;
   hf[g + G_PIPELINE_AT] = -1_000_000;
-  hf[g + G_DOWN_LAST] = hf[g + G_DOWN_SINCE] = st.now - RATE_FUDGE;
-  hf[g + G_UP_LAST] = hf[g + G_UP_SINCE] = st.now - RATE_FUDGE;
+  startRates(st, id);
   hf[g + G_UNCHOKED_AT] = -1;
   hf[g + G_OPTIMISTIC_AT] = -1;
   hf[g + G_PEX_AT] = -1;
   return id;
+}
+
+/** An end's rate measurements start now. */
+function startRates(st: SimState, id: number): void {
+  const g = id * HF;
+  st.hf[g + G_DOWN_LAST] = st.hf[g + G_DOWN_SINCE] = st.now - RATE_FUDGE;
+  st.hf[g + G_UP_LAST] = st.hf[g + G_UP_SINCE] = st.now - RATE_FUDGE;
 }
 
 function openHalf(w: World, id: number): void {
@@ -205,9 +261,13 @@ function openHalf(w: World, id: number): void {
   peer.connOpenIndex.push(st.hi[b + H_OPEN_INDEX]!);
 }
 
-/** The handshake of `initiator` reached `acceptor`; `offered` is what its reserved bytes offered when it left (HS_…). */
-export function onHandshake(w: World, acceptor: number, initiator: number, offered: number): void {
+/**
+ * The handshake of `initiator` reached `acceptor`; `offered` is what its reserved bytes offered when
+ * it left (HS_…), `initiatorEnd` its end in a split run.
+ */
+export function onHandshake(w: World, acceptor: number, initiator: number, offered: number, initiatorEnd: number): void {
   const st = w.st;
+  if (st.split !== null) return acceptSplit(w, acceptor, initiator, offered, initiatorEnd);
   const b = st.peers[acceptor]!;
   const a = st.peers[initiator]!;
   const key = pairKey(acceptor, initiator);
@@ -242,9 +302,44 @@ export function onHandshake(w: World, acceptor: number, initiator: number, offer
   sendBitfield(w, hb);
 }
 
-/** The acceptor's handshake reached the initiator: the connection is open at both ends. */
-export function onReply(w: World, ha: number): void {
+/**
+ * A split run's handshake: the acceptor cannot read the initiator's state, so it answers with a reply
+ * that refuses (c = −1) or names its end and the extensions both offered, and makes and opens only its
+ * own end. It refuses when it has left (untraced, as a closed port), at its peer-set limit, an
+ * investigator any peer but the subject, a peer it banned, and a second connection to the same peer:
+ * one it is connected to, or one it is dialling itself and has the higher id (so of two peers dialling
+ * each other at once, the lower id's handshake is refused and the higher id's accepted).
+ */
+function acceptSplit(w: World, acceptor: number, initiator: number, offered: number, ha: number): void {
   const st = w.st;
+  const b = st.peers[acceptor]!;
+  const lat = b.latency + st.peers[initiator]!.latency;
+  if (b.status !== PEER_ACTIVE) return schedule(w, st.now + lat, E.REPLY, ha, initiator, -1, 0);
+  const twice = paired(st, acceptor, initiator) && (b.connRemote.includes(initiator) || acceptor > initiator);
+  if (twice || isBanned(st, acceptor, initiator) || b.conns.length + b.pendingOut >= b.profile.maxAccept || (b.investigator && initiator !== w.subject)) {
+    append(w.tr, st.now, T.REFUSED, acceptor, initiator, 0, 0);
+    return schedule(w, st.now + lat, E.REPLY, ha, initiator, -1, 0);
+  }
+  const hb = newHalf(w, acceptor, initiator, lat, false);
+  st.hi[hb * HI + H_MIRROR] = ha;
+  const mine = offers(b);
+  const both = ((offered & mine & HS_FAST) !== 0 ? F_FAST : 0) | ((offered & mine & HS_EXTENDED) !== 0 ? F_PEX : 0);
+  setFlag(st, hb, both, true);
+  pairUp(st, acceptor, initiator);
+  openHalf(w, hb);
+  append(w.tr, st.now, T.HANDSHAKE, acceptor, initiator, mine, 0);
+  st.msgCount[T.HANDSHAKE]!++;
+  schedule(w, st.now + lat, E.REPLY, ha, initiator, hb, both);
+  sendBitfield(w, hb);
+}
+
+/**
+ * The acceptor's handshake reached the initiator: the connection is open at both ends. In a split run
+ * `acceptorEnd` is the acceptor's end (−1: it refused) and `both` the extensions on.
+ */
+export function onReply(w: World, ha: number, acceptorEnd: number, both: number): void {
+  const st = w.st;
+  if (st.split !== null) return replySplit(w, ha, acceptorEnd, both);
   const a = st.peers[st.hi[ha * HI + H_PEER]!]!;
   const hb = st.hi[ha * HI + H_MIRROR]!;
   if (a.status !== PEER_ACTIVE) {
@@ -258,6 +353,26 @@ export function onReply(w: World, ha: number): void {
     st.pairs.delete(pairKey(a.id, st.hi[ha * HI + H_REMOTE]!));
     return;
   }
+  a.outgoing++;
+  openHalf(w, ha);
+  sendBitfield(w, ha);
+}
+
+function replySplit(w: World, ha: number, hb: number, both: number): void {
+  const st = w.st;
+  const a = st.peers[st.hi[ha * HI + H_PEER]!]!;
+  const remote = st.hi[ha * HI + H_REMOTE]!;
+  if (hb < 0 || a.status !== PEER_ACTIVE) {
+    if (a.status === PEER_ACTIVE) a.pendingOut--;
+    pairDown(st, a.id, remote);
+    // Accepted by a peer this one has left since: the acceptor's end closes when the close reaches it.
+    if (hb >= 0) schedule(w, st.now + st.hi[ha * HI + H_LATENCY]!, E.CLOSE, hb, 0, 0, remote);
+    return;
+  }
+  a.pendingOut--;
+  st.hi[ha * HI + H_MIRROR] = hb;
+  setFlag(st, ha, both, true);
+  startRates(st, ha);
   a.outgoing++;
   openHalf(w, ha);
   sendBitfield(w, ha);
@@ -286,9 +401,18 @@ function closeHalf(w: World, h: number): void {
   if (flag(st, h, F_INITIATOR)) peer.outgoing--;
 }
 
-/** Close both ends of a connection; the remaining end's peer refills a freed upload slot. */
+/**
+ * Close both ends of a connection; the remaining end's peer refills a freed upload slot. In a split run
+ * only `h`'s: the remote's closes when the close reaches it one latency later (onClose). Until then it
+ * may still send on it: what arrives at a closed end is dropped, a block lost.
+ */
 export function closeConnection(w: World, h: number): void {
   const st = w.st;
+  if (st.split !== null) {
+    const remote = st.hi[h * HI + H_REMOTE]!;
+    schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.CLOSE, st.hi[h * HI + H_MIRROR]!, 0, 0, remote);
+    return onClose(w, h);
+  }
   const m = st.hi[h * HI + H_MIRROR]!;
   const wasServing: number[] = [];
   for (const x of [h, m]) {
@@ -304,17 +428,28 @@ export function closeConnection(w: World, h: number): void {
   }
 }
 
+/** A split run's end `h` closes (its peer's own close, or the remote's reaching it); its peer refills a freed upload slot. */
+export function onClose(w: World, h: number): void {
+  const st = w.st;
+  if (!flag(st, h, F_OPEN)) return;
+  const f = st.hi[h * HI + H_FLAGS]!;
+  const peer = st.peers[st.hi[h * HI + H_PEER]!]!;
+  const wasServing = (f & F_AM_CHOKING) === 0 && (f & F_PEER_INTERESTED) !== 0 && peer.waiting > 0;
+  closeHalf(w, h);
+  pairDown(st, peer.id, st.hi[h * HI + H_REMOTE]!);
+  if (wasServing && peer.status === PEER_ACTIVE) rechokePeer(w, peer, false);
+}
+
 export function onJoin(w: World, peer: Peer): void {
   if (peer.status !== PEER_WAITING) return;
   const st = w.st;
   peer.status = PEER_ACTIVE;
   peer.joinedAt = st.now;
   peer.lastOptimisticAt = st.now;
-  st.present++;
-  st.pendingJoins--;
+  countPeer(st, peer.id, -1, 1, 0);
   if (peer.seed) {
     peer.completedAt = st.now;
-    st.presentComplete++;
+    countPeer(st, peer.id, 0, 0, 1);
     // A seed is complete from the start: its seeding limits run from now.
     startSeeding(w, peer);
   }
@@ -331,15 +466,14 @@ export function onLeave(w: World, peer: Peer, reason: number): void {
   if (peer.status === PEER_WAITING) {
     // Told to leave before it joined: it never joins.
     peer.status = PEER_LEFT;
-    st.pendingJoins--;
+    countPeer(st, peer.id, -1, 0, 0);
     return;
   }
   if (peer.status !== PEER_ACTIVE) return;
   append(w.tr, st.now, T.LEAVE, peer.id, 0, reason, 0);
   peer.status = PEER_LEFT;
   peer.leftAt = st.now;
-  st.present--;
-  if (peer.completedAt !== null) st.presentComplete--;
+  countPeer(st, peer.id, 0, -1, peer.completedAt !== null ? -1 : 0);
   toTracker(w, peer.id, false);
   for (const id of peer.conns.slice()) closeConnection(w, id);
 }

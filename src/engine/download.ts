@@ -3,6 +3,7 @@ import { measuredRate, measureSince } from './bandwidth';
 import {
   addHolder,
   BLOCK_RECEIVED,
+  countPeer,
   dropCandidate,
   F_AM_INTERESTED,
   F_MAY_HAVE_NEW,
@@ -117,7 +118,7 @@ function verify(w: World, peer: Peer, piece: number): void {
   if (peer.haveCount === w.g.pieces) {
     peer.completedAt = st.now;
     append(w.tr, st.now, T.COMPLETED, peer.id, 0, 0, 0);
-    st.presentComplete++;
+    countPeer(st, peer.id, 0, 0, 1);
     startSeeding(w, peer);
   }
 }

@@ -9,7 +9,7 @@
 // involved in `banAfterHashFailures` failed pieces at a receiver (the receiver's setting; default 3)
 // is banned by it: their connection closes and the two never connect again. An honest peer that
 // shared pieces with a bad one can be banned too, as in libtorrent.
-import { closeConnection, pairKey } from './connections';
+import { banPeer, closeConnection } from './connections';
 import { H_REMOTE, HI, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
@@ -61,7 +61,7 @@ export function onHashFailed(w: World, peer: Peer, piece: number): void {
 function ban(w: World, peer: Peer, remote: number, strikes: number): void {
   const st = w.st;
   append(w.tr, st.now, T.BANNED, peer.id, remote, strikes, 0);
-  st.banned.set(pairKey(peer.id, remote), 1);
+  banPeer(st, peer.id, remote);
   for (const id of peer.conns) {
     if (st.hi[id * HI + H_REMOTE] === remote) {
       closeConnection(w, id);

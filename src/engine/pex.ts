@@ -10,10 +10,10 @@
 //   connected to, within its peer-set limits, on receipt and at each of its own ticks.
 // There is no BEP 10 extension handshake in the model: both ends know from the handshake's reserved
 // bit (HS_EXTENDED) that the other speaks PEX.
-import { connectTo } from './connections';
+import { connectTo, present } from './connections';
 import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, type Peer } from './state';
 import { append, auxReserve, T } from './trace';
-import { E, schedule, type World } from './world';
+import { E, schedule, takeRow, type World } from './world';
 
 export const PEX_INTERVAL = 60_000_000;
 /** BEP 11: at most 50 added and 50 dropped peers per message. */
@@ -54,27 +54,47 @@ function sendPex(w: World, peer: Peer, h: number): void {
   dropped.forEach((q, i) => (aux[off + 2 + added.length + i] = q));
   append(w.tr, st.now, T.PEX, peer.id, remote, off, 2 + added.length + dropped.length);
   st.msgCount[T.PEX]!++;
-  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.PEX, off, st.hi[h * HI + H_REMOTE]!);
+  // What it lists: unsplit, the receiver reads the trace's aux at `off`; in a split run it travels with
+  // the message (the other side's trace is not the receiver's), its added peers in a row of split.lists.
+  const arg = st.split === null ? off : pexRow(w, added);
+  schedule(w, st.now + st.hi[h * HI + H_LATENCY]!, E.MSG, st.hi[h * HI + H_MIRROR]!, T.PEX, arg, st.hi[h * HI + H_REMOTE]!);
 }
 
-/** A PEX message arrived at `r` (its aux offset): learn the added peers and connect to them. */
-export function onPex(w: World, r: number, off: number): void {
-  const peer = w.st.peers[w.st.hi[r * HI + H_PEER]!]!;
+/** A split run's PEX payload: its added peers in a row of split.lists, their count first. */
+function pexRow(w: World, added: readonly number[]): number {
+  const rows = w.st.split!.lists;
+  const row = takeRow(rows);
+  rows.data[row * rows.size] = added.length;
+  added.forEach((q, i) => (rows.data[row * rows.size + 1 + i] = q));
+  return row;
+}
+
+/**
+ * A PEX message arrived at `r` (its aux offset, or in a split run its row): learn the added peers and
+ * connect to them.
+ */
+export function onPex(w: World, r: number, arg: number): void {
+  const st = w.st;
+  const peer = st.peers[st.hi[r * HI + H_PEER]!]!;
+  const sp = st.split;
+  const data = sp === null ? w.tr.aux : sp.lists.data;
+  const at = sp === null ? arg : arg * sp.lists.size;
+  const first = sp === null ? 2 : 1;
   // An investigator connects to the subject only.
-  if (peer.investigator) return;
-  const aux = w.tr.aux;
-  const added = aux[off]!;
-  for (let i = 0; i < added; i++) {
-    const q = aux[off + 2 + i]!;
-    if (q !== peer.id && !peer.pexKnown.includes(q)) peer.pexKnown.push(q);
+  if (!peer.investigator) {
+    for (let i = 0; i < data[at]!; i++) {
+      const q = data[at + first + i]!;
+      if (q !== peer.id && !peer.pexKnown.includes(q)) peer.pexKnown.push(q);
+    }
+    dialKnown(w, peer);
   }
-  dialKnown(w, peer);
+  if (sp !== null) sp.lists.free.push(arg);
 }
 
-/** Connect to learnt peers that are present and not connected, while the peer-set limits allow. */
+/** Connect to learnt peers that are present (as the peer can tell) and not connected, while the peer-set limits allow. */
 function dialKnown(w: World, peer: Peer): void {
   for (const q of peer.pexKnown) {
-    if (w.st.peers[q]!.status !== PEER_ACTIVE) continue;
+    if (!present(w.st, peer.id, q)) continue;
     if (!connectTo(w, peer, q)) return;
   }
 }

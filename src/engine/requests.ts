@@ -184,9 +184,11 @@ function sendRequest(w: World, h: number, block: number): void {
 /** A request for `block` queued at the uploader's end `u`, arriving there at `at`; the uploader woken then if idle. */
 export function queueRequest(w: World, u: number, block: number, at: number): void {
   const st = w.st;
+  const uf = st.hi[u * HI + H_FLAGS]!;
+  // In a split run the uploader may have closed its end while the request travelled: it is dropped.
+  if ((uf & F_OPEN) === 0) return;
   queueIncoming(st, u, block, at, Infinity);
   const uploader = st.peers[st.hi[u * HI + H_PEER]!]!;
-  const uf = st.hi[u * HI + H_FLAGS]!;
   if ((uf & F_QUEUED) === 0) {
     uploader.serving.push(u);
     st.hi[u * HI + H_FLAGS] = uf | F_QUEUED;

@@ -43,6 +43,26 @@ export interface SimOptions {
   split?: boolean;
 }
 
+type EndReason = NonNullable<SimState['endReason']>;
+
+/**
+ * The end test of a split run without stopAt, at window boundary `at` once every event before it has
+ * run: from each side's counts (Split.counts), the last block arrival on either side, and, when a
+ * stall check is due, whether any present peer can still get a piece (asked only then). The reason
+ * to end there, or null.
+ */
+export function endAtBoundary(st: SimState, at: number, counts: ArrayLike<number>, lastArrivalAt: number, progress: () => boolean): EndReason | null {
+  if (counts[0]! + counts[1]! !== 0) return null;
+  const present = counts[2]! + counts[3]!;
+  if (present === 0) return 'idle';
+  if (counts[4]! + counts[5]! === present) return 'complete';
+  if (at - lastArrivalAt >= STALL_AFTER && at >= st.nextStallCheck) {
+    st.nextStallCheck = at + STALL_AFTER;
+    if (!progress()) return 'stalled';
+  }
+  return null;
+}
+
 interface Checkpoint {
   eventCount: number;
   state: Snapshot;
@@ -178,12 +198,22 @@ export class Sim {
     const t = nextTime(q);
     if (t === Infinity) return this.finish('idle', st.now);
     if (t > this.limit()) return this.finish(this.config.stopAt !== null ? 'stopAt' : 'cap', this.limit());
+    const sp = st.split;
+    // A split run with windows ends at a window boundary (so that two threads, each with one side,
+    // can tell): the first one at which the end test holds.
+    const windowed = sp !== null && sp.window > 0;
+    if (windowed && this.config.stopAt === null) {
+      for (; sp.checkAt <= t; sp.checkAt += sp.window) {
+        const why = endAtBoundary(st, sp.checkAt, sp.counts, st.lastArrivalAt, () => canProgress(st, this.w.g.pieces));
+        if (why !== null) return this.finish(why, sp.checkAt);
+      }
+    }
     if (!this.deferCheckpoints && this.checkpointReached(t)) this.takeCheckpoint();
     take(q);
     st.now = t;
     st.eventCount++;
     dispatch(this.w, q.evKind, q.evA, q.evB, q.evC, q.evD);
-    if (this.config.stopAt === null && st.pendingJoins === 0) {
+    if (this.config.stopAt === null && !windowed && st.pendingJoins === 0) {
       if (st.present === 0) return this.finish('idle', st.now);
       if (st.presentComplete === st.present) return this.finish('complete', st.now);
       // A swarm that can never complete (the last copy of a piece left) would otherwise rechoke
@@ -197,7 +227,7 @@ export class Sim {
     return true;
   }
 
-  private finish(reason: NonNullable<SimState['endReason']>, at: number): false {
+  private finish(reason: EndReason, at: number): false {
     const st = this.w.st;
     st.done = true;
     st.endReason = reason;

@@ -322,6 +322,15 @@ export interface Split {
   side: number;
   /** Events each side has scheduled. */
   seq: Float64Array;
+  /** Connection ends each side has made: side s's k-th is 2k + s (connections.ts newHalf). */
+  ends: Float64Array;
+  /**
+   * Each side's share of pendingJoins, present and presentComplete (side 0's, side 1's, for each in
+   * turn): a split run's end is decided from them at window boundaries (sim.ts).
+   */
+  counts: Float64Array;
+  /** The next window boundary at which the run's end is tested (sim.ts). */
+  checkAt: number;
   /** What is held for the other side, OUT_RECORD numbers each (world.ts: events, and OP records). */
   out: Float64Array;
   outLen: number;
@@ -615,15 +624,37 @@ export function knows(st: SimState, hid: number, piece: number): boolean {
  * a piece that another present peer is missing. (Whether choking lets it through is another matter:
  * this only says whether progress is possible at all.)
  */
+/** Peer `id` changes the run's counts of peers yet to join, present, and present and complete (and its side's, in a split run). */
+export function countPeer(st: SimState, id: number, pending: number, present: number, complete: number): void {
+  st.pendingJoins += pending;
+  st.present += present;
+  st.presentComplete += complete;
+  const sp = st.split;
+  if (sp === null) return;
+  const side = id & 1;
+  const c = sp.counts;
+  c[side] = c[side]! + pending;
+  c[2 + side] = c[2 + side]! + present;
+  c[4 + side] = c[4 + side]! + complete;
+}
+
 export function canProgress(st: SimState, pieces: number): boolean {
+  const parts = progressParts(st, pieces, -1);
+  return parts.held.some((h, i) => h === 1 && parts.lacking[i] === 1);
+}
+
+/**
+ * What canProgress reads, for the peers of one side of a split run (or all, side −1): the pieces
+ * present uploading peers hold, and those present incomplete peers lack. Some present peer can get a
+ * piece iff one is in both (the peer lacking it is never the one holding it).
+ */
+export function progressParts(st: SimState, pieces: number, side: number): { held: Uint8Array; lacking: Uint8Array } {
   const held = new Uint8Array(pieces);
+  const lacking = new Uint8Array(pieces);
   for (const p of st.peers) {
-    if (p.status !== PEER_ACTIVE || p.upload === 0) continue;
-    for (let i = 0; i < pieces; i++) if ((p.pieces[i]! & HAVE) !== 0) held[i] = 1;
+    if (p.status !== PEER_ACTIVE || (side >= 0 && (p.id & 1) !== side)) continue;
+    if (p.upload > 0) for (let i = 0; i < pieces; i++) if ((p.pieces[i]! & HAVE) !== 0) held[i] = 1;
+    if (p.haveCount < pieces) for (let i = 0; i < pieces; i++) if ((p.pieces[i]! & HAVE) === 0) lacking[i] = 1;
   }
-  for (const p of st.peers) {
-    if (p.status !== PEER_ACTIVE || p.haveCount === pieces) continue;
-    for (let i = 0; i < pieces; i++) if (held[i] === 1 && (p.pieces[i]! & HAVE) === 0) return true;
-  }
-  return false;
+  return { held, lacking };
 }

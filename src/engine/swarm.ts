@@ -10,7 +10,7 @@ import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateIntere
 import { bookArrival, countUploaded, onSendDone, startSend } from './upload';
 import { onArrive, onHave, remoteGot } from './download';
 import { onRechokeTimer, rechokePeer } from './slots';
-import { announce, answer, onHandshake, onJoin, onLeave, onReply, trackerChange } from './connections';
+import { announce, answer, onClose, onHandshake, onJoin, onLeave, onReply, trackerChange } from './connections';
 import { onAnnouncement, onFastMessage } from './fast';
 import { onPex, onPexTimer } from './pex';
 import { hiddenPieces, inBitfield, onDirectHave } from './advertise';
@@ -22,7 +22,9 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
   const b = r * HI;
   const f = st.hi[b + H_FLAGS]!;
   if ((f & F_OPEN) === 0) {
+    // A payload a split run's message carried is free again.
     if (kind === T.BITFIELD && st.split !== null) freeRow(st, arg);
+    if (kind === T.PEX && st.split !== null) st.split.lists.free.push(arg);
     return;
   }
   const peer = st.peers[st.hi[b + H_PEER]!]!;
@@ -94,7 +96,7 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
  * A window boundary of a split run: what each side scheduled for the other, and did to its state (OP),
  * in the order it did so, each on its own side now.
  */
-function handOver(w: World): void {
+export function handOver(w: World): void {
   const sp = w.st.split!;
   for (let i = 0; i < sp.outLen; i += OUT_RECORD) {
     const o = sp.out;
@@ -141,10 +143,10 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onRechokeTimer(w, st.peers[a]!);
       return;
     case E.HANDSHAKE:
-      onHandshake(w, a, b, c);
+      onHandshake(w, a, b, c, d);
       return;
     case E.REPLY:
-      onReply(w, a);
+      onReply(w, a, c, d);
       return;
     case E.MSG:
       onMessage(w, a, b, c);
@@ -169,6 +171,9 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       return;
     case E.BARRIER:
       handOver(w);
+      return;
+    case E.CLOSE:
+      onClose(w, a);
       return;
     case E.ANSWER:
       if (st.peers[a]!.status === PEER_ACTIVE) answer(w, st.peers[a]!);

@@ -200,18 +200,98 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** SHA-256 of the canonical form, as hex. Pass node:crypto's hasher in Node for speed; same bytes, same hash. */
 export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
-  for (let ci = 0; ci * CHUNK < tr.length; ci++) {
-    const c = tr.chunks[ci]!;
-    const n = Math.min(CHUNK, tr.length - ci * CHUNK);
-    hasher.update(bytesOf(c.time, n, 8));
-    hasher.update(bytesOf(c.kind, n, 1));
-    hasher.update(bytesOf(c.from, n, 2));
-    hasher.update(bytesOf(c.to, n, 2));
-    hasher.update(bytesOf(c.x, n, 4));
-    hasher.update(bytesOf(c.y, n, 4));
-  }
-  hasher.update(bytesOf(tr.aux, tr.auxLength, 8));
+  for (let ci = 0; ci * CHUNK < tr.length; ci++) hashChunk(hasher, tr.chunks[ci]!, Math.min(CHUNK, tr.length - ci * CHUNK));
+  return digestHex(hasher, tr.aux, tr.auxLength);
+}
+
+/** The first n records of a chunk, in canonical form. */
+function hashChunk(hasher: Hasher, c: TraceChunk, n: number): void {
+  hasher.update(bytesOf(c.time, n, 8));
+  hasher.update(bytesOf(c.kind, n, 1));
+  hasher.update(bytesOf(c.from, n, 2));
+  hasher.update(bytesOf(c.to, n, 2));
+  hasher.update(bytesOf(c.x, n, 4));
+  hasher.update(bytesOf(c.y, n, 4));
+}
+
+/** The aux column, last in canonical form, then the digest as hex. */
+function digestHex(hasher: Hasher, aux: Float64Array, auxLength: number): string {
+  hasher.update(bytesOf(aux, auxLength, 8));
   let hex = '';
   for (const b of hasher.digest()) hex += b.toString(16).padStart(2, '0');
   return hex;
+}
+
+/** Aux numbers a record points to with its x (its offset, where aux ended when it has none), by kind; −1 for records that point to none. */
+function auxSpan(kind: number, y: number): number {
+  return kind === T.ANNOUNCE || kind === T.PEX ? y : kind === T.RECHOKE ? 4 * y : -1;
+}
+
+/**
+ * A split run's trace from its two sides' (side.ts): the records by time, at one time the even side's
+ * first (a split run's order), each side's in its own order; each record's aux moved to the merged
+ * aux column, in record order. `chunk` gets every merged chunk in turn with its record count (the
+ * same buffer, refilled: copy it to keep it). Returns the merged aux column and its length.
+ */
+export function mergeTraces(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void): { aux: Float64Array; auxLength: number } {
+  const out = newChunk();
+  const aux = new Float64Array(Math.max(1, even.auxLength + odd.auxLength));
+  let auxLength = 0;
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  const total = even.length + odd.length;
+  for (let k = 0; k < total; k++) {
+    const ti = i < even.length ? even.chunks[i >>> CHUNK_BITS]!.time[i & (CHUNK - 1)]! : Infinity;
+    const tj = j < odd.length ? odd.chunks[j >>> CHUNK_BITS]!.time[j & (CHUNK - 1)]! : Infinity;
+    const fromEven = ti <= tj;
+    const tr = fromEven ? even : odd;
+    const at = fromEven ? i++ : j++;
+    const c = tr.chunks[at >>> CHUNK_BITS]!;
+    const r = at & (CHUNK - 1);
+    const kind = c.kind[r]!;
+    const y = c.y[r]!;
+    let x = c.x[r]!;
+    const span = auxSpan(kind, y);
+    if (span >= 0) {
+      aux.set(tr.aux.subarray(x, x + span), auxLength);
+      x = auxLength;
+      auxLength += span;
+    }
+    out.time[n] = c.time[r]!;
+    out.kind[n] = kind;
+    out.from[n] = c.from[r]!;
+    out.to[n] = c.to[r]!;
+    out.x[n] = x;
+    out.y[n] = y;
+    if (++n === CHUNK) {
+      chunk(out, n);
+      n = 0;
+    }
+  }
+  if (n > 0) chunk(out, n);
+  return { aux, auxLength };
+}
+
+/** The merged trace of a split run's two sides (mergeTraces), as one trace. */
+export function mergedTrace(even: Trace, odd: Trace): Trace {
+  const chunks: TraceChunk[] = [];
+  const { aux, auxLength } = mergeTraces(even, odd, (c) => {
+    const copy = newChunk();
+    copy.time.set(c.time);
+    copy.kind.set(c.kind);
+    copy.from.set(c.from);
+    copy.to.set(c.to);
+    copy.x.set(c.x);
+    copy.y.set(c.y);
+    chunks.push(copy);
+  });
+  return { length: even.length + odd.length, chunks, aux, auxLength };
+}
+
+/** traceHash of the merged trace of a split run's two sides, without keeping it: one chunk at a time. */
+export function mergedTraceHash(even: Trace, odd: Trace, hasher: Hasher = sha256.create()): string {
+  if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
+  const { aux, auxLength } = mergeTraces(even, odd, (c, n) => hashChunk(hasher, c, n));
+  return digestHex(hasher, aux, auxLength);
 }

@@ -4,7 +4,7 @@
 import { createQueue, forEachQueued, grown, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { addHolder, BLOCK_RECEIVED, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
+import { addHolder, BLOCK_RECEIVED, countPeer, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -18,9 +18,15 @@ export const E = {
   LEAVE: 2,
   ANNOUNCE: 3,
   RECHOKE: 4,
-  /** a = acceptor, b = initiator, c = the extensions the initiator's handshake offered (HS_FAST, HS_EXTENDED) */
+  /**
+   * a = acceptor, b = initiator, c = the extensions the initiator's handshake offered (HS_FAST,
+   * HS_EXTENDED); in a split run d = the initiator's end, made when it dialled (connections.ts)
+   */
   HANDSHAKE: 5,
-  /** a = the initiator's half, b = the initiator */
+  /**
+   * a = the initiator's half, b = the initiator; in a split run c = the acceptor's end (−1: refused)
+   * and d = the flags both offered (F_FAST, F_PEX)
+   */
   REPLY: 6,
   /** a = receiving half, b = trace kind, c = argument, d = the receiver */
   MSG: 7,
@@ -39,6 +45,8 @@ export const E = {
   BARRIER: 12,
   /** a = a peer of a split run: the tracker's answer to its announce one window ago (connections.ts announce) */
   ANSWER: 13,
+  /** A split run's close: a = the end the remote closed its mirror of, d = that end's peer (connections.ts onClose). */
+  CLOSE: 14,
   /** a = a peer with BEP 11 peer exchange on: its minute timer (pex.ts) */
   PEX: 20,
   /** a = peer, b = index of the scripted `set` event in SimConfig.events (dynamics.ts) */
@@ -176,7 +184,7 @@ export const OUT_RECORD = 7;
  * belongs to its sender (in a split run, each side's recipients get their own: E.HAVE).
  */
 export function eventOwner(kind: number, a: number, b: number, d: number): number {
-  return kind === E.MSG || kind === OP.REQUEST || kind === OP.CANCEL || kind === OP.TRACKER ? d : kind === E.ARRIVE || kind === OP.LINK ? d >> 1 : kind === E.REPLY ? b : a;
+  return kind === E.MSG || kind === E.CLOSE || kind === OP.REQUEST || kind === OP.CANCEL || kind === OP.TRACKER ? d : kind === E.ARRIVE || kind === OP.LINK ? d >> 1 : kind === E.REPLY ? b : a;
 }
 
 /** The side of a split run an event or OP is handled on. */
@@ -314,6 +322,10 @@ function newSplit(cfg: SimConfig, words: number): Split {
     window: window === Infinity ? 0 : window,
     side: 0,
     seq: new Float64Array(2),
+    ends: new Float64Array(2),
+    // Every peer yet to join, on its side.
+    counts: Float64Array.of(Math.ceil(cfg.peers.length / 2), Math.floor(cfg.peers.length / 2), 0, 0, 0, 0),
+    checkAt: window > 0 && window !== Infinity ? window : Infinity,
     out: new Float64Array(1024),
     outLen: 0,
     tracker: [[], []],
@@ -371,7 +383,7 @@ export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {
     if (t !== null) return start(t, E.JOIN, i, 0);
     // An arrival that would come after its process's `until`: the peer never joins.
     st.peers[i]!.status = PEER_LEFT;
-    st.pendingJoins--;
+    countPeer(st, i, -1, 0, 0);
   });
   cfg.peers.forEach((p, i) => {
     if (p.leaveAt !== null && joins[i] !== null) start(p.leaveAt, E.LEAVE, i, LEAVE_REASON.SCHEDULED);

@@ -2,6 +2,8 @@
 // (HANDSHAKE x & HS_FAST at both ends), every request gets exactly one answer, the piece or a reject.
 // Requests still unanswered at the end must be waiting in the uploader's queue (requests are queued at
 // its end, src/engine/requests.ts); a connection that closed (a leave or a ban) takes its requests with it.
+// In a split run the remote end closes one latency after the leave or ban (connections.ts onClose):
+// what the remote sends until then on the closed connection goes nowhere and is not counted.
 import type { Sim } from '../../src/engine/sim';
 import { H_IN_BASE, H_IN_END, H_IN_HEAD, HI, readHalf } from '../../src/engine/state';
 import { HS_FAST, records, T } from '../../src/engine/trace';
@@ -21,6 +23,10 @@ export function checkAnswers(sim: Sim): AnswerReport {
   // Pending requests by "downloader>uploader", block → count.
   const pending = new Map<string, Map<number, number>>();
   const report: AnswerReport = { requests: 0, pieces: 0, rejects: 0, problems: [] };
+  // Peers that left, and pairs closed by a ban: requests and answers between them after that went nowhere.
+  const gone = new Set<number>();
+  const banned = new Set<string>();
+  const closed = (a: number, b: number): boolean => gone.has(a) || gone.has(b) || banned.has(pairKey(a, b));
   const drop = (pred: (d: number, u: number) => boolean) => {
     for (const key of [...pending.keys()]) {
       const [d, u] = key.split('>').map(Number) as [number, number];
@@ -45,7 +51,7 @@ export function checkAnswers(sim: Sim): AnswerReport {
         offered.delete(pairKey(r.from, r.to));
         break;
       case T.REQUEST: {
-        if (!fast.has(pairKey(r.from, r.to))) break;
+        if (!fast.has(pairKey(r.from, r.to)) || closed(r.from, r.to)) break;
         report.requests++;
         const m = pending.get(dir(r.from, r.to)) ?? new Map<number, number>();
         m.set(r.x, (m.get(r.x) ?? 0) + 1);
@@ -54,6 +60,7 @@ export function checkAnswers(sim: Sim): AnswerReport {
       }
       case T.PIECE:
       case T.REJECT: {
+        if (closed(r.from, r.to)) break;
         if (!fast.has(pairKey(r.from, r.to))) {
           if (r.kind === T.REJECT) report.problems.push(`reject on a connection without the fast extension: #${r.index}`);
           break;
@@ -67,10 +74,12 @@ export function checkAnswers(sim: Sim): AnswerReport {
         break;
       }
       case T.LEAVE:
+        gone.add(r.from);
         drop((d, u) => d === r.from || u === r.from);
         for (const key of [...offered.keys()]) if (key.split('-').map(Number).includes(r.from)) offered.delete(key);
         break;
       case T.BANNED:
+        banned.add(pairKey(r.from, r.to));
         drop((d, u) => (d === r.from && u === r.to) || (d === r.to && u === r.from));
         fast.delete(pairKey(r.from, r.to));
         break;

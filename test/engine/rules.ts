@@ -153,6 +153,9 @@ export interface Connection {
   initiatorOpenAt: number;
   /** Trace index of the LEAVE that closed it, or Infinity. */
   closedIndex: number;
+  /** The peer that left (closedIndex), its time, or −1 and Infinity. */
+  leaver: number;
+  closedAt: number;
 }
 
 export interface ConnectionLog {
@@ -189,6 +192,8 @@ export function connectionLog(sim: Sim): ConnectionLog {
           acceptedAt: r.time,
           initiatorOpenAt: r.time + latency(cfg, r.from, r.to),
           closedIndex: Infinity,
+          leaver: -1,
+          closedAt: Infinity,
         };
         open.set(key, c);
         log.connections.push(c);
@@ -211,6 +216,8 @@ export function connectionLog(sim: Sim): ConnectionLog {
       for (const [key, c] of open) {
         if (c.initiator === r.from || c.acceptor === r.from) {
           c.closedIndex = r.index;
+          c.leaver = r.from;
+          c.closedAt = r.time;
           open.delete(key);
         }
       }
@@ -229,8 +236,13 @@ export function connectionLog(sim: Sim): ConnectionLog {
  */
 export class Outstanding {
   private readonly req = new Map<string, Set<number>>();
+  /** Chokes, and in a split run closes (a leave reaching the remote), on their way: from the uploader to the downloader. */
   private readonly chokesInFlight: { from: number; to: number; arrives: number }[] = [];
-  constructor(private readonly cfg: SimConfig) {}
+  /** `split`: the run is split by peers, where a leave closes the remote's end one latency later. */
+  constructor(
+    private readonly cfg: SimConfig,
+    private readonly split = false,
+  ) {}
 
   private set(from: number, to: number): Set<number> {
     const k = `${from}>${to}`;
@@ -254,7 +266,7 @@ export class Outstanding {
     }
   }
 
-  /** A choke reaches the downloader at exactly t. */
+  /** A choke (or in a split run, a close) reaches the downloader at exactly t. */
   chokeArrivingAt(downloader: number, uploader: number, t: number): boolean {
     return this.chokesInFlight.some((c) => c.to === downloader && c.from === uploader && c.arrives === t);
   }
@@ -276,8 +288,10 @@ export class Outstanding {
         break;
       case T.LEAVE:
         for (const [k, s] of this.req) {
-          const [a, b] = k.split('>').map(Number);
-          if (a === r.from || b === r.from) s.clear();
+          const [a, b] = k.split('>').map(Number) as [number, number];
+          // In a split run the remote forgets its requests to the leaver when the close reaches it.
+          if (this.split && b === r.from) this.chokesInFlight.push({ from: b, to: a, arrives: r.time + latency(this.cfg, a, b) });
+          else if (a === r.from || b === r.from) s.clear();
         }
         break;
     }
@@ -350,7 +364,13 @@ export class Facts {
 
   /** Is `peer`'s end of connection c open at record `index` (time t)? */
   endOpen(c: Connection, peer: number, t: number, index: number): Tri {
-    if (c.closedIndex < index) return 'no';
+    if (c.closedIndex < index) {
+      // In a split run the remote's end closes when the leave reaches it.
+      if (this.sim.state.split === null || peer === c.leaver) return 'no';
+      const closes = c.closedAt + latency(this.cfg, c.initiator, c.acceptor);
+      if (t > closes) return 'no';
+      if (t === closes) return 'maybe';
+    }
     const o = openAtEnd(c, peer);
     if (o.index !== null) return o.index < index ? 'yes' : 'no';
     return o.time < t ? 'yes' : o.time === t ? 'maybe' : 'no';

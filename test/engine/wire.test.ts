@@ -370,7 +370,7 @@ describe('wire rules in a mixed swarm', () => {
     for (const { sim, recs } of [...SEEDS.map(mixed), ...CHURN.map(churn)]) {
       const cfg = sim.config;
       const log = new RequestLog();
-      const out = new Outstanding(cfg);
+      const out = new Outstanding(cfg, sim.state.split !== null);
       const bad: string[] = [];
       for (const r of recs) {
         log.see(r);
@@ -429,7 +429,7 @@ describe('wire rules in a mixed swarm', () => {
     for (const seed of SEEDS) {
       const { sim, recs } = mixed(seed);
       const cfg = sim.config;
-      const out = new Outstanding(cfg);
+      const out = new Outstanding(cfg, sim.state.split !== null);
       const received = cfg.peers.map(() => new Set<number>());
       const allBlocks = Array.from({ length: cfg.torrent.pieces }, (_, p) => blocksOfPiece(cfg, p)).flat();
       const bad: string[] = [];
@@ -457,7 +457,7 @@ describe('wire rules in a mixed swarm', () => {
     for (const seed of SEEDS) {
       const { sim, recs } = mixed(seed);
       const cfg = sim.config;
-      const out = new Outstanding(cfg);
+      const out = new Outstanding(cfg, sim.state.split !== null);
       const cancels = new Set<string>();
       for (const r of recs) if (r.kind === T.CANCEL) cancels.add(`${r.time}|${r.from}>${r.to}/${r.x}`);
       const bad: string[] = [];
@@ -534,7 +534,7 @@ describe('anti-snubbing', () => {
     let judged = 0;
     for (const seed of [1, 2]) {
       const { sim, recs, snubCancels } = snubbed(seed);
-      const out = new Outstanding(sim.config);
+      const out = new Outstanding(sim.config, sim.state.split !== null);
       const snubbing = new Set<string>();
       const cancelAt = new Set(snubCancels.map((c) => c.index));
       const bad: string[] = [];
@@ -573,7 +573,7 @@ describe('the request pipeline', () => {
   it('a new connection carries at most pipelineBase (2) requests until its first block arrives', () => {
     // Mainline's backlog is 2 + 4·rate/16 KiB, and nothing has been measured on a new connection.
     for (const sim of [run(fast(2048 * KiB)), mixed(SEEDS[0]!).sim, mixed(SEEDS[2]!).sim]) {
-      const out = new Outstanding(sim.config);
+      const out = new Outstanding(sim.config, sim.state.split !== null);
       const gotBlock = new Set<string>();
       let max = 0;
       for (const r of records(sim.trace)) {
@@ -592,7 +592,7 @@ describe('the request pipeline', () => {
       [mixed(SEEDS[0]!).sim, false],
       [mixed(SEEDS[4]!).sim, false],
     ] as const) {
-      const out = new Outstanding(sim.config);
+      const out = new Outstanding(sim.config, sim.state.split !== null);
       let max = 0;
       for (const r of records(sim.trace)) {
         out.see(r);

@@ -1,0 +1,317 @@
+// One side of a split run, on its own (README, "Inside the engine"): the world of a split run in
+// which only the even (side 0) or the odd (side 1) peers' events are run. Two of them, each given what
+// the other held for it at every window boundary, run the split run: the same events, the same trace
+// once the two are merged (trace.ts mergeTraces), the same result. Whoever drives them (two threads:
+// src/cli/threads.ts; or one after the other, as the tests do) moves the outbox of each to the other
+// and decides the end from both at each boundary (boundaryStep).
+import { nextTime, take } from './heap';
+import { progressParts, type Rows, type SimState } from './state';
+import { endAtBoundary } from './sim';
+import { handOver, dispatch } from './swarm';
+import { blockLength } from './torrent';
+import { createTrace, T, type Trace } from './trace';
+import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
+import { messageKind } from './wire';
+import { createWorld, E, forEachScheduled, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
+
+/** Numbers an outbox starts with (Outbox.header). */
+export const HEADER = 12;
+
+/**
+ * What one side hands the other at a boundary, as numbers: HEADER numbers (records held, payload
+ * numbers, this side's three counts, its last block arrival, its next event, its clock, whether it
+ * holds anything), then the held records (OUT_RECORD each), then the payloads they carry.
+ */
+const H_RECORDS = 0;
+const H_PAYLOAD = 1;
+const H_COUNTS = 2;
+const H_ARRIVAL = 5;
+const H_NEXT = 6;
+const H_NOW = 7;
+const H_HELD = 8;
+
+/** A side's contribution to the result (SideRun.partial), merged by mergeResults. */
+export interface SidePartial {
+  side: number;
+  peers: { joinedAt: number | null; leftAt: number | null; completedAt: number | null; uploadedBytes: number; downloadedBytes: number; piecesHave: number }[];
+  /** Bytes the other side's peers delivered that this side has not handed over (OP.UPLOADED), by peer. */
+  pendingUploads: number[];
+  lostBytes: number;
+  inFlightBytes: number;
+  messages: number[];
+  traceEvents: number;
+  events: number;
+}
+
+export class SideRun {
+  readonly side: number;
+  readonly trace: Trace;
+  readonly config: SimConfig;
+  private readonly w: World;
+
+  constructor(config: SimConfig, side: number) {
+    this.config = config;
+    this.side = side;
+    this.trace = createTrace();
+    this.w = createWorld(config, this.trace, true);
+    if (this.w.st.split!.window === 0) throw new Error('a split run on two sides needs windows: some peer of each side with a latency above 0');
+  }
+
+  get state(): Readonly<SimState> {
+    return this.w.st;
+  }
+
+  /** The next window boundary at which the end is tested. */
+  get checkAt(): number {
+    return this.w.st.split!.checkAt;
+  }
+
+  /**
+   * Run this side's events before `until` (none past stopAt or the 24 h cap). Its queue also holds the
+   * other side's scripted joins, leaves and settings (each side builds the whole world): those are the
+   * other side's to run.
+   */
+  runBefore(until: number): void {
+    const st = this.w.st;
+    const q = st.queue;
+    const side = this.side;
+    const limit = this.config.stopAt ?? MAX_SIM_TIME;
+    for (let t = nextTime(q); t < until && t <= limit; t = nextTime(q)) {
+      take(q);
+      if (sideOf(q.evKind, q.evA, q.evB, q.evD) !== side) continue;
+      st.now = t;
+      st.eventCount++;
+      dispatch(this.w, q.evKind, q.evA, q.evB, q.evC, q.evD);
+    }
+  }
+
+  /** Numbers the outbox takes now. */
+  outboxSize(): number {
+    const sp = this.w.st.split!;
+    let n = HEADER + sp.outLen;
+    this.payloads((_rows, _row, size) => (n += size));
+    return n;
+  }
+
+  /**
+   * Every payload a held record carries (a bitfield's row, a PEX message's or an other-side have's
+   * list): its rows, its row, the numbers it takes, and the record's place in split.out.
+   */
+  private payloads(f: (rows: Rows<Uint32Array> | Rows<Int32Array>, row: number, size: number, record: number) => void): void {
+    const sp = this.w.st.split!;
+    const o = sp.out;
+    for (let i = 0; i < sp.outLen; i += OUT_RECORD) {
+      const kind = o[i + 1]!;
+      const trace = o[i + 3]!;
+      const row = o[i + 4]!;
+      if (kind === E.MSG && trace === T.BITFIELD) f(sp.fields, row, sp.fields.size, i);
+      else if ((kind === E.MSG && trace === T.PEX) || kind === E.HAVE) f(sp.lists, row, sp.lists.data[row * sp.lists.size]! + 1, i);
+    }
+  }
+
+  /**
+   * Write what this side holds for the other into `box` (outboxSize() numbers at least), with its
+   * counts and clocks. It stays held (and counted by partial) until readInbox.
+   */
+  writeOutbox(box: Float64Array): void {
+    const st = this.w.st;
+    const sp = st.split!;
+    const side = this.side;
+    box[H_RECORDS] = sp.outLen / OUT_RECORD;
+    box[H_COUNTS] = sp.counts[side]!;
+    box[H_COUNTS + 1] = sp.counts[2 + side]!;
+    box[H_COUNTS + 2] = sp.counts[4 + side]!;
+    box[H_ARRIVAL] = st.lastArrivalAt;
+    box[H_NEXT] = nextTime(st.queue);
+    box[H_NOW] = st.now;
+    box[H_HELD] = sp.outLen > 0 ? 1 : 0;
+    box.set(sp.out.subarray(0, sp.outLen), HEADER);
+    let at = HEADER + sp.outLen;
+    this.payloads((rows, row, size, i) => {
+      for (let k = 0; k < size; k++) box[at + k] = rows.data[row * rows.size + k]!;
+      // The record now names where its payload is in the box.
+      box[HEADER + i + 4] = at;
+      at += size;
+    });
+    box[H_PAYLOAD] = at - HEADER - sp.outLen;
+  }
+
+  /**
+   * At boundary `at`, the outboxes swapped: forget what this side held (its payload rows free again),
+   * take what the other side held for this one (`box`), each payload into a row of this side's, and
+   * hand it over as a split run's boundary does.
+   */
+  readInbox(box: Float64Array, at: number): void {
+    const st = this.w.st;
+    const sp = st.split!;
+    this.payloads((rows, row) => rows.free.push(row));
+    sp.outLen = 0;
+    const n = box[H_RECORDS]! * OUT_RECORD;
+    if (n === 0) return;
+    if (n > sp.out.length) sp.out = new Float64Array(n);
+    sp.out.set(box.subarray(HEADER, HEADER + n));
+    sp.outLen = n;
+    const o = sp.out;
+    for (let i = 0; i < n; i += OUT_RECORD) {
+      const kind = o[i + 1]!;
+      const trace = o[i + 3]!;
+      const fields = kind === E.MSG && trace === T.BITFIELD;
+      if (!fields && !((kind === E.MSG && trace === T.PEX) || kind === E.HAVE)) continue;
+      const rows = fields ? sp.fields : sp.lists;
+      const from = o[i + 4]!;
+      const size = fields ? rows.size : box[from]! + 1;
+      const row = fields ? takeRow(sp.fields) : takeRow(sp.lists);
+      for (let k = 0; k < size; k++) rows.data[row * rows.size + k] = box[from + k]!;
+      o[i + 4] = row;
+    }
+    st.now = at;
+    handOver(this.w);
+  }
+
+  /** What a side's outbox says of it: its three counts, last block arrival, next event, clock, and whether it held anything. */
+  static summary(box: Float64Array): { counts: number[]; lastArrivalAt: number; next: number; now: number; held: boolean } {
+    return {
+      counts: [box[H_COUNTS]!, box[H_COUNTS + 1]!, box[H_COUNTS + 2]!],
+      lastArrivalAt: box[H_ARRIVAL]!,
+      next: box[H_NEXT]!,
+      now: box[H_NOW]!,
+      held: box[H_HELD] === 1,
+    };
+  }
+
+  /** The pieces this side's present uploading peers hold and its present incomplete peers lack (state.ts progressParts). */
+  progressParts(): { held: Uint8Array; lacking: Uint8Array } {
+    return progressParts(this.w.st, this.w.g.pieces, this.side);
+  }
+
+  /** The run ended, at `at`. */
+  finish(reason: NonNullable<SimState['endReason']>, at: number): void {
+    const st = this.w.st;
+    st.done = true;
+    st.endReason = reason;
+    st.now = at;
+  }
+
+  /** This side's part of the result: its own peers, and its counters. */
+  partial(): SidePartial {
+    const st = this.w.st;
+    let inFlightBytes = 0;
+    // Its queue, and what it holds for the other side: the two sides' together are the run's.
+    forEachScheduled(st, (_time, kind, _a, _b, block) => {
+      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
+    });
+    const pending = pendingUploads(st)!;
+    return {
+      side: this.side,
+      peers: st.peers.map((p) => ({ joinedAt: p.joinedAt, leftAt: p.leftAt, completedAt: p.completedAt, uploadedBytes: p.uploadedBytes, downloadedBytes: p.downloadedBytes, piecesHave: p.haveCount })),
+      pendingUploads: Array.from(pending),
+      lostBytes: st.lostBytes,
+      inFlightBytes,
+      messages: MESSAGE_NAMES.map((name) => st.msgCount[messageKind(name)]!),
+      traceEvents: this.trace.length,
+      events: st.eventCount,
+    };
+  }
+}
+
+/**
+ * The end of a window, decided alike by both sides from their outboxes (their counts, clocks and next
+ * events), as Sim.step decides it for a split run in one world: null to go on (then `checkAt` is the
+ * next boundary: run each side's events before it), or the reason and time to end. `progress` is asked
+ * only when a stall check is due; it must combine both sides' progressParts.
+ */
+export function boundaryStep(
+  config: SimConfig,
+  st: SimState,
+  mine: Float64Array,
+  theirs: Float64Array,
+  side: number,
+  progress: () => boolean,
+): { reason: NonNullable<SimState['endReason']>; at: number } | null {
+  const sp = st.split!;
+  const a = SideRun.summary(mine);
+  const b = SideRun.summary(theirs);
+  // The first event either side has next; a boundary with anything held has its handover event.
+  const next = Math.min(a.next, b.next, a.held || b.held ? sp.checkAt : Infinity);
+  if (next === Infinity) return { reason: 'idle', at: Math.max(a.now, b.now) };
+  const limit = config.stopAt ?? MAX_SIM_TIME;
+  if (next > limit) return { reason: config.stopAt !== null ? 'stopAt' : 'cap', at: limit };
+  const counts = new Float64Array(6);
+  const [even, odd] = side === 0 ? [a, b] : [b, a];
+  for (let k = 0; k < 3; k++) {
+    counts[2 * k] = even.counts[k]!;
+    counts[2 * k + 1] = odd.counts[k]!;
+  }
+  const lastArrivalAt = Math.max(a.lastArrivalAt, b.lastArrivalAt);
+  for (; sp.checkAt <= next; sp.checkAt += sp.window) {
+    if (config.stopAt !== null) continue;
+    const why = endAtBoundary(st, sp.checkAt, counts, lastArrivalAt, progress);
+    if (why !== null) return { reason: why, at: sp.checkAt };
+  }
+  return null;
+}
+
+/** The result of a split run from its two sides' parts, as Sim.result gives it for the run in one world. */
+export function mergeResults(config: SimConfig, parts: readonly SidePartial[], reason: NonNullable<SimState['endReason']>, endTime: number): SimResult {
+  const [even, odd] = parts[0]!.side === 0 ? [parts[0]!, parts[1]!] : [parts[1]!, parts[0]!];
+  const messages = {} as Record<MessageName, number>;
+  MESSAGE_NAMES.forEach((name, i) => (messages[name] = even.messages[i]! + odd.messages[i]!));
+  return {
+    endTime,
+    endReason: reason,
+    peers: config.peers.map((spec, i) => {
+      const own = (i & 1) === 0 ? even : odd;
+      const p = own.peers[i]!;
+      return {
+        name: spec.name,
+        seed: spec.seed,
+        subject: spec.subject,
+        upload: spec.upload,
+        download: spec.download,
+        joinedAt: p.joinedAt,
+        leftAt: p.leftAt,
+        completedAt: p.completedAt,
+        uploadedBytes: p.uploadedBytes + even.pendingUploads[i]! + odd.pendingUploads[i]!,
+        downloadedBytes: p.downloadedBytes,
+        piecesHave: p.piecesHave,
+      };
+    }),
+    lostBytes: even.lostBytes + odd.lostBytes,
+    inFlightBytes: even.inFlightBytes + odd.inFlightBytes,
+    messages,
+    traceEvents: even.traceEvents + odd.traceEvents,
+  };
+}
+
+/** Do the pieces some side's present uploaders hold meet those some side's present incomplete peers lack? */
+export function partsProgress(parts: readonly { held: Uint8Array; lacking: Uint8Array }[]): boolean {
+  const [a, b] = parts as [{ held: Uint8Array; lacking: Uint8Array }, { held: Uint8Array; lacking: Uint8Array }];
+  for (let i = 0; i < a.held.length; i++) if ((a.held[i]! | b.held[i]!) === 1 && (a.lacking[i]! | b.lacking[i]!) === 1) return true;
+  return false;
+}
+
+/**
+ * Run a split run as its two sides, one after the other in each window (what two threads do at once,
+ * src/cli/threads.ts): the sides, each finished, and the run's result.
+ */
+export function runSidesInTurn(config: SimConfig): { sides: SideRun[]; result: SimResult } {
+  const sides = [new SideRun(config, 0), new SideRun(config, 1)];
+  const boxes = [new Float64Array(HEADER), new Float64Array(HEADER)];
+  for (;;) {
+    const until = sides[0]!.checkAt;
+    for (const s of sides) {
+      s.runBefore(until);
+      const size = s.outboxSize();
+      if (boxes[s.side]!.length < size) boxes[s.side] = new Float64Array(2 * size);
+      s.writeOutbox(boxes[s.side]!);
+    }
+    const progress = (): boolean => partsProgress(sides.map((s) => s.progressParts()));
+    const ends = sides.map((s) => boundaryStep(config, s.state, boxes[s.side]!, boxes[1 - s.side]!, s.side, progress));
+    const end = ends[0]!;
+    if (end !== null) {
+      for (const s of sides) s.finish(end.reason, end.at);
+      return { sides, result: mergeResults(config, sides.map((s) => s.partial()), end.reason, end.at) };
+    }
+    for (const s of sides) s.readInbox(boxes[1 - s.side]!, until);
+  }
+}
