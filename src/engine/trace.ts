@@ -238,32 +238,28 @@ export function mergeTraces(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: n
   const aux = new Float64Array(Math.max(1, even.auxLength + odd.auxLength));
   let auxLength = 0;
   let n = 0;
-  let i = 0;
-  let j = 0;
-  const total = even.length + odd.length;
-  for (let k = 0; k < total; k++) {
-    const ti = i < even.length ? even.chunks[i >>> CHUNK_BITS]!.time[i & (CHUNK - 1)]! : Infinity;
-    const tj = j < odd.length ? odd.chunks[j >>> CHUNK_BITS]!.time[j & (CHUNK - 1)]! : Infinity;
-    const fromEven = ti <= tj;
-    const tr = fromEven ? even : odd;
-    const at = fromEven ? i++ : j++;
-    const c = tr.chunks[at >>> CHUNK_BITS]!;
-    const r = at & (CHUNK - 1);
+  const a = cursor(even);
+  const b = cursor(odd);
+  for (let k = even.length + odd.length; k > 0; k--) {
+    const cur = a.time <= b.time ? a : b;
+    const c = cur.chunk!;
+    const r = cur.at;
     const kind = c.kind[r]!;
     const y = c.y[r]!;
     let x = c.x[r]!;
     const span = auxSpan(kind, y);
     if (span >= 0) {
-      aux.set(tr.aux.subarray(x, x + span), auxLength);
+      aux.set(cur.aux.subarray(x, x + span), auxLength);
       x = auxLength;
       auxLength += span;
     }
-    out.time[n] = c.time[r]!;
+    out.time[n] = cur.time;
     out.kind[n] = kind;
     out.from[n] = c.from[r]!;
     out.to[n] = c.to[r]!;
     out.x[n] = x;
     out.y[n] = y;
+    advance(cur);
     if (++n === CHUNK) {
       chunk(out, n);
       n = 0;
@@ -271,6 +267,35 @@ export function mergeTraces(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: n
   }
   if (n > 0) chunk(out, n);
   return { aux, auxLength };
+}
+
+/** A place in a trace while merging: its chunk and the record there (its time, Infinity past the end). */
+interface Cursor {
+  chunks: TraceChunk[];
+  aux: Float64Array;
+  chunk: TraceChunk | undefined;
+  /** Chunk number, record in it, records left. */
+  index: number;
+  at: number;
+  left: number;
+  time: number;
+}
+
+function cursor(tr: Trace): Cursor {
+  const chunk = tr.chunks[0];
+  return { chunks: tr.chunks, aux: tr.aux, chunk, index: 0, at: 0, left: tr.length, time: tr.length > 0 ? chunk!.time[0]! : Infinity };
+}
+
+function advance(cur: Cursor): void {
+  if (--cur.left === 0) {
+    cur.time = Infinity;
+    return;
+  }
+  if (++cur.at === CHUNK) {
+    cur.chunk = cur.chunks[++cur.index]!;
+    cur.at = 0;
+  }
+  cur.time = cur.chunk!.time[cur.at]!;
 }
 
 /** The merged trace of a split run's two sides (mergeTraces), as one trace. */

@@ -1,6 +1,8 @@
 // npm run bench: block deliveries per second, wall time and peak memory for three flash crowds.
 // Each size runs in a fresh child process so that one run's heap does not inflate the next one's peak.
-// Usage: npm run bench [-- --only 1000x1000] [--ledger] [--runs N] [--against GIT-REF [--together]]
+// Usage: npm run bench [-- --only 1000x1000] [--ledger | --split] [--runs N] [--against GIT-REF [--together]]
+// --split: the run split by peers, on two threads (src/cli/threads.ts): another schedule of the same
+// swarm, with its own trace hash.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -8,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
-import { T } from '../../src/engine/trace';
+import { mergedTraceHash, T, type Trace } from '../../src/engine/trace';
+import { runOnTwoThreads } from '../../src/cli/threads';
 import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
 import { KiB, peer, swarm } from '../engine/helpers';
@@ -59,8 +62,7 @@ function runOne(key: string, withLedger: boolean): void {
   const hash = sim.traceHash(createHash('sha256'));
   const t2 = process.hrtime.bigint();
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  let blocks = 0;
-  for (const c of sim.trace.chunks) for (let i = 0; i < c.kind.length; i++) if (c.kind[i] === T.RECEIVED) blocks++;
+  const blocks = receivedIn(sim.trace);
   const r = sim.result();
   const ledgerS = Number(ledgerNs) / 1e9;
   const simS = Number(t1 - t0) / 1e9 - ledgerS;
@@ -82,6 +84,58 @@ function runOne(key: string, withLedger: boolean): void {
       peakRssMiB: Math.round(peakRss / MiB),
       simulatedSeconds: r.endTime / 1e6,
       completed,
+      endReason: r.endReason,
+      traceHash: hash.slice(0, 16),
+    }),
+  );
+}
+
+/** Blocks delivered: RECEIVED records. */
+function receivedIn(trace: Trace): number {
+  let blocks = 0;
+  for (const c of trace.chunks) for (let i = 0; i < c.kind.length; i++) if (c.kind[i] === T.RECEIVED) blocks++;
+  return blocks;
+}
+
+/** As runOne, the run split by peers on two threads: also each side's events and wait at the window barriers. */
+async function runSplitOne(key: string): Promise<void> {
+  const [peers, pieces] = key.split('x').map(Number) as [number, number];
+  const cfg = benchConfig(peers, pieces);
+  let peakRss = process.memoryUsage().rss;
+  let nextSample = 0;
+  const t0 = process.hrtime.bigint();
+  const run = await runOnTwoThreads(cfg, (at) => {
+    if (at < nextSample) return;
+    nextSample = at + 1_000_000;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  });
+  const t1 = process.hrtime.bigint();
+  const hash = mergedTraceHash(run.traces[0], run.traces[1], createHash('sha256'));
+  const t2 = process.hrtime.bigint();
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const blocks = receivedIn(run.traces[0]) + receivedIn(run.traces[1]);
+  const r = run.result;
+  const simS = Number(t1 - t0) / 1e9;
+  const hashS = Number(t2 - t1) / 1e9;
+  console.log(
+    JSON.stringify({
+      size: key,
+      split: true,
+      peers,
+      pieces,
+      blocks,
+      wallSeconds: +(simS + hashS).toFixed(2),
+      simSeconds: +simS.toFixed(2),
+      hashSeconds: +hashS.toFixed(2),
+      blocksPerSecond: Math.round(blocks / simS),
+      events: run.events[0] + run.events[1],
+      eventsBySide: run.events,
+      waitSecondsBySide: run.waitMs.map((ms) => +(ms / 1000).toFixed(2)),
+      windows: run.windows,
+      traceRecords: r.traceEvents,
+      peakRssMiB: Math.round(peakRss / MiB),
+      simulatedSeconds: r.endTime / 1e6,
+      completed: r.peers.filter((p) => p.completedAt !== null).length,
       endReason: r.endReason,
       traceHash: hash.slice(0, 16),
     }),
@@ -114,7 +168,7 @@ interface Run {
   line: string;
 }
 
-const childArgs = (script: string, key: string, withLedger: boolean): string[] => ['--import', 'tsx', '--max-old-space-size=4096', script, '--child', key, ...(withLedger ? ['--ledger'] : [])];
+const childArgs = (script: string, key: string, flag: string | null): string[] => ['--import', 'tsx', '--max-old-space-size=4096', script, '--child', key, ...(flag !== null ? [flag] : [])];
 
 /** The run a child printed on its last line; null (with a message) when it failed. */
 function parsed(key: string, stdout: string, status: number | null): Run | null {
@@ -128,8 +182,8 @@ function parsed(key: string, stdout: string, status: number | null): Run | null 
 }
 
 /** One size in a fresh process of the bench at `script`; null (with a message) when it failed. */
-function child(script: string, key: string, withLedger: boolean): Run | null {
-  const out = spawnSync(process.execPath, childArgs(script, key, withLedger), {
+function child(script: string, key: string, flag: string | null): Run | null {
+  const out = spawnSync(process.execPath, childArgs(script, key, flag), {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: resolve(dirname(script), '../..'),
@@ -138,9 +192,9 @@ function child(script: string, key: string, withLedger: boolean): Run | null {
 }
 
 /** As child, without waiting: for two runs at once. */
-function childAsync(script: string, key: string, withLedger: boolean): Promise<Run | null> {
+function childAsync(script: string, key: string, flag: string | null): Promise<Run | null> {
   return new Promise((done) => {
-    const proc = spawn(process.execPath, childArgs(script, key, withLedger), { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(dirname(script), '../..') });
+    const proc = spawn(process.execPath, childArgs(script, key, flag), { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(dirname(script), '../..') });
     let stdout = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     proc.on('error', (err) => {
@@ -163,7 +217,7 @@ function childAsync(script: string, key: string, withLedger: boolean): Promise<R
  * and shares the last-level cache, and the one that ends first leaves the other alone for its last
  * part, which narrows a difference rather than widening it.
  */
-async function against(ref: string, only: string | undefined, runs: number, withLedger: boolean, together: boolean): Promise<number> {
+async function against(ref: string, only: string | undefined, runs: number, childFlag: string | null, together: boolean): Promise<number> {
   const git = (...a: string[]) => spawnSync('git', a, { cwd: root, encoding: 'utf8' });
   const sha = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).stdout.trim();
   if (sha === '') {
@@ -195,13 +249,13 @@ async function against(ref: string, only: string | undefined, runs: number, with
       for (let round = 0; round < runs; round++) {
         let a: Run | null;
         let b: Run | null;
-        if (together) [a, b] = await Promise.all([childAsync(self, key, withLedger), childAsync(theirs, key, withLedger)]);
+        if (together) [a, b] = await Promise.all([childAsync(self, key, childFlag), childAsync(theirs, key, childFlag)]);
         else if (round % 2 === 0) {
-          a = child(self, key, withLedger);
-          b = child(theirs, key, withLedger);
+          a = child(self, key, childFlag);
+          b = child(theirs, key, childFlag);
         } else {
-          b = child(theirs, key, withLedger);
-          a = child(self, key, withLedger);
+          b = child(theirs, key, childFlag);
+          a = child(self, key, childFlag);
         }
         if (!a || !b) continue;
         ours.push(a.wallSeconds);
@@ -230,10 +284,20 @@ async function against(ref: string, only: string | undefined, runs: number, with
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
-  runOne(args[1]!, args.includes('--ledger'));
+  if (args.includes('--split')) await runSplitOne(args[1]!);
+  else runOne(args[1]!, args.includes('--ledger'));
 } else {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  const withLedger = args.includes('--ledger');
+  // The one flag a child takes: --ledger or --split.
+  const childFlag = args.includes('--ledger') ? '--ledger' : args.includes('--split') ? '--split' : null;
+  if (args.includes('--ledger') && args.includes('--split')) {
+    console.error('bench: --ledger follows one trace as it grows; a split run has two until the end, so it takes one of --ledger and --split');
+    process.exit(2);
+  }
+  if (args.includes('--split') && args.includes('--against')) {
+    console.error('bench: --against compares the default run of two trees; --split is not for it');
+    process.exit(2);
+  }
   // --runs N: each size N times, each in a fresh process, then the median wall time. On a shared
   // machine runs of the same code differ by a quarter or more.
   const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 1;
@@ -247,7 +311,7 @@ if (args[0] === '--child') {
       console.error('bench: --against needs a git revision (a commit, branch or tag)');
       process.exit(2);
     }
-    process.exit(await against(ref, only, runs, withLedger, args.includes('--together')));
+    process.exit(await against(ref, only, runs, childFlag, args.includes('--together')));
   }
   const before = readNs();
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
@@ -255,7 +319,7 @@ if (args[0] === '--child') {
     if (only && key !== only) continue;
     const walls: number[] = [];
     for (let run = 0; run < runs; run++) {
-      const r = child(self, key, withLedger);
+      const r = child(self, key, childFlag);
       if (!r) continue;
       walls.push(r.wallSeconds);
       console.log(

@@ -25,6 +25,17 @@ describe('the benchmark scripts', () => {
     expect(badRef.stdout).toBe('');
   });
 
+  it('npm run bench: --split (two threads) takes neither --ledger nor --against', () => {
+    const ledger = run('bench.ts', '--split', '--ledger');
+    expect(ledger.code).toBe(2);
+    expect(ledger.stderr).toMatch(/one of --ledger and --split/);
+    expect(ledger.stdout).toBe('');
+    const against = run('bench.ts', '--split', '--against', 'HEAD');
+    expect(against.code).toBe(2);
+    expect(against.stderr).toMatch(/--split is not for it/);
+    expect(against.stdout).toBe('');
+  });
+
   it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
     for (const size of ['5', '8192', 'lots']) {
       const r = run('memory.ts', size);

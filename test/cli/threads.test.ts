@@ -1,0 +1,36 @@
+// A split run on two threads (src/cli/threads.ts): the odd peers' side in a worker, the even peers'
+// here, meeting at every window boundary. It must be the split run, to the byte: the same trace (the
+// two sides' merged) and the same result as the split run in one world.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runOnTwoThreads } from '../../src/cli/threads';
+import { Sim } from '../../src/engine/sim';
+import { mergedTraceHash } from '../../src/engine/trace';
+import type { SimConfig } from '../../src/engine/types';
+import { randomExtendedSwarm } from '../engine/arbitraries';
+import { flashCrowd, peer, swarm } from '../engine/helpers';
+
+async function expectSplitRun(cfg: SimConfig): Promise<void> {
+  const run = await runOnTwoThreads(cfg);
+  const sim = new Sim(cfg, { checkpointEvery: 0, split: true });
+  sim.run();
+  expect(run.result).toEqual(sim.result());
+  expect(mergedTraceHash(run.traces[0], run.traces[1])).toBe(sim.traceHash());
+  expect(run.events[0] + run.events[1]).toBeGreaterThan(0);
+}
+
+describe('a split run on two threads', () => {
+  it('gives the split run’s trace and result: a flash crowd of 40', async () => {
+    await expectSplitRun(flashCrowd(40));
+  });
+
+  it('gives the split run’s trace and result: random swarms with the extensions, leaves and late joins', async () => {
+    const swarms = fc.sample(randomExtendedSwarm, { seed: 5, numRuns: 6 });
+    for (const cfg of swarms) await expectSplitRun({ ...cfg, peers: cfg.peers.map((p, i) => (i % 2 === 1 && p.latency === 0 ? { ...p, latency: 1_000 } : p)) });
+  });
+
+  it('refuses a swarm without windows (every side has a peer of latency 0) with a message, rather than hang', async () => {
+    const cfg = swarm([peer('seed', { seed: true, latency: 0 }), peer('L', { latency: 0 })]);
+    await expect(runOnTwoThreads(cfg)).rejects.toThrow(/needs windows/);
+  });
+});
