@@ -6,13 +6,12 @@
 // and decides the end from both at each boundary (boundaryStep).
 import { nextTime, take } from './heap';
 import { progressParts, type Rows, type SimState } from './state';
-import { endAtBoundary } from './sim';
+import { endAtBoundary, inFlightBytes, peerResult } from './sim';
 import { handOver, dispatch } from './swarm';
-import { blockLength } from './torrent';
 import { createTrace, T, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
 import { messageKind } from './wire';
-import { createWorld, E, forEachScheduled, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
+import { createWorld, E, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
 
 /** Numbers an outbox starts with (Outbox.header). */
 export const HEADER = 12;
@@ -195,18 +194,14 @@ export class SideRun {
   /** This side's part of the result: its own peers, and its counters. */
   partial(): SidePartial {
     const st = this.w.st;
-    let inFlightBytes = 0;
-    // Its queue, and what it holds for the other side: the two sides' together are the run's.
-    forEachScheduled(st, (_time, kind, _a, _b, block) => {
-      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
-    });
     const pending = pendingUploads(st)!;
     return {
       side: this.side,
       peers: st.peers.map((p) => ({ joinedAt: p.joinedAt, leftAt: p.leftAt, completedAt: p.completedAt, uploadedBytes: p.uploadedBytes, downloadedBytes: p.downloadedBytes, piecesHave: p.haveCount })),
       pendingUploads: Array.from(pending),
       lostBytes: st.lostBytes,
-      inFlightBytes,
+      // Its queue, and what it holds for the other side: the two sides' together are the run's.
+      inFlightBytes: inFlightBytes(st, this.w.g),
       messages: MESSAGE_NAMES.map((name) => st.msgCount[messageKind(name)]!),
       traceEvents: this.trace.length,
       events: st.eventCount,
@@ -260,21 +255,8 @@ export function mergeResults(config: SimConfig, parts: readonly SidePartial[], r
     endTime,
     endReason: reason,
     peers: config.peers.map((spec, i) => {
-      const own = (i & 1) === 0 ? even : odd;
-      const p = own.peers[i]!;
-      return {
-        name: spec.name,
-        seed: spec.seed,
-        subject: spec.subject,
-        upload: spec.upload,
-        download: spec.download,
-        joinedAt: p.joinedAt,
-        leftAt: p.leftAt,
-        completedAt: p.completedAt,
-        uploadedBytes: p.uploadedBytes + even.pendingUploads[i]! + odd.pendingUploads[i]!,
-        downloadedBytes: p.downloadedBytes,
-        piecesHave: p.piecesHave,
-      };
+      const p = ((i & 1) === 0 ? even : odd).peers[i]!;
+      return peerResult(spec, p, p.uploadedBytes + even.pendingUploads[i]! + odd.pendingUploads[i]!, p.piecesHave);
     }),
     lostBytes: even.lostBytes + odd.lostBytes,
     inFlightBytes: even.inFlightBytes + odd.inFlightBytes,

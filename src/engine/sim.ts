@@ -3,14 +3,14 @@
 // before the target, truncates the trace to its length then, and replays forward deterministically,
 // so the state after a seek back is exactly the state the run had when it first passed that moment.
 import { nextTime, take } from './heap';
-import { canProgress, type SimState } from './state';
+import { canProgress, type Peer, type SimState } from './state';
 import { restoreSnapshot, snapshotBytes, takeSnapshot, type Snapshot } from './clone';
 import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, forEachScheduled, pendingUploads, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
 import { createTrace, traceHash, truncate, type Hasher, type Trace } from './trace';
-import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
+import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type PeerResult, type PeerSpec, type SimConfig, type SimResult } from './types';
 
 export const ENGINE_VERSION = '1';
 
@@ -61,6 +61,32 @@ export function endAtBoundary(st: SimState, at: number, counts: ArrayLike<number
     if (!progress()) return 'stalled';
   }
   return null;
+}
+
+/** A peer's entry in the result: its spec's fields, what it did, and the bytes its blocks delivered. */
+export function peerResult(spec: PeerSpec, p: Pick<Peer, 'joinedAt' | 'leftAt' | 'completedAt' | 'downloadedBytes'>, uploadedBytes: number, piecesHave: number): PeerResult {
+  return {
+    name: spec.name,
+    seed: spec.seed,
+    subject: spec.subject,
+    upload: spec.upload,
+    download: spec.download,
+    joinedAt: p.joinedAt,
+    leftAt: p.leftAt,
+    completedAt: p.completedAt,
+    uploadedBytes,
+    downloadedBytes: p.downloadedBytes,
+    piecesHave,
+  };
+}
+
+/** Payload bytes of the blocks being sent or travelling: every SEND_DONE and ARRIVE scheduled (world.ts forEachScheduled). */
+export function inFlightBytes(st: SimState, g: Geometry): number {
+  let bytes = 0;
+  forEachScheduled(st, (_time, kind, _a, _b, block) => {
+    if (kind === E.SEND_DONE || kind === E.ARRIVE) bytes += blockLength(g, block);
+  });
+  return bytes;
 }
 
 interface Checkpoint {
@@ -323,32 +349,13 @@ export class Sim {
     const st = this.w.st;
     const messages = {} as Record<MessageName, number>;
     for (const name of MESSAGE_NAMES) messages[name] = st.msgCount[messageKind(name)]!;
-    let inFlightBytes = 0;
-    forEachScheduled(st, (_time, kind, _a, _b, block) => {
-      if (kind === E.SEND_DONE || kind === E.ARRIVE) inFlightBytes += blockLength(this.w.g, block);
-    });
     const uploaded = pendingUploads(st);
     return {
       endTime: st.now,
       endReason: st.endReason ?? 'running',
-      peers: st.peers.map((p, i) => {
-        const spec = this.config.peers[i]!;
-        return {
-          name: spec.name,
-          seed: spec.seed,
-          subject: spec.subject,
-          upload: spec.upload,
-          download: spec.download,
-          joinedAt: p.joinedAt,
-          leftAt: p.leftAt,
-          completedAt: p.completedAt,
-          uploadedBytes: p.uploadedBytes + (uploaded?.[i] ?? 0),
-          downloadedBytes: p.downloadedBytes,
-          piecesHave: p.haveCount,
-        };
-      }),
+      peers: st.peers.map((p, i) => peerResult(this.config.peers[i]!, p, p.uploadedBytes + (uploaded?.[i] ?? 0), p.haveCount)),
       lostBytes: st.lostBytes,
-      inFlightBytes,
+      inFlightBytes: inFlightBytes(st, this.w.g),
       messages,
       traceEvents: this.trace.length,
     };

@@ -55,7 +55,10 @@ export const T = {
   RECEIVED: 38,
   /** A block in flight when one side left; from = sender, to = receiver, x = block id, y = bytes. */
   LOST: 39,
-  /** from refused the handshake of `to`: its peer set was full. */
+  /**
+   * from refused the handshake of `to`: its peer set was full, or it is an investigator and `to` not
+   * the subject; in a run split by peers also a peer it banned, or a second connection to `to`.
+   */
   REFUSED: 40,
   /** from tried to connect to `to`, which is behind NAT (not connectable): no handshake was sent. */
   UNREACHABLE: 44,
