@@ -158,8 +158,14 @@ export function broadcastHave(w: World, peer: Peer, piece: number): void {
     const rows: Rows<Int32Array> = st.split!.lists;
     const row: number = takeRow(rows);
     const at = row * rows.size;
+    // Each recipient as its end and its peer, so that the recipient's side reads no end before the
+    // cheap tests (haveReached).
     let k = 0;
-    for (let j = i; j < n; j++) if (lats[j] === lat && (remotes[j]! & 1) === side) rows.data[at + 1 + k++] = peer.connMirror[j]!;
+    for (let j = i; j < n; j++) {
+      if (lats[j] !== lat || (remotes[j]! & 1) !== side) continue;
+      rows.data[at + 1 + 2 * k] = peer.connMirror[j]!;
+      rows.data[at + 2 + 2 * k++] = remotes[j]!;
+    }
     rows.data[at] = k;
     schedule(w, st.now + lat, E.HAVE, peer.id, piece, row, lat * 2 + side);
   }
@@ -219,7 +225,8 @@ function haveReached(w: World, remote: number, hid: number, piece: number, row: 
   const at = remote * w.g.pieces + piece;
   const ps = st.pieceState[at]!;
   if ((ps & HAVE) !== 0) {
-    if ((ps & SUPER) !== 0) superSeedSaw(w, st.peers[remote]!, hid, piece);
+    // (A split run's carried recipients may have closed since: see haveCarried.)
+    if ((ps & SUPER) !== 0 && (st.hi[hid * HI + H_FLAGS]! & F_OPEN) !== 0) superSeedSaw(w, st.peers[remote]!, hid, piece);
     return;
   }
   const word = hid * st.words + (piece >>> 5);
@@ -237,19 +244,17 @@ function haveReached(w: World, remote: number, hid: number, piece: number, row: 
 }
 
 /**
- * A have from the other side of a split run, to the recipients in row `list` of split.lists (their ends, as
- * the sender's connections were when it sent it): each end still open learns the piece as onHave's do.
+ * A have from the other side of a split run, to the recipients in row `list` of split.lists (their
+ * count, then each one's end and peer, as the sender's connections were when it sent it): each end
+ * still open learns the piece as onHave's do. One closed since (which the sender's list, as onHave
+ * reads it, no longer has) learns nothing: haveReached tests that before it changes anything.
  */
 function haveCarried(w: World, piece: number, list: number): void {
   const st = w.st;
   const rows = st.split!.lists;
   const at = list * rows.size;
   const row = piece * st.peerWords;
-  for (let k = 1; k <= rows.data[at]!; k++) {
-    const hid = rows.data[at + k]!;
-    // Closed since it was sent: the sender's list, as onHave reads it, no longer has it.
-    if ((st.hi[hid * HI + H_FLAGS]! & F_OPEN) === 0) continue;
-    haveReached(w, st.hi[hid * HI + H_PEER]!, hid, piece, row);
-  }
+  const data = rows.data;
+  for (let k = 0, n = data[at]!; k < n; k++) haveReached(w, data[at + 2 + 2 * k]!, data[at + 1 + 2 * k]!, piece, row);
   rows.free.push(list);
 }

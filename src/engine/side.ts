@@ -104,7 +104,8 @@ export class SideRun {
       const trace = o[i + 3]!;
       const row = o[i + 4]!;
       if (kind === E.MSG && trace === T.BITFIELD) f(sp.fields, row, sp.fields.size, i);
-      else if ((kind === E.MSG && trace === T.PEX) || kind === E.HAVE) f(sp.lists, row, sp.lists.data[row * sp.lists.size]! + 1, i);
+      else if (kind === E.MSG && trace === T.PEX) f(sp.lists, row, sp.lists.data[row * sp.lists.size]! + 1, i);
+      else if (kind === E.HAVE) f(sp.lists, row, 2 * sp.lists.data[row * sp.lists.size]! + 1, i);
     }
   }
 
@@ -158,7 +159,7 @@ export class SideRun {
       if (!fields && !((kind === E.MSG && trace === T.PEX) || kind === E.HAVE)) continue;
       const rows = fields ? sp.fields : sp.lists;
       const from = o[i + 4]!;
-      const size = fields ? rows.size : box[from]! + 1;
+      const size = fields ? rows.size : kind === E.HAVE ? 2 * box[from]! + 1 : box[from]! + 1;
       const row = fields ? takeRow(sp.fields) : takeRow(sp.lists);
       for (let k = 0; k < size; k++) rows.data[row * rows.size + k] = box[from + k]!;
       o[i + 4] = row;

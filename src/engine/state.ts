@@ -343,7 +343,8 @@ export interface Split {
   fields: Rows<Uint32Array>;
   /**
    * Have broadcasts to the other side: their recipients travel with them (download.ts
-   * broadcastHave), a row each, its count of connection ends first.
+   * broadcastHave), a row each, their count first, then each one's end and peer. PEX messages'
+   * added peers too (pex.ts), their count first.
    */
   lists: Rows<Int32Array>;
 }

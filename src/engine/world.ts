@@ -330,8 +330,8 @@ function newSplit(cfg: SimConfig, words: number): Split {
     outLen: 0,
     tracker: [[], []],
     fields: { data: new Uint32Array(0), size: words, made: 0, free: [] },
-    // A row holds any peer's connections (one a remote at most): their count, then the ends.
-    lists: { data: new Int32Array(0), size: cfg.peers.length, made: 0, free: [] },
+    // A row holds any peer's connections (one a remote at most): their count, then each one's end and peer.
+    lists: { data: new Int32Array(0), size: 2 * cfg.peers.length + 1, made: 0, free: [] },
   };
 }
 
