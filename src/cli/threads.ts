@@ -5,7 +5,8 @@
 // trace (merged from the two at the end: trace.ts mergeTraces) and the same result.
 // Node only (worker_threads): the modules are loaded again in the worker, through tsx as the CLI is.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { boundaryStep, mergeResults, partsProgress, SideRun, type SidePartial } from '../engine/side';
+import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine/side';
+import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
 import type { Trace } from '../engine/trace';

@@ -31,7 +31,7 @@ import {
 } from './state';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
-import { E, schedule, startSeeding, takeRow, type World } from './world';
+import { E, freeRow, schedule, startSeeding, takeRow, type World } from './world';
 import { fillRequests, sendCancel, takeBlock, updateInterest } from './requests';
 import { lose, uploaded } from './upload';
 import { announceVerified, maybeAnnounceEarly } from './advertise';
@@ -256,5 +256,5 @@ function haveCarried(w: World, piece: number, list: number): void {
   const row = piece * st.peerWords;
   const data = rows.data;
   for (let k = 0, n = data[at]!; k < n; k++) haveReached(w, data[at + 2 + 2 * k]!, data[at + 1 + 2 * k]!, piece, row);
-  rows.free.push(list);
+  freeRow(rows, list);
 }

@@ -13,7 +13,7 @@
 import { connectTo, present } from './connections';
 import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, type Peer } from './state';
 import { append, auxReserve, T } from './trace';
-import { E, schedule, takeRow, type World } from './world';
+import { E, freeRow, schedule, takeRow, type World } from './world';
 
 export const PEX_INTERVAL = 60_000_000;
 /** BEP 11: at most 50 added and 50 dropped peers per message. */
@@ -88,7 +88,7 @@ export function onPex(w: World, r: number, arg: number): void {
     }
     dialKnown(w, peer);
   }
-  if (sp !== null) sp.lists.free.push(arg);
+  if (sp !== null) freeRow(sp.lists, arg);
 }
 
 /** Connect to learnt peers that are present (as the peer can tell) and not connected, while the peer-set limits allow. */

@@ -5,29 +5,41 @@
 // src/cli/threads.ts; or one after the other, as the tests do) moves the outbox of each to the other
 // and decides the end from both at each boundary (boundaryStep).
 import { nextTime, take } from './heap';
-import { progressParts, type Rows, type SimState } from './state';
+import { partsProgress, progressParts, type ProgressParts, type Rows, type SimState, type Split } from './state';
 import { endAtBoundary, inFlightBytes, peerResult } from './sim';
 import { handOver, dispatch } from './swarm';
 import { createTrace, T, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
 import { messageKind } from './wire';
-import { createWorld, E, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
-
-/** Numbers an outbox starts with (Outbox.header). */
-export const HEADER = 12;
+import { createWorld, E, freeRow, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
 
 /**
- * What one side hands the other at a boundary, as numbers: HEADER numbers (records held, payload
- * numbers, this side's three counts, its last block arrival, its next event, its clock, whether it
- * holds anything), then the held records (OUT_RECORD each), then the payloads they carry.
+ * What one side hands the other at a boundary, as numbers: HEADER numbers (the records held, this
+ * side's three counts, its last block arrival, its next event, its clock), then the held records
+ * (OUT_RECORD each), then the payloads they carry.
  */
 const H_RECORDS = 0;
-const H_PAYLOAD = 1;
-const H_COUNTS = 2;
-const H_ARRIVAL = 5;
-const H_NEXT = 6;
-const H_NOW = 7;
-const H_HELD = 8;
+const H_COUNTS = 1;
+const H_ARRIVAL = 4;
+const H_NEXT = 5;
+const H_NOW = 6;
+export const HEADER = 7;
+
+/** The rows a held record's payload is in (c names its row), or null for a record that carries none. */
+function carrier(sp: Split, kind: number, trace: number): Rows<Uint32Array> | Rows<Int32Array> | null {
+  if (kind === E.HAVE) return sp.lists;
+  if (kind !== E.MSG) return null;
+  return trace === T.BITFIELD ? sp.fields : trace === T.PEX ? sp.lists : null;
+}
+
+/**
+ * The numbers a payload in `rows` takes, from its first: a bitfield's row whole; a PEX list, its
+ * count and the peers; an other-side have's recipients, its count and an end and a peer each
+ * (download.ts broadcastHave).
+ */
+function payloadSize(sp: Split, rows: Rows<Uint32Array> | Rows<Int32Array>, kind: number, first: number): number {
+  return rows === sp.fields ? rows.size : kind === E.HAVE ? 2 * first + 1 : first + 1;
+}
 
 /** A side's contribution to the result (SideRun.partial), merged by mergeResults. */
 export interface SidePartial {
@@ -101,11 +113,10 @@ export class SideRun {
     const o = sp.out;
     for (let i = 0; i < sp.outLen; i += OUT_RECORD) {
       const kind = o[i + 1]!;
-      const trace = o[i + 3]!;
+      const rows = carrier(sp, kind, o[i + 3]!);
+      if (rows === null) continue;
       const row = o[i + 4]!;
-      if (kind === E.MSG && trace === T.BITFIELD) f(sp.fields, row, sp.fields.size, i);
-      else if (kind === E.MSG && trace === T.PEX) f(sp.lists, row, sp.lists.data[row * sp.lists.size]! + 1, i);
-      else if (kind === E.HAVE) f(sp.lists, row, 2 * sp.lists.data[row * sp.lists.size]! + 1, i);
+      f(rows, row, payloadSize(sp, rows, kind, rows.data[row * rows.size]!), i);
     }
   }
 
@@ -124,7 +135,6 @@ export class SideRun {
     box[H_ARRIVAL] = st.lastArrivalAt;
     box[H_NEXT] = nextTime(st.queue);
     box[H_NOW] = st.now;
-    box[H_HELD] = sp.outLen > 0 ? 1 : 0;
     box.set(sp.out.subarray(0, sp.outLen), HEADER);
     let at = HEADER + sp.outLen;
     this.payloads((rows, row, size, i) => {
@@ -133,7 +143,6 @@ export class SideRun {
       box[HEADER + i + 4] = at;
       at += size;
     });
-    box[H_PAYLOAD] = at - HEADER - sp.outLen;
   }
 
   /**
@@ -144,7 +153,7 @@ export class SideRun {
   readInbox(box: Float64Array, at: number): void {
     const st = this.w.st;
     const sp = st.split!;
-    this.payloads((rows, row) => rows.free.push(row));
+    this.payloads((rows, row) => freeRow(rows, row));
     sp.outLen = 0;
     const n = box[H_RECORDS]! * OUT_RECORD;
     if (n === 0) return;
@@ -154,13 +163,11 @@ export class SideRun {
     const o = sp.out;
     for (let i = 0; i < n; i += OUT_RECORD) {
       const kind = o[i + 1]!;
-      const trace = o[i + 3]!;
-      const fields = kind === E.MSG && trace === T.BITFIELD;
-      if (!fields && !((kind === E.MSG && trace === T.PEX) || kind === E.HAVE)) continue;
-      const rows = fields ? sp.fields : sp.lists;
+      const rows = carrier(sp, kind, o[i + 3]!);
+      if (rows === null) continue;
       const from = o[i + 4]!;
-      const size = fields ? rows.size : kind === E.HAVE ? 2 * box[from]! + 1 : box[from]! + 1;
-      const row = fields ? takeRow(sp.fields) : takeRow(sp.lists);
+      const size = payloadSize(sp, rows, kind, box[from]!);
+      const row = rows === sp.fields ? takeRow(sp.fields) : takeRow(sp.lists);
       for (let k = 0; k < size; k++) rows.data[row * rows.size + k] = box[from + k]!;
       o[i + 4] = row;
     }
@@ -175,12 +182,12 @@ export class SideRun {
       lastArrivalAt: box[H_ARRIVAL]!,
       next: box[H_NEXT]!,
       now: box[H_NOW]!,
-      held: box[H_HELD] === 1,
+      held: box[H_RECORDS]! > 0,
     };
   }
 
   /** The pieces this side's present uploading peers hold and its present incomplete peers lack (state.ts progressParts). */
-  progressParts(): { held: Uint8Array; lacking: Uint8Array } {
+  progressParts(): ProgressParts {
     return progressParts(this.w.st, this.w.g.pieces, this.side);
   }
 
@@ -264,13 +271,6 @@ export function mergeResults(config: SimConfig, parts: readonly SidePartial[], r
     messages,
     traceEvents: even.traceEvents + odd.traceEvents,
   };
-}
-
-/** Do the pieces some side's present uploaders hold meet those some side's present incomplete peers lack? */
-export function partsProgress(parts: readonly { held: Uint8Array; lacking: Uint8Array }[]): boolean {
-  const [a, b] = parts as [{ held: Uint8Array; lacking: Uint8Array }, { held: Uint8Array; lacking: Uint8Array }];
-  for (let i = 0; i < a.held.length; i++) if ((a.held[i]! | b.held[i]!) === 1 && (a.lacking[i]! | b.lacking[i]!) === 1) return true;
-  return false;
 }
 
 /**

@@ -640,8 +640,28 @@ export function countPeer(st: SimState, id: number, pending: number, present: nu
 }
 
 export function canProgress(st: SimState, pieces: number): boolean {
-  const parts = progressParts(st, pieces, -1);
-  return parts.held.some((h, i) => h === 1 && parts.lacking[i] === 1);
+  return partsProgress([progressParts(st, pieces, -1)]);
+}
+
+/** What progressParts finds on one side (or on all). */
+export interface ProgressParts {
+  held: Uint8Array;
+  lacking: Uint8Array;
+}
+
+/** Does a piece some part's present uploaders hold meet one some part's present incomplete peers lack? */
+export function partsProgress(parts: readonly ProgressParts[]): boolean {
+  const n = parts[0]!.held.length;
+  for (let i = 0; i < n; i++) {
+    let held = 0;
+    let lacking = 0;
+    for (const p of parts) {
+      held |= p.held[i]!;
+      lacking |= p.lacking[i]!;
+    }
+    if ((held & lacking) === 1) return true;
+  }
+  return false;
 }
 
 /**
@@ -649,7 +669,7 @@ export function canProgress(st: SimState, pieces: number): boolean {
  * present uploading peers hold, and those present incomplete peers lack. Some present peer can get a
  * piece iff one is in both (the peer lacking it is never the one holding it).
  */
-export function progressParts(st: SimState, pieces: number, side: number): { held: Uint8Array; lacking: Uint8Array } {
+export function progressParts(st: SimState, pieces: number, side: number): ProgressParts {
   const held = new Uint8Array(pieces);
   const lacking = new Uint8Array(pieces);
   for (const p of st.peers) {

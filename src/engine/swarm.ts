@@ -23,8 +23,8 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
   const f = st.hi[b + H_FLAGS]!;
   if ((f & F_OPEN) === 0) {
     // A payload a split run's message carried is free again.
-    if (kind === T.BITFIELD && st.split !== null) freeRow(st, arg);
-    if (kind === T.PEX && st.split !== null) st.split.lists.free.push(arg);
+    if (kind === T.BITFIELD && st.split !== null) freeRow(st.split.fields, arg);
+    if (kind === T.PEX && st.split !== null) freeRow(st.split.lists, arg);
     return;
   }
   const peer = st.peers[st.hi[b + H_PEER]!]!;
@@ -69,7 +69,7 @@ function onMessage(w: World, r: number, kind: number, arg: number): void {
       if (peer.superSeed !== null) superSeedBitfield(w, peer, r);
       updateInterest(w, r);
       if ((f & F_FAST) !== 0) onAnnouncement(w, r, shows);
-      if (st.split !== null) freeRow(st, arg);
+      if (st.split !== null) freeRow(st.split.fields, arg);
       return;
     }
     case T.HAVE_ALL:

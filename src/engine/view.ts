@@ -7,7 +7,7 @@ import { grown, queueSize } from './heap';
 import type { Sim } from './sim';
 import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
 import { blockLength } from './torrent';
-import { E, forEachScheduled } from './world';
+import { E, forEachScheduled, OUT_RECORD } from './world';
 
 /** A block being sent (its bytes are still leaving the sender). */
 export const PHASE_SENDING = 0;
@@ -71,7 +71,7 @@ export function blocksInFlight(sim: Sim, out: Flights = createFlights()): Flight
   const g = sim.geometry;
   const hi = st.hi;
   const peers = st.peers;
-  ensure(out, queueSize(q) + (st.split === null ? 0 : st.split.outLen / 6));
+  ensure(out, queueSize(q) + (st.split === null ? 0 : st.split.outLen / OUT_RECORD));
   let n = 0;
   forEachScheduled(st, (time, kind, _a, h, block) => {
     if (kind !== E.SEND_DONE && kind !== E.ARRIVE) return;

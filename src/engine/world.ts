@@ -299,9 +299,9 @@ export function rowShows(st: SimState, row: number, piece: number): boolean {
   return (st.split!.fields.data[row * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
 }
 
-/** A bitfield's row, read (or dropped with its closed connection): free for the next. */
-export function freeRow(st: SimState, row: number): void {
-  st.split!.fields.free.push(row);
+/** A row read (or dropped with its closed connection): free for the next takeRow. */
+export function freeRow(rows: Pick<Rows<Uint32Array | Int32Array>, 'free'>, row: number): void {
+  rows.free.push(row);
 }
 
 /** In a split run, the bytes each peer's blocks delivered that its side has not counted yet (OP.UPLOADED), or null. */
@@ -317,15 +317,17 @@ export function pendingUploads(st: SimState): Float64Array | null {
 function newSplit(cfg: SimConfig, words: number): Split {
   const least = [Infinity, Infinity];
   cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
-  const window = least[0]! + least[1]!;
+  // Infinity when a side has no peer: nothing to wait for.
+  const sum = least[0]! + least[1]!;
+  const window = sum === Infinity ? 0 : sum;
   return {
-    window: window === Infinity ? 0 : window,
+    window,
     side: 0,
     seq: new Float64Array(2),
     ends: new Float64Array(2),
     // Every peer yet to join, on its side.
     counts: Float64Array.of(Math.ceil(cfg.peers.length / 2), Math.floor(cfg.peers.length / 2), 0, 0, 0, 0),
-    checkAt: window > 0 && window !== Infinity ? window : Infinity,
+    checkAt: window > 0 ? window : Infinity,
     out: new Float64Array(1024),
     outLen: 0,
     tracker: [[], []],

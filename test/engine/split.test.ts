@@ -180,7 +180,7 @@ describe('a run split by peers', () => {
     // Verified after it left: not in it.
     sender.pieces[7]! |= HAVE;
     expect(shown(row)).toEqual([0, 3, 15]);
-    freeRow(w.st, row);
+    freeRow(w.st.split!.fields, row);
     const next = bitfieldRow(w.st, w.st.peers[2]!, []);
     expect(next).toBe(row);
     expect(shown(next)).toEqual([]);
