@@ -375,12 +375,13 @@ export class Session {
    * events of the same microsecond; paused there, the run would show a clock of t without all that
    * happened at t, and the evidence panel figures that differ from Node's (the CLI's `--until`, a
    * seek) at the same t. The pause command calls this; stepping one event at a time still stops
-   * between them.
+   * between them. It also tells the store where the run is: idle time (catchUp) may have run it on
+   * since the last frame, and a paused run has no next frame to say so.
    */
   finishInstant(): void {
-    const sim = this.current;
-    if (!sim || sim.done || sim.nextEventTime !== sim.now) return;
-    this.move((s) => s.runUntil(s.now));
+    this.move((sim) => {
+      if (!sim.done && sim.nextEventTime === sim.now) sim.runUntil(sim.now);
+    });
   }
 
   /** Go to simulated time t (µs), forward or back. */

@@ -177,6 +177,22 @@ describe('catching up in idle time', () => {
     expect(ctx.store.getState().playing).toBe(true);
   });
 
+  it('paused between an idle slice and the next frame, the store shows the clock the engine reached', () => {
+    const idle = idleTime();
+    const { ctx, sim } = playing(busySwarm, 100);
+    ctx.session.advance(50, 0.05);
+    const shown = ctx.store.getState().time;
+    // Idle slices until one ends past the shown time at an instant the run has finished.
+    for (let i = 0; i < 1000 && (sim.now === shown || sim.nextEventTime === sim.now); i++) idle.run(50, 1);
+    expect(sim.now).toBeGreaterThan(shown);
+    expect(sim.nextEventTime).not.toBe(sim.now);
+    run(ctx, 'pause');
+    const s = ctx.store.getState();
+    expect(s.playing).toBe(false);
+    expect(s.time).toBe(sim.now);
+    expect(s.eventCount).toBe(sim.eventCount);
+  });
+
   it('tells the store at once when idle time reaches the end of the run: playing stops', () => {
     const idle = idleTime();
     const { ctx, sim } = playing(smallSwarm, 1000);
