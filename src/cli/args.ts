@@ -20,6 +20,8 @@ export interface CliOptions {
   peers: string | undefined;
   /** `--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]`: write a packet capture. */
   pcap: PcapRequest | undefined;
+  /** `--split`: the run split by peers (README, "Inside the engine"), on two threads where it has windows. */
+  split: boolean;
 }
 
 export interface PcapRequest {
@@ -41,7 +43,7 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `usage: npm run -s sim -- <scenario.json | file.torrent --peers peers.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON] [--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]]
+export const USAGE = `usage: npm run -s sim -- <scenario.json | file.torrent --peers peers.json> [--seed N] [--until SECONDS] [--out result.json] [--report json|md|html|csv [--report-out FILE]] [--counterfactual JSON] [--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]] [--split]
 
 Runs a scenario without the browser and prints a summary.
 
@@ -60,11 +62,14 @@ options:
   --pcap-from S, --pcap-to S
                     only messages sent from / before this simulated second
   --peers FILE      with a .torrent file: the scenario (without "torrent") that gives the peers
+  --split           run the swarm split by peers, its even and odd peers on two threads: faster
+                    for a big swarm, and another schedule of it with its own trace hash (the
+                    result file says "split": true; rerun with --split to reproduce it)
   -h, --help        show this help
   --version         print the version`;
 
 const VALUE_FLAGS = ['--seed', '--until', '--out', '--report', '--report-out', '--counterfactual', '--peers', '--pcap', '--pcap-peer', '--pcap-from', '--pcap-to'] as const;
-const ALL_FLAGS = [...VALUE_FLAGS, '--help', '--version'];
+const ALL_FLAGS = [...VALUE_FLAGS, '--split', '--help', '--version'];
 const MAX_SECONDS = 1e9;
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -72,6 +77,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const files: string[] = [];
   let help = false;
   let version = false;
+  let split = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -84,6 +90,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (arg === '--version') {
       version = true;
+      continue;
+    }
+    if (arg === '--split') {
+      split = true;
       continue;
     }
     if (!arg.startsWith('-') || arg === '-') {
@@ -170,6 +180,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       counterfactualText,
       pcap,
       peers,
+      split,
     },
   };
 }

@@ -1,13 +1,16 @@
 // The Node shell: read the scenario, run the engine, print a summary (or the subject report with
 // --report json|md|html|csv, on stdout or into --report-out; with --counterfactual, a second run compared
-// side by side), write the result file. Exit codes: 0 ran;
+// side by side), write the result file. With --split the run is split by peers, on two threads
+// (threads.ts) where it has windows. Exit codes: 0 ran;
 // 2 bad arguments, unreadable or invalid scenario, unwritable --out or --report-out, --report for a
 // scenario without a subject; 1 internal error.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ENGINE_VERSION, Sim } from '../engine/sim';
-import { MAX_SIM_TIME, type SimConfig } from '../engine/types';
+import { mergedTrace, mergedTraceHash, traceHash, type Trace } from '../engine/trace';
+import { MAX_SIM_TIME, type SimConfig, type SimResult } from '../engine/types';
+import { splitWindow } from '../engine/world';
 import { compareRuns, counterfactualJson, type CounterfactualComparison, type CounterfactualRun } from '../analysis/counterfactual';
 import { subjectReport, type SubjectReport } from '../analysis/report';
 import { subjectReportCsv } from '../export/report-csv';
@@ -21,6 +24,7 @@ import { applyCounterfactual } from './counterfactual';
 import { withTorrentFile } from './torrent-input';
 import { formatComparison, formatSummary } from './summary';
 import { pcapProblem, writePcapFile } from './pcap-file';
+import { runOnTwoThreads } from './threads';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -152,16 +156,57 @@ function run(sim: Sim, io: CliIO): void {
   if (io.stderrIsTTY) io.stderr('\r\x1b[K');
 }
 
-/** The counterfactual run: the same engine, the subject's other fields. */
-function rerun(config: SimConfig, io: CliIO): CounterfactualRun {
-  const sim = new Sim(config, { checkpointEvery: 0 });
-  run(sim, io);
-  const report = subjectReport(sim);
-  if (report === null) throw new Error('the counterfactual run has no subject');
-  return { config, result: sim.result(), traceHash: sim.traceHash(nodeSha256()), report };
+/** A finished run, from one world or (--split) from two threads. */
+interface Ran {
+  config: SimConfig;
+  result: SimResult;
+  /** Its trace (a split run's two sides merged); null when only its hash was asked for. */
+  trace: Trace | null;
+  traceHash: string;
+  /** Each peer's upload capacity as the run left it (for --pcap). */
+  uploads: number[];
 }
 
-export function runCli(argv: readonly string[], io: CliIO): number {
+/**
+ * Run `config`: in one world, or split by peers (`split`) on two threads. A split run without windows
+ * (no latency between its even and odd peers to wait for) has nothing to run apart: one world runs it,
+ * to the same trace. `keepTrace`: a split run merges its two traces only when a report or a capture
+ * needs them, and otherwise hashes the merge as it goes.
+ */
+async function runSwarm(config: SimConfig, split: boolean, keepTrace: boolean, io: CliIO): Promise<Ran> {
+  if (split && splitWindow(config) > 0) {
+    let lastDraw = 0;
+    const two = await runOnTwoThreads(config, (at) => {
+      if (!io.stderrIsTTY || Date.now() - lastDraw < REDRAW_MS) return;
+      lastDraw = Date.now();
+      io.stderr(`\r\x1b[K${(at / 1e6).toFixed(0)} s simulated · split by peers, on two threads`);
+    });
+    if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+    const [even, odd] = two.traces;
+    const trace = keepTrace ? mergedTrace(even, odd) : null;
+    const hash = trace === null ? mergedTraceHash(even, odd, nodeSha256()) : traceHash(trace, nodeSha256());
+    return { config, result: two.result, trace, traceHash: hash, uploads: two.uploads };
+  }
+  const sim = new Sim(config, { checkpointEvery: 0, split });
+  run(sim, io);
+  return { config, result: sim.result(), trace: sim.trace, traceHash: sim.traceHash(nodeSha256()), uploads: sim.state.peers.map((p) => p.upload) };
+}
+
+/** What a report reads of a run. */
+function reportOf(ran: Ran): SubjectReport | null {
+  if (ran.trace === null) throw new Error('the run kept no trace to report on');
+  return subjectReport({ config: ran.config, trace: ran.trace, result: ran.result });
+}
+
+/** The counterfactual run: the same engine (split too, if the run was), the subject's other fields. */
+async function rerun(config: SimConfig, split: boolean, io: CliIO): Promise<CounterfactualRun> {
+  const ran = await runSwarm(config, split, true, io);
+  const report = reportOf(ran);
+  if (report === null) throw new Error('the counterfactual run has no subject');
+  return { config, result: ran.result, traceHash: ran.traceHash, report };
+}
+
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv);
   if (args.kind === 'help') {
     io.stdout(`${USAGE}\n`);
@@ -245,22 +290,22 @@ export function runCli(argv: readonly string[], io: CliIO): number {
   let summary: string;
   let reportText: string | undefined;
   try {
-    const sim = new Sim(config, { checkpointEvery: 0 });
-    run(sim, io);
     const wantReport = options.out !== undefined || options.report !== undefined || counterfactualConfig !== undefined;
-    const subject = wantReport ? subjectReport(sim) : null;
+    const ran = await runSwarm(config, options.split, wantReport || options.pcap !== undefined, io);
+    const subject = wantReport ? reportOf(ran) : null;
     const resultFile = buildResultFile({
       version: packageVersion(),
       engineVersion: ENGINE_VERSION,
       scenarioSha256: createHash('sha256').update(scenarioBytes).digest('hex'),
       config,
-      result: sim.result(),
-      traceHash: sim.traceHash(nodeSha256()),
+      result: ran.result,
+      traceHash: ran.traceHash,
       subject,
+      split: options.split,
     });
     if (options.pcap !== undefined) {
       try {
-        writePcapFile(sim, options.pcap);
+        writePcapFile({ config, trace: ran.trace!, uploads: ran.uploads }, options.pcap);
       } catch (e) {
         if (errorCode(e) === undefined) throw e;
         io.stderr(`${PROGRAM}: cannot write "${options.pcap.file}": ${describeIOError(e)}\n`);
@@ -271,8 +316,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     summary = formatSummary(resultFile);
     let comparison: { c: CounterfactualComparison; report: SubjectReport } | undefined;
     if (counterfactualConfig !== undefined && subject !== null) {
-      const baseline: CounterfactualRun = { config, result: sim.result(), traceHash: resultFile.traceHash, report: subject };
-      const other = rerun(counterfactualConfig, io);
+      const baseline: CounterfactualRun = { config, result: ran.result, traceHash: resultFile.traceHash, report: subject };
+      const other = await rerun(counterfactualConfig, options.split, io);
       comparison = { c: compareRuns(baseline, other, options.counterfactual!), report: other.report };
       summary += `\n\n${formatComparison(comparison.c)}`;
     }

@@ -1,9 +1,8 @@
 // `--pcap FILE`: stream the run's packet capture to a file, a chunk at a time (a whole-swarm capture
 // of a long run is gigabytes; it never sits in memory).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Sim } from '../engine/sim';
 import type { SimConfig } from '../engine/types';
-import { writePcap, type PcapStats } from '../export/pcap';
+import { writePcap, type PcapSource, type PcapStats } from '../export/pcap';
 import { toMicros } from '../scenario';
 import type { PcapRequest } from './args';
 
@@ -16,12 +15,12 @@ export function pcapProblem(request: PcapRequest, config: SimConfig): string | u
 }
 
 /** Write the capture; throws on an I/O error (the caller reports it). */
-export function writePcapFile(sim: Sim, request: PcapRequest): PcapStats {
-  const peer = request.peer === undefined ? undefined : sim.config.peers.findIndex((p) => p.name === request.peer);
+export function writePcapFile(source: PcapSource, request: PcapRequest): PcapStats {
+  const peer = request.peer === undefined ? undefined : source.config.peers.findIndex((p) => p.name === request.peer);
   const fd = openSync(request.file, 'w');
   try {
     return writePcap(
-      { config: sim.config, trace: sim.trace, uploads: sim.state.peers.map((p) => p.upload) },
+      source,
       {
         peer,
         from: request.from === undefined ? undefined : toMicros(request.from),

@@ -23,6 +23,7 @@ export function formatSummary(file: ResultFile): string {
   const rows: [string, string][] = [
     ['scenario', file.scenario.name],
     ['seed', String(file.seed)],
+    ...(file.split ? ([['run', 'split by peers (--split): its own schedule and trace hash']] as [string, string][]) : []),
     ['ended at', `${secondsText(file.endTime)} (${END_REASONS[file.endReason] ?? file.endReason})`],
     ['completed', `${s.completed} / ${s.leechers} peers (seeds not counted)`],
     [

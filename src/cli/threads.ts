@@ -130,6 +130,8 @@ export interface TwoThreadRun {
   /** Wall ms each side waited for the other at the barriers. */
   waitMs: [number, number];
   windows: number;
+  /** Each peer's upload capacity (bytes/s) as the run left it, as Sim.state's peers have it. */
+  uploads: number[];
 }
 
 /**
@@ -161,6 +163,7 @@ export function runOnTwoThreads(config: SimConfig, onWindow?: (at: number) => vo
           events: [even.partial.events, odd.partial.events],
           waitMs: [even.waitMs, odd.waitMs],
           windows: even.windows,
+          uploads: config.peers.map((_, i) => ((i & 1) === 0 ? even : odd).partial.peers[i]!.upload),
         });
       } catch (e) {
         reject(e);

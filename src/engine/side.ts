@@ -44,7 +44,8 @@ function payloadSize(sp: Split, rows: Rows<Uint32Array> | Rows<Int32Array>, kind
 /** A side's contribution to the result (SideRun.partial), merged by mergeResults. */
 export interface SidePartial {
   side: number;
-  peers: { joinedAt: number | null; leftAt: number | null; completedAt: number | null; uploadedBytes: number; downloadedBytes: number; piecesHave: number }[];
+  /** `upload`: its upload capacity (bytes/s) as the run left it (a `set` event can change it). */
+  peers: { joinedAt: number | null; leftAt: number | null; completedAt: number | null; uploadedBytes: number; downloadedBytes: number; piecesHave: number; upload: number }[];
   /** Bytes the other side's peers delivered that this side has not handed over (OP.UPLOADED), by peer. */
   pendingUploads: number[];
   lostBytes: number;
@@ -205,7 +206,7 @@ export class SideRun {
     const pending = pendingUploads(st)!;
     return {
       side: this.side,
-      peers: st.peers.map((p) => ({ joinedAt: p.joinedAt, leftAt: p.leftAt, completedAt: p.completedAt, uploadedBytes: p.uploadedBytes, downloadedBytes: p.downloadedBytes, piecesHave: p.haveCount })),
+      peers: st.peers.map((p) => ({ joinedAt: p.joinedAt, leftAt: p.leftAt, completedAt: p.completedAt, uploadedBytes: p.uploadedBytes, downloadedBytes: p.downloadedBytes, piecesHave: p.haveCount, upload: p.upload })),
       pendingUploads: Array.from(pending),
       lostBytes: st.lostBytes,
       // Its queue, and what it holds for the other side: the two sides' together are the run's.

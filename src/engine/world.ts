@@ -313,13 +313,19 @@ export function pendingUploads(st: SimState): Float64Array | null {
   return bytes;
 }
 
-/** A split run's window: the least latency of a connection between an even and an odd peer. */
-function newSplit(cfg: SimConfig, words: number): Split {
+/**
+ * A split run's window: the least latency of a connection between an even and an odd peer (µs). 0
+ * when there is none to wait for: a side without peers, or a peer of each side with latency 0.
+ */
+export function splitWindow(cfg: SimConfig): number {
   const least = [Infinity, Infinity];
   cfg.peers.forEach((p, i) => (least[i & 1] = Math.min(least[i & 1]!, p.latency)));
-  // Infinity when a side has no peer: nothing to wait for.
   const sum = least[0]! + least[1]!;
-  const window = sum === Infinity ? 0 : sum;
+  return sum === Infinity ? 0 : sum;
+}
+
+function newSplit(cfg: SimConfig, words: number): Split {
+  const window = splitWindow(cfg);
   return {
     window,
     side: 0,

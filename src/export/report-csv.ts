@@ -1,6 +1,7 @@
 // The subject report's recipients as CSV (RFC 4180: CRLF line ends, one header row, fields holding a
 // comma, a double quote or a line break quoted, quotes doubled). Each row also carries the run's
-// reproducibility values, so a row copied elsewhere still names its scenario, seed and trace hash.
+// reproducibility values, so a row copied elsewhere still names its scenario, seed and trace hash
+// (and whether the run was split by peers, --split, which a rerun needs too).
 // Text fields that a spreadsheet would read as a formula (starting with = + - @, tab or CR) get a
 // leading apostrophe (OWASP's CSV-injection advice); numbers are written as numbers.
 import type { SubjectReport } from '../analysis/report';
@@ -8,7 +9,7 @@ import type { Reproducibility } from './report-doc';
 
 export const CSV_HEADER = [
   'name', 'bytes', 'blocks', 'wholePieces', 'verifiedPieces', 'firstAt', 'lastAt', 'completed', 'directShare', 'downstreamShare',
-  'subject', 'scenario', 'scenarioSha256', 'seed', 'swarmscope', 'engine', 'traceHash', 'endTime',
+  'subject', 'scenario', 'scenarioSha256', 'seed', 'swarmscope', 'engine', 'traceHash', 'endTime', 'split',
 ] as const;
 
 /** A text field, guarded against formula injection and quoted when needed. */
@@ -29,6 +30,7 @@ export function subjectReportCsv(report: SubjectReport, repro: Reproducibility):
     csvText(repro.engineVersion),
     csvText(repro.traceHash),
     num(repro.endTime),
+    repro.split === true ? 'true' : 'false',
   ];
   const rows = report.recipients.map((r) =>
     [

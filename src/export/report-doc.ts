@@ -24,6 +24,8 @@ export interface Reproducibility {
   until?: number | null;
   /** The `--counterfactual` JSON as given, if any. */
   counterfactual?: string;
+  /** The run was split by peers (--split): the rerun needs it too. */
+  split?: boolean;
 }
 
 export function reproducibilityOf(file: ResultFile, scenarioFile?: string, until?: number | null): Reproducibility {
@@ -37,6 +39,7 @@ export function reproducibilityOf(file: ResultFile, scenarioFile?: string, until
     endTime: file.endTime,
     scenarioFile,
     until: until ?? null,
+    split: file.split,
   };
 }
 
@@ -50,7 +53,8 @@ export function rerunCommand(r: Reproducibility): string {
   const file = r.scenarioFile === undefined ? '<scenario.json>' : shellWord(r.scenarioFile);
   const until = r.until === null || r.until === undefined ? '' : ` --until ${r.until}`;
   const counterfactual = r.counterfactual === undefined ? '' : ` --counterfactual ${shellWord(r.counterfactual)}`;
-  return `npm run -s sim -- ${file} --seed ${r.seed}${until} --report json${counterfactual}`;
+  const split = r.split === true ? ' --split' : '';
+  return `npm run -s sim -- ${file} --seed ${r.seed}${until}${split} --report json${counterfactual}`;
 }
 
 export interface DocTable {
@@ -518,6 +522,7 @@ export function buildReportDoc(r: SubjectReport, repro: Reproducibility, counter
       ['scenario SHA-256', repro.scenarioSha256],
       ['seed', String(repro.seed)],
       ...(repro.until === null || repro.until === undefined ? [] : ([['stopped at (--until)', secondsText(repro.until)]] as [string, string][])),
+      ...(repro.split === true ? ([['split by peers (--split)', 'yes']] as [string, string][]) : []),
       ['swarmscope version', repro.swarmscopeVersion],
       ['engine version', repro.engineVersion],
       ['traceHash', repro.traceHash],

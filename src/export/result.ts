@@ -28,6 +28,11 @@ export interface ResultFile {
   messages: Record<MessageName, number>;
   /** Added: number of events in the trace. */
   traceEvents: number;
+  /**
+   * Added: the run was split by peers (`--split`), another schedule of the swarm with its own trace
+   * hash; `--split` reruns it.
+   */
+  split: boolean;
   /** Added, only when the scenario has a subject: the subject report (src/analysis/report.ts). */
   subject?: SubjectReport;
 }
@@ -44,6 +49,8 @@ export interface ResultInput {
   traceHash: string;
   /** The subject report, or null / absent when the scenario has no subject. */
   subject?: SubjectReport | null;
+  /** The run was split by peers (--split); false when absent. */
+  split?: boolean;
 }
 
 /** µs → seconds, keeping null. */
@@ -86,6 +93,7 @@ export function buildResultFile(input: ResultInput): ResultFile {
     inFlightBytes: result.inFlightBytes,
     messages,
     traceEvents: result.traceEvents,
+    split: input.split === true,
     ...(input.subject ? { subject: input.subject } : {}),
   };
 }

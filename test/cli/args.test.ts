@@ -14,13 +14,17 @@ const error = (...argv: string[]) => {
 
 describe('parseArgs', () => {
   it('takes one scenario file and the three options, before or after it, as "--x v" or "--x=v"', () => {
-    expect(run('a.json')).toEqual({ file: 'a.json', seed: undefined, until: undefined, out: undefined });
+    expect(run('a.json')).toEqual({ file: 'a.json', seed: undefined, until: undefined, out: undefined, split: false });
     expect(run('--seed', '7', 'a.json', '--until=60.5', '--out', 'r.json')).toEqual({
       file: 'a.json',
       seed: 7,
       until: 60.5,
       out: 'r.json',
+      split: false,
     });
+    // --split is a flag: it takes no value.
+    expect(run('--split', 'a.json')).toMatchObject({ file: 'a.json', split: true });
+    expect(error('a.json', '--splt')).toBe('unknown option "--splt"; did you mean "--split"?');
     expect(run('--', '--odd-name.json').file).toBe('--odd-name.json');
   });
 

@@ -244,7 +244,7 @@ describe('--report and the subject in the result file', () => {
     const csv = sim(file, '--report=csv');
     expect(csv.code).toBe(0);
     expect(csv.stdout.split('\r\n')[0]).toBe(
-      'name,bytes,blocks,wholePieces,verifiedPieces,firstAt,lastAt,completed,directShare,downstreamShare,subject,scenario,scenarioSha256,seed,swarmscope,engine,traceHash,endTime',
+      'name,bytes,blocks,wholePieces,verifiedPieces,firstAt,lastAt,completed,directShare,downstreamShare,subject,scenario,scenarioSha256,seed,swarmscope,engine,traceHash,endTime,split',
     );
     expect(csv.stdout).toContain(json.traceHash);
   });

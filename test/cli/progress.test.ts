@@ -15,25 +15,25 @@ function capture(stderrIsTTY: boolean) {
 const file = new URL('../../scenarios/seed-leaves.json', import.meta.url).pathname;
 
 describe('progress on stderr', () => {
-  it('on a terminal: a line with simulated time and peers complete, cleared at the end', () => {
+  it('on a terminal: a line with simulated time and peers complete, cleared at the end', async () => {
     const { io, out } = capture(true);
-    expect(runCli([file, '--until', '120'], io)).toBe(0);
+    expect(await runCli([file, '--until', '120'], io)).toBe(0);
     expect(out.stderr).toMatch(/^\r\x1b\[K\d+ s simulated · \d+ \/ 8 peers complete/);
     expect(out.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(out.stdout).toMatch(/^scenario\s+Seed leaves$/m);
   });
 
-  it('not on a terminal: nothing on stderr', () => {
+  it('not on a terminal: nothing on stderr', async () => {
     const { io, out } = capture(false);
-    expect(runCli([file, '--until', '120'], io)).toBe(0);
+    expect(await runCli([file, '--until', '120'], io)).toBe(0);
     expect(out.stderr).toBe('');
   });
 
-  it('the summary is the same either way', () => {
+  it('the summary is the same either way', async () => {
     const a = capture(true);
     const b = capture(false);
-    runCli([file, '--until', '60'], a.io);
-    runCli([file, '--until', '60'], b.io);
+    await runCli([file, '--until', '60'], a.io);
+    await runCli([file, '--until', '60'], b.io);
     expect(a.out.stdout).toBe(b.out.stdout);
   });
 });
