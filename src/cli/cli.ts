@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ENGINE_VERSION, Sim } from '../engine/sim';
-import { mergedTrace, mergedTraceHash, traceHash, type Trace } from '../engine/trace';
+import { mergedTrace, traceHash, type Trace } from '../engine/trace';
 import { MAX_SIM_TIME, type SimConfig, type SimResult } from '../engine/types';
 import { splitWindow } from '../engine/world';
 import { compareRuns, counterfactualJson, type CounterfactualComparison, type CounterfactualRun } from '../analysis/counterfactual';
@@ -170,22 +170,25 @@ interface Ran {
 /**
  * Run `config`: in one world, or split by peers (`split`) on two threads. A split run without windows
  * (no latency between its even and odd peers to wait for) has nothing to run apart: one world runs it,
- * to the same trace. `keepTrace`: a split run merges its two traces only when a report or a capture
- * needs them, and otherwise hashes the merge as it goes.
+ * to the same trace. `keepTrace`: a split run merges its two traces into one only when a report or a
+ * capture needs them, and otherwise hashes the merge as the run goes (threads.ts).
  */
 async function runSwarm(config: SimConfig, split: boolean, keepTrace: boolean, io: CliIO): Promise<Ran> {
   if (split && splitWindow(config) > 0) {
     let lastDraw = 0;
-    const two = await runOnTwoThreads(config, (at) => {
-      if (!io.stderrIsTTY || Date.now() - lastDraw < REDRAW_MS) return;
-      lastDraw = Date.now();
-      io.stderr(`\r\x1b[K${(at / 1e6).toFixed(0)} s simulated · split by peers, on two threads`);
+    const two = await runOnTwoThreads(config, {
+      onWindow: (at) => {
+        if (!io.stderrIsTTY || Date.now() - lastDraw < REDRAW_MS) return;
+        lastDraw = Date.now();
+        io.stderr(`\r\x1b[K${(at / 1e6).toFixed(0)} s simulated · split by peers, on two threads`);
+      },
+      // Only the hash: merged and hashed as the run goes, the merge never kept.
+      hasher: keepTrace ? undefined : nodeSha256(),
     });
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');
-    const [even, odd] = two.traces;
-    const trace = keepTrace ? mergedTrace(even, odd) : null;
-    const hash = trace === null ? mergedTraceHash(even, odd, nodeSha256()) : traceHash(trace, nodeSha256());
-    return { config, result: two.result, trace, traceHash: hash, uploads: two.uploads };
+    if (two.hash !== undefined) return { config, result: two.result, trace: null, traceHash: two.hash.traceHash, uploads: two.uploads };
+    const trace = mergedTrace(two.traces[0], two.traces[1]);
+    return { config, result: two.result, trace, traceHash: traceHash(trace, nodeSha256()), uploads: two.uploads };
   }
   const sim = new Sim(config, { checkpointEvery: 0, split });
   run(sim, io);

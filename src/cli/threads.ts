@@ -2,21 +2,36 @@
 // (engine/side.ts), a worker the odd peers'. At each window boundary each writes what it holds for the
 // other into its shared outbox, they meet at a barrier (Atomics), decide the end alike from both
 // outboxes, and each takes the other's. The same events as the split run in one thread, so the same
-// trace (merged from the two at the end: trace.ts mergeTraces) and the same result.
+// trace (the two merged: trace.ts mergeTraces) and the same result. Asked for the trace hash, this
+// thread merges and hashes what both sides have finished while it waits for the worker at the
+// barriers, the worker's trace growing in shared memory (trace.ts shareTrace, TraceMerge).
 // Node only (worker_threads): the modules are loaded again in the worker, through tsx as the CLI is.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine/side';
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import type { Trace } from '../engine/trace';
+import { createTrace, mergeHashing, shareTrace, type Hasher, type Trace, type TraceChunk } from '../engine/trace';
 
-/** What the two threads share: the barrier's counters, each side's two outboxes (used in alternate windows) and its progress parts. */
+/**
+ * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
+ * windows) and its progress parts; with `shared` the worker's trace is in shared memory, and `trace`
+ * says how long it was and how many of its chunks and aux columns it had told of (on `port`) at its
+ * last boundary.
+ */
 interface Shared {
   sync: SharedArrayBuffer;
   boxes: Growable[];
   parts: SharedArrayBuffer[];
+  trace: SharedArrayBuffer;
 }
+
+/** Shared.trace: the worker's trace length, and the chunks and aux columns it has posted. */
+const TRACE_LENGTH = 0;
+const TRACE_POSTED = 1;
+
+/** Records merged at a time while waiting at a barrier (some tens of µs): the wait ends soon after the other arrives. */
+const MERGE_SLICE = 2048;
 
 /** An outbox starts at 1 MiB and grows to this at most. */
 const BOX_MAX = 2 ** 31;
@@ -30,9 +45,13 @@ interface SideDone {
   trace: Trace;
   reason: NonNullable<SimState['endReason']>;
   at: number;
-  /** Wall ms this side spent waiting for the other at the barriers. */
+  /** Wall ms this side spent waiting for the other at the barriers (merging meanwhile, if it hashes). */
   waitMs: number;
   windows: number;
+  /** When this side hashed: the run's trace hash, the ms it took after the run, and the ms of merging done in waits. */
+  traceHash?: string;
+  hashMs?: number;
+  mergeInWaitsMs?: number;
 }
 
 /** sync: the barrier's generation, arrivals, and a flag set when a side failed. */
@@ -41,10 +60,11 @@ const FAILED = 2;
 const STALLED_MS = 300_000;
 
 /**
- * A two-party barrier: the second to arrive lets both go. Spins a little before sleeping. Throws when
- * the other side failed (so that a failure ends both, not leaves one waiting for ever).
+ * A two-party barrier: the second to arrive lets both go. Spins a little before sleeping, or while
+ * `idle` has work (it does a slice and says whether there is more). Throws when the other side failed
+ * (so that a failure ends both, not leaves one waiting for ever).
  */
-function barrier(sync: Int32Array): number {
+function barrier(sync: Int32Array, idle?: () => boolean): number {
   const t0 = performance.now();
   const generation = Atomics.load(sync, 0);
   if (Atomics.add(sync, 1, 1) === 1) {
@@ -55,6 +75,7 @@ function barrier(sync: Int32Array): number {
     let spins = 0;
     while (Atomics.load(sync, 0) === generation) {
       if (Atomics.load(sync, FAILED) !== 0) throw new Error('the other side of the split run failed');
+      if (idle?.() === true) continue;
       if (++spins > 2000) Atomics.wait(sync, 0, generation, 100);
       // A window takes milliseconds: minutes without the other side mean it is gone (never a hang).
       if (spins % 1024 === 0 && performance.now() - t0 > STALLED_MS) throw new Error(`the other side of the split run did not reach a window boundary in ${STALLED_MS / 1000} s`);
@@ -70,10 +91,82 @@ function fail(shared: Shared): void {
   Atomics.notify(sync, 0);
 }
 
+/**
+ * The worker's trace as this thread sees it: the chunks and aux columns the worker told of, and the
+ * length it had at its last boundary.
+ */
+class TraceMirror {
+  readonly trace: Trace = { length: 0, chunks: [], aux: new Float64Array(0), auxLength: 0 };
+  private received = 0;
+  constructor(
+    private readonly port: MessagePort,
+    private readonly counts: Float64Array,
+  ) {}
+
+  /** Take in what the worker told of by its last boundary, and its length then. */
+  update(): void {
+    const posted = this.counts[TRACE_POSTED]!;
+    while (this.received < posted) {
+      const m = receiveMessageOnPort(this.port);
+      // Posted before the worker reached the barrier this thread has passed: it is on its way.
+      if (m === undefined) continue;
+      this.received++;
+      const told = m.message as TraceChunk | Float64Array;
+      if (told instanceof Float64Array) this.trace.aux = told;
+      else this.trace.chunks.push(told);
+    }
+    this.trace.length = this.counts[TRACE_LENGTH]!;
+    this.trace.auxLength = this.trace.aux.length;
+  }
+}
+
+/** With a hasher, this (even) side merges and hashes the two traces during its waits. */
+interface Hashing {
+  hasher: Hasher;
+  port: MessagePort;
+}
+
+/**
+ * How a side runs: `onWindow` after each window, with the boundary reached; `hashing`, the even side
+ * merging and hashing; `tell`, the odd side's trace in shared memory, its new parts told on the port.
+ */
+interface SideOptions {
+  onWindow?: (at: number) => void;
+  hashing?: Hashing;
+  tell?: MessagePort;
+}
+
 /** Run one side to the end, meeting the other at every boundary. */
-function runSide(config: SimConfig, side: number, shared: Shared, onWindow?: (at: number) => void): SideDone {
-  const run = new SideRun(config, side);
+function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, hashing, tell }: SideOptions): SideDone {
+  const trace = createTrace();
+  const counts = new Float64Array(shared.trace);
+  if (tell !== undefined) {
+    shareTrace(trace, {
+      chunk: (c) => {
+        tell.postMessage(c);
+        counts[TRACE_POSTED]!++;
+      },
+      aux: (a) => {
+        tell.postMessage(a);
+        counts[TRACE_POSTED]!++;
+      },
+    });
+  }
+  const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
+  // This thread, when it hashes: what both sides finished before `mergedTo` is merged in its waits.
+  const mirror = hashing === undefined ? null : new TraceMirror(hashing.port, counts);
+  const hash = mirror === null ? null : mergeHashing(trace, mirror.trace, hashing!.hasher);
+  let mergeBefore = 0;
+  let mergeDone = true;
+  let mergeMs = 0;
+  const idle = hash === null ? undefined : (): boolean => {
+    if (mergeDone) return false;
+    const t0 = performance.now();
+    mergeDone = hash.merge.run(mergeBefore, trace.length, mirror!.trace.length, MERGE_SLICE);
+    mergeMs += performance.now() - t0;
+    return !mergeDone;
+  };
   // Length-tracking views: they follow an outbox as it grows.
   const mine = [new Float64Array(shared.boxes[2 * side]!), new Float64Array(shared.boxes[2 * side + 1]!)];
   const theirs = [new Float64Array(shared.boxes[2 * (1 - side)]!), new Float64Array(shared.boxes[2 * (1 - side) + 1]!)];
@@ -99,12 +192,28 @@ function runSide(config: SimConfig, side: number, shared: Shared, onWindow?: (at
       sab.grow(Math.min(BOX_MAX, Math.max(size, 2 * sab.byteLength)));
     }
     run.writeOutbox(box);
-    waitMs += barrier(sync);
+    if (tell !== undefined) counts[TRACE_LENGTH] = trace.length;
+    waitMs += barrier(sync, idle);
     const inbox = theirs[window & 1]!;
     const end = boundaryStep(config, run.state, box, inbox, side, progress);
     if (end !== null) {
       run.finish(end.reason, end.at);
-      return { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1 };
+      const done: SideDone = { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1 };
+      if (hash !== null) {
+        // The worker's whole trace is told of by now (it appends nothing past the last boundary).
+        mirror!.update();
+        const t0 = performance.now();
+        done.traceHash = hash.digest();
+        done.hashMs = performance.now() - t0;
+        done.mergeInWaitsMs = mergeMs;
+      }
+      return done;
+    }
+    if (mirror !== null) {
+      // Both sides have run every event before this boundary: their records before it are final.
+      mirror.update();
+      mergeBefore = until;
+      mergeDone = false;
     }
     run.readInbox(inbox, until);
     onWindow?.(until);
@@ -118,6 +227,7 @@ function newShared(config: SimConfig): Shared {
     sync: new SharedArrayBuffer(12),
     boxes: [box(), box(), box(), box()],
     parts: [new SharedArrayBuffer(2 * pieces), new SharedArrayBuffer(2 * pieces)],
+    trace: new SharedArrayBuffer(16),
   };
 }
 
@@ -132,19 +242,34 @@ export interface TwoThreadRun {
   windows: number;
   /** Each peer's upload capacity (bytes/s) as the run left it, as Sim.state's peers have it. */
   uploads: number[];
+  /**
+   * With `hasher`: the run's trace hash (mergedTraceHash of the two traces), the ms it took once the
+   * run had ended, and the ms of merging done before, while this thread waited for the worker.
+   */
+  hash?: { traceHash: string; afterMs: number; inWaitsMs: number };
 }
 
-/**
- * Run `config` split by peers on two threads. `onWindow` is called on this thread after each window
- * with the boundary reached (for a progress line). Rejects if the worker fails.
- */
-export function runOnTwoThreads(config: SimConfig, onWindow?: (at: number) => void): Promise<TwoThreadRun> {
+export interface TwoThreadOptions {
+  /** Called on this thread after each window with the boundary reached (for a progress line). */
+  onWindow?: (at: number) => void;
+  /** Hash the trace (TwoThreadRun.hash), merging during the waits at the barriers. */
+  hasher?: Hasher;
+}
+
+/** Run `config` split by peers on two threads. Rejects if the worker fails. */
+export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {}): Promise<TwoThreadRun> {
   const shared = newShared(config);
   // Run from TypeScript (tsx, as the CLI and the benchmark are), the worker registers tsx's loader
   // first: a worker does not inherit it.
   const self = import.meta.url;
   const load = self.endsWith('.ts') ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); })` : `import(${JSON.stringify(self)})`;
-  const worker = new Worker(load, { eval: true, workerData: { swarmscopeSide: 1, config, shared } });
+  // With a hasher, the worker tells of its trace's new parts on this channel.
+  const channel = options.hasher === undefined ? null : new MessageChannel();
+  const worker = new Worker(load, {
+    eval: true,
+    workerData: { swarmscopeSide: 1, config, shared, share: channel !== null, port: channel?.port2 },
+    transferList: channel === null ? [] : [channel.port2],
+  });
   return new Promise((resolve, reject) => {
     let failed = false;
     worker.once('error', (e) => {
@@ -164,10 +289,12 @@ export function runOnTwoThreads(config: SimConfig, onWindow?: (at: number) => vo
           waitMs: [even.waitMs, odd.waitMs],
           windows: even.windows,
           uploads: config.peers.map((_, i) => ((i & 1) === 0 ? even : odd).partial.peers[i]!.upload),
+          ...(even.traceHash === undefined ? {} : { hash: { traceHash: even.traceHash, afterMs: even.hashMs!, inWaitsMs: even.mergeInWaitsMs! } }),
         });
       } catch (e) {
         reject(e);
       } finally {
+        channel?.port1.close();
         void worker.terminate();
       }
     });
@@ -177,10 +304,11 @@ export function runOnTwoThreads(config: SimConfig, onWindow?: (at: number) => vo
     const start = (): void => {
       if (failed) return;
       try {
-        evenDone = runSide(config, 0, shared, onWindow);
+        evenDone = runSide(config, 0, shared, { onWindow: options.onWindow, hashing: channel === null ? undefined : { hasher: options.hasher!, port: channel.port1 } });
       } catch (e) {
         fail(shared);
         reject(e);
+        channel?.port1.close();
         void worker.terminate();
       }
     };
@@ -188,15 +316,16 @@ export function runOnTwoThreads(config: SimConfig, onWindow?: (at: number) => vo
 }
 
 if (!isMainThread && (workerData as { swarmscopeSide?: number } | null)?.swarmscopeSide === 1) {
-  const { config, shared } = workerData as { config: SimConfig; shared: Shared };
+  const { config, shared, share, port } = workerData as { config: SimConfig; shared: Shared; share: boolean; port?: MessagePort };
   parentPort!.postMessage('ready');
   let done: SideDone;
   try {
-    done = runSide(config, 1, shared);
+    done = runSide(config, 1, shared, { tell: share ? port : undefined });
   } catch (e) {
     fail(shared);
     throw e;
   }
-  const transfer = done.trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]);
-  parentPort!.postMessage(done, [...transfer, done.trace.aux.buffer] as ArrayBuffer[]);
+  // A trace in shared memory goes as it is; otherwise its columns move to the other thread.
+  const transfer = share ? [] : [...done.trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]), done.trace.aux.buffer];
+  parentPort!.postMessage(done, transfer as ArrayBuffer[]);
 }

@@ -61,10 +61,11 @@ export class SideRun {
   readonly config: SimConfig;
   private readonly w: World;
 
-  constructor(config: SimConfig, side: number) {
+  /** `trace`: an empty trace to append to (one shared with another thread: trace.ts shareTrace). */
+  constructor(config: SimConfig, side: number, trace: Trace = createTrace()) {
     this.config = config;
     this.side = side;
-    this.trace = createTrace();
+    this.trace = trace;
     this.w = createWorld(config, this.trace, true);
     if (this.w.st.split!.window === 0) throw new Error('a split run on two sides needs windows: some peer of each side with a latency above 0');
   }

@@ -113,14 +113,19 @@ export interface Trace {
   auxLength: number;
 }
 
-function newChunk(): TraceChunk {
+/** Where a column's memory comes from: an ArrayBuffer, or shared memory (shareTrace). */
+type Alloc = (bytes: number) => ArrayBuffer | SharedArrayBuffer;
+const plain: Alloc = (bytes) => new ArrayBuffer(bytes);
+const sharedMemory: Alloc = (bytes) => new SharedArrayBuffer(bytes);
+
+function newChunk(alloc: Alloc = plain): TraceChunk {
   return {
-    time: new Float64Array(CHUNK),
-    kind: new Uint8Array(CHUNK),
-    from: new Uint16Array(CHUNK),
-    to: new Uint16Array(CHUNK),
-    x: new Uint32Array(CHUNK),
-    y: new Uint32Array(CHUNK),
+    time: new Float64Array(alloc(8 * CHUNK)),
+    kind: new Uint8Array(alloc(CHUNK)),
+    from: new Uint16Array(alloc(2 * CHUNK)),
+    to: new Uint16Array(alloc(2 * CHUNK)),
+    x: new Uint32Array(alloc(4 * CHUNK)),
+    y: new Uint32Array(alloc(4 * CHUNK)),
   };
 }
 
@@ -128,14 +133,40 @@ export function createTrace(): Trace {
   return { length: 0, chunks: [], aux: new Float64Array(1024), auxLength: 0 };
 }
 
+/** Told of each new chunk and each new aux column of a shared trace (shareTrace). */
+export interface TraceSharing {
+  chunk(c: TraceChunk): void;
+  aux(aux: Float64Array): void;
+}
+
+/** Traces whose memory another thread reads as they grow (kept apart: a trace stays plain data). */
+const sharing = new WeakMap<Trace, TraceSharing>();
+
+/**
+ * Make `tr` (still empty) grow in shared memory, each new chunk and aux column told to `to`, so that
+ * another thread can read its records as they are appended (a split run's side: src/cli/threads.ts).
+ */
+export function shareTrace(tr: Trace, to: TraceSharing): void {
+  if (tr.length > 0 || tr.auxLength > 0) throw new Error('shareTrace: the trace must be empty');
+  sharing.set(tr, to);
+  tr.aux = new Float64Array(sharedMemory(tr.aux.byteLength));
+  to.aux(tr.aux);
+}
+
+/** A new chunk at the end of `tr` (in shared memory, and told, if the trace is shared). */
+function addChunk(tr: Trace): TraceChunk {
+  const shared = sharing.get(tr);
+  const c = newChunk(shared === undefined ? plain : sharedMemory);
+  tr.chunks.push(c);
+  shared?.chunk(c);
+  return c;
+}
+
 export function append(tr: Trace, time: number, kind: number, from: number, to: number, x: number, y: number): void {
   const n = tr.length;
   const ci = n >>> CHUNK_BITS;
   let c = tr.chunks[ci];
-  if (c === undefined) {
-    c = newChunk();
-    tr.chunks.push(c);
-  }
+  if (c === undefined) c = addChunk(tr);
   const i = n & (CHUNK - 1);
   c.time[i] = time;
   c.kind[i] = kind;
@@ -152,9 +183,11 @@ export function auxReserve(tr: Trace, n: number): number {
   if (off + n > tr.aux.length) {
     let cap = tr.aux.length * 2;
     while (cap < off + n) cap *= 2;
-    const a = new Float64Array(cap);
+    const shared = sharing.get(tr);
+    const a = new Float64Array((shared === undefined ? plain : sharedMemory)(8 * cap));
     a.set(tr.aux.subarray(0, off));
     tr.aux = a;
+    shared?.aux(a);
   }
   tr.auxLength = off + n;
   return off;
@@ -237,68 +270,106 @@ function auxSpan(kind: number, y: number): number {
  * same buffer, refilled: copy it to keep it). Returns the merged aux column and its length.
  */
 export function mergeTraces(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void): { aux: Float64Array; auxLength: number } {
-  const out = newChunk();
-  const aux = new Float64Array(Math.max(1, even.auxLength + odd.auxLength));
-  let auxLength = 0;
-  let n = 0;
-  const a = cursor(even);
-  const b = cursor(odd);
-  for (let k = even.length + odd.length; k > 0; k--) {
-    const cur = a.time <= b.time ? a : b;
-    const c = cur.chunk!;
-    const r = cur.at;
-    const kind = c.kind[r]!;
-    const y = c.y[r]!;
-    let x = c.x[r]!;
-    const span = auxSpan(kind, y);
-    if (span >= 0) {
-      aux.set(cur.aux.subarray(x, x + span), auxLength);
-      x = auxLength;
-      auxLength += span;
-    }
-    out.time[n] = cur.time;
-    out.kind[n] = kind;
-    out.from[n] = c.from[r]!;
-    out.to[n] = c.to[r]!;
-    out.x[n] = x;
-    out.y[n] = y;
-    advance(cur);
-    if (++n === CHUNK) {
-      chunk(out, n);
-      n = 0;
-    }
-  }
-  if (n > 0) chunk(out, n);
-  return { aux, auxLength };
+  const merge = new TraceMerge(even, odd, chunk);
+  merge.run(Infinity, even.length, odd.length);
+  return merge.finish();
 }
 
-/** A place in a trace while merging: its chunk and the record there (its time, Infinity past the end). */
+/** A place in a trace while merging: the record there and its chunk (loaded when first read). */
 interface Cursor {
-  chunks: TraceChunk[];
-  aux: Float64Array;
+  tr: Trace;
+  pos: number;
   chunk: TraceChunk | undefined;
-  /** Chunk number, record in it, records left. */
-  index: number;
-  at: number;
-  left: number;
-  time: number;
 }
 
-function cursor(tr: Trace): Cursor {
-  const chunk = tr.chunks[0];
-  return { chunks: tr.chunks, aux: tr.aux, chunk, index: 0, at: 0, left: tr.length, time: tr.length > 0 ? chunk!.time[0]! : Infinity };
+/** The time of the cursor's record, or Infinity at `limit` (the records known so far). */
+function head(cur: Cursor, limit: number): number {
+  if (cur.pos >= limit) return Infinity;
+  cur.chunk ??= cur.tr.chunks[cur.pos >>> CHUNK_BITS]!;
+  return cur.chunk.time[cur.pos & (CHUNK - 1)]!;
 }
 
-function advance(cur: Cursor): void {
-  if (--cur.left === 0) {
-    cur.time = Infinity;
-    return;
+/**
+ * mergeTraces a part at a time, while the two traces still grow (a split run on two threads merges
+ * what both sides have finished while it waits for the other: src/cli/threads.ts). The traces are
+ * read afresh at every step: their chunks and aux columns may be replaced or added meanwhile.
+ */
+export class TraceMerge {
+  private readonly out = newChunk();
+  private n = 0;
+  private aux = new Float64Array(1024);
+  private auxLength = 0;
+  private readonly a: Cursor;
+  private readonly b: Cursor;
+  private readonly chunk: (c: TraceChunk, n: number) => void;
+
+  constructor(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void) {
+    this.a = { tr: even, pos: 0, chunk: undefined };
+    this.b = { tr: odd, pos: 0, chunk: undefined };
+    this.chunk = chunk;
   }
-  if (++cur.at === CHUNK) {
-    cur.chunk = cur.chunks[++cur.index]!;
-    cur.at = 0;
+
+  /** Records merged so far. */
+  get merged(): number {
+    return this.a.pos + this.b.pos;
   }
-  cur.time = cur.chunk!.time[cur.at]!;
+
+  /**
+   * Merge the records before time `before` of the first `evenLength` and `oddLength` of each side
+   * (all a side's records before `before` must be among them), at most `most` of them. True when it
+   * got to `before`, false when `most` ran out first.
+   */
+  run(before: number, evenLength: number, oddLength: number, most = Infinity): boolean {
+    const a = this.a;
+    const b = this.b;
+    const out = this.out;
+    let ta = head(a, evenLength);
+    let tb = head(b, oddLength);
+    for (let k = 0; k < most; k++) {
+      const fromEven = ta <= tb;
+      const t = fromEven ? ta : tb;
+      if (t >= before) return true;
+      const cur = fromEven ? a : b;
+      const c = cur.chunk!;
+      const r = cur.pos & (CHUNK - 1);
+      const kind = c.kind[r]!;
+      const y = c.y[r]!;
+      let x = c.x[r]!;
+      const span = auxSpan(kind, y);
+      if (span >= 0) {
+        if (this.auxLength + span > this.aux.length) {
+          const grown = new Float64Array(Math.max(2 * this.aux.length, this.auxLength + span));
+          grown.set(this.aux.subarray(0, this.auxLength));
+          this.aux = grown;
+        }
+        this.aux.set(cur.tr.aux.subarray(x, x + span), this.auxLength);
+        x = this.auxLength;
+        this.auxLength += span;
+      }
+      const n = this.n;
+      out.time[n] = t;
+      out.kind[n] = kind;
+      out.from[n] = c.from[r]!;
+      out.to[n] = c.to[r]!;
+      out.x[n] = x;
+      out.y[n] = y;
+      if (++cur.pos % CHUNK === 0) cur.chunk = undefined;
+      if (fromEven) ta = head(a, evenLength);
+      else tb = head(b, oddLength);
+      if (++this.n === CHUNK) {
+        this.chunk(out, CHUNK);
+        this.n = 0;
+      }
+    }
+    return false;
+  }
+
+  /** Once every record is merged: the last chunk to `chunk`, and the merged aux column and its length. */
+  finish(): { aux: Float64Array; auxLength: number } {
+    if (this.n > 0) this.chunk(this.out, this.n);
+    this.n = 0;
+    return { aux: this.aux, auxLength: this.auxLength };
+  }
 }
 
 /** The merged trace of a split run's two sides (mergeTraces), as one trace. */
@@ -319,7 +390,22 @@ export function mergedTrace(even: Trace, odd: Trace): Trace {
 
 /** traceHash of the merged trace of a split run's two sides, without keeping it: one chunk at a time. */
 export function mergedTraceHash(even: Trace, odd: Trace, hasher: Hasher = sha256.create()): string {
+  return mergeHashing(even, odd, hasher).digest();
+}
+
+/**
+ * mergedTraceHash a part at a time, while the two traces still grow: `merge.run` hashes each merged
+ * chunk as it fills; `digest` merges what is left (the traces complete by then) and gives the hash.
+ */
+export function mergeHashing(even: Trace, odd: Trace, hasher: Hasher = sha256.create()): { merge: TraceMerge; digest(): string } {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
-  const { aux, auxLength } = mergeTraces(even, odd, (c, n) => hashChunk(hasher, c, n));
-  return digestHex(hasher, aux, auxLength);
+  const merge = new TraceMerge(even, odd, (c, n) => hashChunk(hasher, c, n));
+  return {
+    merge,
+    digest() {
+      merge.run(Infinity, even.length, odd.length);
+      const { aux, auxLength } = merge.finish();
+      return digestHex(hasher, aux, auxLength);
+    },
+  };
 }

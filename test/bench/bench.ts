@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
-import { mergedTraceHash, T, type Trace } from '../../src/engine/trace';
+import { T, type Trace } from '../../src/engine/trace';
 import { runOnTwoThreads } from '../../src/cli/threads';
 import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
@@ -104,14 +104,19 @@ async function runSplitOne(key: string): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   let nextSample = 0;
   const t0 = process.hrtime.bigint();
-  const run = await runOnTwoThreads(cfg, (at) => {
-    if (at < nextSample) return;
-    nextSample = at + 1_000_000;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  // The trace is merged and hashed as the run goes, while this thread waits for the other at the
+  // barriers; what is left once the run has ended is the hash time.
+  const run = await runOnTwoThreads(cfg, {
+    onWindow: (at) => {
+      if (at < nextSample) return;
+      nextSample = at + 1_000_000;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    },
+    hasher: createHash('sha256'),
   });
-  const t1 = process.hrtime.bigint();
-  const hash = mergedTraceHash(run.traces[0], run.traces[1], createHash('sha256'));
   const t2 = process.hrtime.bigint();
+  const hash = run.hash!.traceHash;
+  const t1 = t2 - BigInt(Math.round(run.hash!.afterMs * 1e6));
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const blocks = receivedIn(run.traces[0]) + receivedIn(run.traces[1]);
   const r = run.result;
@@ -131,6 +136,7 @@ async function runSplitOne(key: string): Promise<void> {
       events: run.events[0] + run.events[1],
       eventsBySide: run.events,
       waitSecondsBySide: run.waitMs.map((ms) => +(ms / 1000).toFixed(2)),
+      mergeInWaitsSeconds: +(run.hash!.inWaitsMs / 1000).toFixed(2),
       windows: run.windows,
       traceRecords: r.traceEvents,
       peakRssMiB: Math.round(peakRss / MiB),

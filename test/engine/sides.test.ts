@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runSidesInTurn } from '../../src/engine/side';
 import { Sim } from '../../src/engine/sim';
 import { F_INITIATOR, flag } from '../../src/engine/state';
-import { mergedTrace, mergedTraceHash, records, T, traceHash } from '../../src/engine/trace';
+import { CHUNK, CHUNK_BITS, mergedTrace, mergedTraceHash, mergeHashing, record, records, T, traceHash, type Trace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
 import { parseScenario } from '../../src/scenario/parse';
 import { root } from '../e2e/browser';
@@ -67,6 +67,51 @@ describe('a split run’s two sides, run apart', () => {
     }
     expect(seen[0]).toBeGreaterThan(0);
     expect(seen[1]).toBeGreaterThan(0);
+  });
+});
+
+describe('merging a split run’s traces a part at a time (as the two threads do while they wait)', () => {
+  it('gives the whole merge’s hash, whatever the slices, while the traces grow, their chunks and aux columns replaced', () => {
+    const cfg = flashCrowd(40, { pieces: 256, pieceLength: 64 * KiB });
+    const { sides } = runSidesInTurn(cfg);
+    const full = [sides[0]!.trace, sides[1]!.trace] as const;
+    expect(full[0].length + full[1].length).toBeGreaterThan(2 * CHUNK);
+    const expected = mergedTraceHash(full[0], full[1]);
+    const end = Math.max(...full.map((t) => record(t, t.length - 1).time));
+    /** How many of a trace's records are before `t`. */
+    const before = (tr: Trace, t: number): number => {
+      let lo = 0;
+      let hi = tr.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (tr.chunks[mid >>> CHUNK_BITS]!.time[mid & (CHUNK - 1)]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 200_000, max: 5 * S }), (most, step) => {
+        // What each side had at a boundary: the records before it, and possibly some at or after it.
+        const views: Trace[] = full.map(() => ({ length: 0, chunks: [], aux: new Float64Array(0), auxLength: 0 }));
+        const grow = (at: number): void =>
+          views.forEach((v, i) => {
+            const tr = full[i]!;
+            v.length = Math.min(tr.length, before(tr, at) + 3);
+            v.chunks = tr.chunks.slice(0, Math.ceil(v.length / CHUNK));
+            v.aux = tr.aux.slice(0, tr.auxLength);
+            v.auxLength = tr.auxLength;
+          });
+        const hashing = mergeHashing(views[0]!, views[1]!);
+        for (let at = step; at <= end; at += step) {
+          grow(at + step);
+          while (!hashing.merge.run(at, views[0]!.length, views[1]!.length, most));
+          expect(hashing.merge.merged).toBe(before(full[0], at) + before(full[1], at));
+        }
+        grow(Infinity);
+        expect(hashing.digest()).toBe(expected);
+      }),
+      { numRuns: 8 },
+    );
   });
 });
 
