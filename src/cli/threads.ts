@@ -15,9 +15,9 @@ import { createTrace, mergeHashing, shareTrace, type Hasher, type Trace, type Tr
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
- * windows) and its progress parts; with `shared` the worker's trace is in shared memory, and `trace`
- * says how long it was and how many of its chunks and aux columns it had told of (on `port`) at its
- * last boundary.
+ * windows) and its progress parts; and, when the worker's trace is in shared memory (the calling
+ * thread hashing), how long it was and how many of its chunks and aux columns it had told of at its
+ * last boundary (`trace`).
  */
 interface Shared {
   sync: SharedArrayBuffer;
@@ -106,10 +106,14 @@ class TraceMirror {
   /** Take in what the worker told of by its last boundary, and its length then. */
   update(): void {
     const posted = this.counts[TRACE_POSTED]!;
+    const t0 = performance.now();
     while (this.received < posted) {
       const m = receiveMessageOnPort(this.port);
-      // Posted before the worker reached the barrier this thread has passed: it is on its way.
-      if (m === undefined) continue;
+      if (m === undefined) {
+        // Posted before the worker reached the barrier this thread has passed: it is on its way.
+        if (performance.now() - t0 > STALLED_MS) throw new Error('the other side of the split run told of a part of its trace that never came');
+        continue;
+      }
       this.received++;
       const told = m.message as TraceChunk | Float64Array;
       if (told instanceof Float64Array) this.trace.aux = told;
@@ -154,7 +158,7 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
   }
   const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
-  // This thread, when it hashes: what both sides finished before `mergedTo` is merged in its waits.
+  // This thread, when it hashes: what both sides finished before `mergeBefore` is merged in its waits.
   const mirror = hashing === undefined ? null : new TraceMirror(hashing.port, counts);
   const hash = mirror === null ? null : mergeHashing(trace, mirror.trace, hashing!.hasher);
   let mergeBefore = 0;
