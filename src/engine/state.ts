@@ -334,6 +334,8 @@ export interface Split {
   /** What is held for the other side, OUT_RECORD numbers each (world.ts: events, and OP records). */
   out: Float64Array;
   outLen: number;
+  /** Where in `out` the held records are that carry a payload row (world.ts carriesRow), in order. */
+  carried: number[];
   /**
    * The tracker's list as each side's announces see it (st.tracker is not used): a side's own joins
    * and leaves at once, the other side's at the window boundaries (OP.TRACKER).

@@ -119,6 +119,7 @@ export function handOver(w: World): void {
     else keyHandedOver(w.st, time, kind, a, b, c, d);
   }
   sp.outLen = 0;
+  sp.carried.length = 0;
 }
 
 /** Run one popped event. */

@@ -197,10 +197,19 @@ function boundary(st: SimState, sp: Split): number {
   return (Math.floor(st.now / sp.window) + 1) * sp.window;
 }
 
+/**
+ * Does an event held for the other side carry a payload, a row of split.fields or split.lists (its
+ * c): a have broadcast's recipients, a bitfield's pieces, a PEX message's peers?
+ */
+export function carriesRow(kind: number, trace: number): boolean {
+  return kind === E.HAVE || (kind === E.MSG && (trace === T.BITFIELD || trace === T.PEX));
+}
+
 /** Keep a record in split.out until the next boundary (the first one held there schedules it). */
 function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b: number, c: number, d: number, e: number): void {
   if (sp.outLen === 0) pushKeyed(st.queue, boundary(st, sp), -1, E.BARRIER, 0, 0, 0, 0);
   if (sp.outLen + OUT_RECORD > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
+  if (carriesRow(kind, b)) sp.carried.push(sp.outLen);
   const o = sp.out;
   let n = sp.outLen;
   o[n++] = time;
@@ -336,6 +345,7 @@ function newSplit(cfg: SimConfig, words: number): Split {
     checkAt: window > 0 ? window : Infinity,
     out: new Float64Array(1024),
     outLen: 0,
+    carried: [],
     tracker: [[], []],
     fields: { data: new Uint32Array(0), size: words, made: 0, free: [] },
     // A row holds any peer's connections (one a remote at most): their count, then each one's end and peer.
