@@ -323,12 +323,17 @@ export class TraceMerge {
     const a = this.a;
     const b = this.b;
     const out = this.out;
+    let n = this.n;
     let ta = head(a, evenLength);
     let tb = head(b, oddLength);
+    let got = false;
     for (let k = 0; k < most; k++) {
       const fromEven = ta <= tb;
       const t = fromEven ? ta : tb;
-      if (t >= before) return true;
+      if (t >= before) {
+        got = true;
+        break;
+      }
       const cur = fromEven ? a : b;
       const c = cur.chunk!;
       const r = cur.pos & (CHUNK - 1);
@@ -336,32 +341,37 @@ export class TraceMerge {
       const y = c.y[r]!;
       let x = c.x[r]!;
       const span = auxSpan(kind, y);
-      if (span >= 0) {
-        if (this.auxLength + span > this.aux.length) {
-          const grown = new Float64Array(Math.max(2 * this.aux.length, this.auxLength + span));
-          grown.set(this.aux.subarray(0, this.auxLength));
-          this.aux = grown;
-        }
-        this.aux.set(cur.tr.aux.subarray(x, x + span), this.auxLength);
-        x = this.auxLength;
-        this.auxLength += span;
-      }
-      const n = this.n;
+      if (span >= 0) x = this.moveAux(cur.tr.aux, x, span);
       out.time[n] = t;
       out.kind[n] = kind;
       out.from[n] = c.from[r]!;
       out.to[n] = c.to[r]!;
       out.x[n] = x;
       out.y[n] = y;
-      if (++cur.pos % CHUNK === 0) cur.chunk = undefined;
+      cur.pos++;
+      if (r === CHUNK - 1) cur.chunk = undefined;
       if (fromEven) ta = head(a, evenLength);
       else tb = head(b, oddLength);
-      if (++this.n === CHUNK) {
+      if (++n === CHUNK) {
         this.chunk(out, CHUNK);
-        this.n = 0;
+        n = 0;
       }
     }
-    return false;
+    this.n = n;
+    return got;
+  }
+
+  /** A record's `span` aux numbers from `x` of `aux`, to the end of the merged aux column: their offset there. */
+  private moveAux(aux: Float64Array, x: number, span: number): number {
+    if (this.auxLength + span > this.aux.length) {
+      const grown = new Float64Array(Math.max(2 * this.aux.length, this.auxLength + span));
+      grown.set(this.aux.subarray(0, this.auxLength));
+      this.aux = grown;
+    }
+    const at = this.auxLength;
+    this.aux.set(aux.subarray(x, x + span), at);
+    this.auxLength = at + span;
+    return at;
   }
 
   /** Once every record is merged: the last chunk to `chunk`, and the merged aux column and its length. */
