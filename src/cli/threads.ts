@@ -30,8 +30,12 @@ interface Shared {
 const TRACE_LENGTH = 0;
 const TRACE_POSTED = 1;
 
-/** Records merged at a time while waiting at a barrier (some tens of µs): the wait ends soon after the other arrives. */
+/**
+ * While waiting at a barrier, this thread merges so many records at a time, or hashes so many bytes
+ * of a merged chunk (each some tens of µs), so that it goes on soon after the other side arrives.
+ */
 const MERGE_SLICE = 2048;
+const HASH_SLICE = 64 * 1024;
 
 /** An outbox starts at 1 MiB and grows to this at most. */
 const BOX_MAX = 2 ** 31;
@@ -165,11 +169,14 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
   let mergeDone = true;
   let mergeMs = 0;
   const idle = hash === null ? undefined : (): boolean => {
-    if (mergeDone) return false;
     const t0 = performance.now();
-    mergeDone = hash.merge.run(mergeBefore, trace.length, mirror!.trace.length, MERGE_SLICE);
+    let more = true;
+    if (hash.hashSome(HASH_SLICE)) {
+      if (!mergeDone) mergeDone = hash.merge.run(mergeBefore, trace.length, mirror!.trace.length, MERGE_SLICE);
+      else more = false;
+    }
     mergeMs += performance.now() - t0;
-    return !mergeDone;
+    return more;
   };
   // Length-tracking views: they follow an outbox as it grows.
   const mine = [new Float64Array(shared.boxes[2 * side]!), new Float64Array(shared.boxes[2 * side + 1]!)];

@@ -292,10 +292,12 @@ function head(cur: Cursor, limit: number): number {
 /**
  * mergeTraces a part at a time, while the two traces still grow (a split run on two threads merges
  * what both sides have finished while it waits for the other: src/cli/threads.ts). The traces are
- * read afresh at every step: their chunks and aux columns may be replaced or added meanwhile.
+ * read afresh at every step: their chunks and aux columns may be replaced or added meanwhile. It fills
+ * two merged chunks in turn, so a chunk given to `chunk` stays as it is until the next is given.
  */
 export class TraceMerge {
-  private readonly out = newChunk();
+  private readonly outs = [newChunk(), newChunk()];
+  private out = this.outs[0]!;
   private n = 0;
   private aux = new Float64Array(1024);
   private auxLength = 0;
@@ -322,7 +324,7 @@ export class TraceMerge {
   run(before: number, evenLength: number, oddLength: number, most = Infinity): boolean {
     const a = this.a;
     const b = this.b;
-    const out = this.out;
+    let out = this.out;
     let n = this.n;
     let ta = head(a, evenLength);
     let tb = head(b, oddLength);
@@ -354,6 +356,7 @@ export class TraceMerge {
       else tb = head(b, oddLength);
       if (++n === CHUNK) {
         this.chunk(out, CHUNK);
+        out = this.out = out === this.outs[0] ? this.outs[1]! : this.outs[0]!;
         n = 0;
       }
     }
@@ -404,17 +407,48 @@ export function mergedTraceHash(even: Trace, odd: Trace, hasher: Hasher = sha256
 }
 
 /**
- * mergedTraceHash a part at a time, while the two traces still grow: `merge.run` hashes each merged
- * chunk as it fills; `digest` merges what is left (the traces complete by then) and gives the hash.
+ * mergedTraceHash a part at a time, while the two traces still grow: `merge.run` merges, and each
+ * merged chunk, once full, waits to be hashed by `hashSome` (at most `bytes` of it a call: a chunk is
+ * 1.3 MiB, some milliseconds of SHA-256), or else in full before the next is given; `digest` merges
+ * and hashes what is left (the traces complete by then) and gives the hash.
  */
-export function mergeHashing(even: Trace, odd: Trace, hasher: Hasher = sha256.create()): { merge: TraceMerge; digest(): string } {
+export function mergeHashing(
+  even: Trace,
+  odd: Trace,
+  hasher: Hasher = sha256.create(),
+): { merge: TraceMerge; hashSome(bytes: number): boolean; digest(): string } {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
-  const merge = new TraceMerge(even, odd, (c, n) => hashChunk(hasher, c, n));
+  // The columns of the chunk waiting to be hashed, in canonical order, and how far into them.
+  let parts: Uint8Array[] = [];
+  let part = 0;
+  let offset = 0;
+  const hashSome = (bytes: number): boolean => {
+    for (let left = bytes; part < parts.length && left > 0; ) {
+      const p = parts[part]!;
+      const take = Math.min(left, p.length - offset);
+      hasher.update(p.subarray(offset, offset + take));
+      left -= take;
+      offset += take;
+      if (offset === p.length) {
+        part++;
+        offset = 0;
+      }
+    }
+    return part >= parts.length;
+  };
+  const merge = new TraceMerge(even, odd, (c, n) => {
+    hashSome(Infinity);
+    parts = [bytesOf(c.time, n, 8), bytesOf(c.kind, n, 1), bytesOf(c.from, n, 2), bytesOf(c.to, n, 2), bytesOf(c.x, n, 4), bytesOf(c.y, n, 4)];
+    part = 0;
+    offset = 0;
+  });
   return {
     merge,
+    hashSome,
     digest() {
       merge.run(Infinity, even.length, odd.length);
       const { aux, auxLength } = merge.finish();
+      hashSome(Infinity);
       return digestHex(hasher, aux, auxLength);
     },
   };
