@@ -183,7 +183,7 @@ async function runSwarm(config: SimConfig, split: boolean, keepTrace: boolean, i
         io.stderr(`\r\x1b[K${(at / 1e6).toFixed(0)} s simulated · split by peers, on two threads`);
       },
       // Only the hash: merged and hashed as the run goes, the merge never kept.
-      hasher: keepTrace ? undefined : nodeSha256(),
+      hash: !keepTrace,
     });
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');
     if (two.hash !== undefined) return { config, result: two.result, trace: null, traceHash: two.hash.traceHash, uploads: two.uploads };

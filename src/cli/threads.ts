@@ -2,22 +2,24 @@
 // (engine/side.ts), a worker the odd peers'. At each window boundary each writes what it holds for the
 // other into its shared outbox, they meet at a barrier (Atomics), decide the end alike from both
 // outboxes, and each takes the other's. The same events as the split run in one thread, so the same
-// trace (the two merged: trace.ts mergeTraces) and the same result. Asked for the trace hash, this
-// thread merges and hashes what both sides have finished while it waits for the worker at the
-// barriers, the worker's trace growing in shared memory (trace.ts shareTrace, TraceMerge).
+// trace (the two merged: trace.ts mergeTraces) and the same result. Asked for the trace hash, the
+// worker merges and hashes what both sides have finished while it waits for this thread at the
+// barriers, this thread's trace growing in shared memory (trace.ts shareTrace, TraceMerge): the
+// even side, with the seed, tends to be the slower, and the odd side to wait.
+import { createHash } from 'node:crypto';
 // Node only (worker_threads): the modules are loaded again in the worker, through tsx as the CLI is.
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine/side';
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import { createTrace, mergeHashing, shareTrace, type Hasher, type Trace, type TraceChunk } from '../engine/trace';
+import { createTrace, mergeHashing, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
- * windows) and its progress parts; and, when the worker's trace is in shared memory (the calling
- * thread hashing), how long it was and how many of its chunks and aux columns it had told of at its
- * last boundary (`trace`).
+ * windows) and its progress parts; and, when the even side's trace is in shared memory (the worker
+ * hashing), how long it was and how many of its chunks and aux columns it had told of at its last
+ * boundary (`trace`).
  */
 interface Shared {
   sync: SharedArrayBuffer;
@@ -26,13 +28,13 @@ interface Shared {
   trace: SharedArrayBuffer;
 }
 
-/** Shared.trace: the worker's trace length, and the chunks and aux columns it has posted. */
+/** Shared.trace: the even side's trace length, and the chunks and aux columns it has posted. */
 const TRACE_LENGTH = 0;
 const TRACE_POSTED = 1;
 
 /**
- * While waiting at a barrier, this thread merges so many records at a time, or hashes so many bytes
- * of a merged chunk (each some tens of µs), so that it goes on soon after the other side arrives.
+ * While waiting at a barrier, the hashing side merges so many records at a time, or hashes so many
+ * bytes of a merged chunk (each some tens of µs), so that it goes on soon after the other arrives.
  */
 const MERGE_SLICE = 2048;
 const HASH_SLICE = 64 * 1024;
@@ -52,7 +54,7 @@ interface SideDone {
   /** Wall ms this side spent waiting for the other at the barriers (merging meanwhile, if it hashes). */
   waitMs: number;
   windows: number;
-  /** When this side hashed: the run's trace hash, the ms it took after the run, and the ms of merging done in waits. */
+  /** When this side hashed: the run's trace hash, the ms it took after the run, and the ms of merging and hashing done in waits. */
   traceHash?: string;
   hashMs?: number;
   mergeInWaitsMs?: number;
@@ -96,7 +98,7 @@ function fail(shared: Shared): void {
 }
 
 /**
- * The worker's trace as this thread sees it: the chunks and aux columns the worker told of, and the
+ * The other side's trace as this thread sees it: the chunks and aux columns it told of, and the
  * length it had at its last boundary.
  */
 class TraceMirror {
@@ -107,14 +109,14 @@ class TraceMirror {
     private readonly counts: Float64Array,
   ) {}
 
-  /** Take in what the worker told of by its last boundary, and its length then. */
+  /** Take in what the other side told of by its last boundary, and its length then. */
   update(): void {
     const posted = this.counts[TRACE_POSTED]!;
     const t0 = performance.now();
     while (this.received < posted) {
       const m = receiveMessageOnPort(this.port);
       if (m === undefined) {
-        // Posted before the worker reached the barrier this thread has passed: it is on its way.
+        // Posted before the other side reached the barrier this thread has passed: it is on its way.
         if (performance.now() - t0 > STALLED_MS) throw new Error('the other side of the split run told of a part of its trace that never came');
         continue;
       }
@@ -128,19 +130,14 @@ class TraceMirror {
   }
 }
 
-/** With a hasher, this (even) side merges and hashes the two traces during its waits. */
-interface Hashing {
-  hasher: Hasher;
-  port: MessagePort;
-}
-
 /**
- * How a side runs: `onWindow` after each window, with the boundary reached; `hashing`, the even side
- * merging and hashing; `tell`, the odd side's trace in shared memory, its new parts told on the port.
+ * How a side runs: `onWindow` after each window, with the boundary reached; `hashing`, the odd side
+ * merging the two traces and hashing (SHA-256) during its waits, told of the other's on the port;
+ * `tell`, the even side's trace in shared memory, its new parts told on the port.
  */
 interface SideOptions {
   onWindow?: (at: number) => void;
-  hashing?: Hashing;
+  hashing?: MessagePort;
   tell?: MessagePort;
 }
 
@@ -162,9 +159,11 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
   }
   const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
-  // This thread, when it hashes: what both sides finished before `mergeBefore` is merged in its waits.
-  const mirror = hashing === undefined ? null : new TraceMirror(hashing.port, counts);
-  const hash = mirror === null ? null : mergeHashing(trace, mirror.trace, hashing!.hasher);
+  // This side, when it hashes: what both sides finished before `mergeBefore` is merged in its waits.
+  const mirror = hashing === undefined ? null : new TraceMirror(hashing, counts);
+  const hash = mirror === null ? null : side === 0 ? mergeHashing(trace, mirror.trace, createHash('sha256')) : mergeHashing(mirror.trace, trace, createHash('sha256'));
+  // The merge's limits: the even side's trace length, and the odd side's.
+  const lengths = (): [number, number] => (side === 0 ? [trace.length, mirror!.trace.length] : [mirror!.trace.length, trace.length]);
   let mergeBefore = 0;
   let mergeDone = true;
   let mergeMs = 0;
@@ -172,7 +171,7 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
     const t0 = performance.now();
     let more = true;
     if (hash.hashSome(HASH_SLICE)) {
-      if (!mergeDone) mergeDone = hash.merge.run(mergeBefore, trace.length, mirror!.trace.length, MERGE_SLICE);
+      if (!mergeDone) mergeDone = hash.merge.run(mergeBefore, ...lengths(), MERGE_SLICE);
       else more = false;
     }
     mergeMs += performance.now() - t0;
@@ -211,7 +210,7 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
       run.finish(end.reason, end.at);
       const done: SideDone = { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1 };
       if (hash !== null) {
-        // The worker's whole trace is told of by now (it appends nothing past the last boundary).
+        // The other side's whole trace is told of by now (it appends nothing past the last boundary).
         mirror!.update();
         const t0 = performance.now();
         done.traceHash = hash.digest();
@@ -254,8 +253,8 @@ export interface TwoThreadRun {
   /** Each peer's upload capacity (bytes/s) as the run left it, as Sim.state's peers have it. */
   uploads: number[];
   /**
-   * With `hasher`: the run's trace hash (mergedTraceHash of the two traces), the ms it took once the
-   * run had ended, and the ms of merging done before, while this thread waited for the worker.
+   * With `hash`: the run's trace hash (mergedTraceHash of the two traces, SHA-256), the ms it took once
+   * the run had ended, and the ms of merging and hashing done before, while the worker waited.
    */
   hash?: { traceHash: string; afterMs: number; inWaitsMs: number };
 }
@@ -263,8 +262,8 @@ export interface TwoThreadRun {
 export interface TwoThreadOptions {
   /** Called on this thread after each window with the boundary reached (for a progress line). */
   onWindow?: (at: number) => void;
-  /** Hash the trace (TwoThreadRun.hash), merging during the waits at the barriers. */
-  hasher?: Hasher;
+  /** Hash the trace (TwoThreadRun.hash), merging during the worker's waits at the barriers. */
+  hash?: boolean;
 }
 
 /** Run `config` split by peers on two threads. Rejects if the worker fails. */
@@ -274,8 +273,8 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
   // first: a worker does not inherit it.
   const self = import.meta.url;
   const load = self.endsWith('.ts') ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); })` : `import(${JSON.stringify(self)})`;
-  // With a hasher, the worker tells of its trace's new parts on this channel.
-  const channel = options.hasher === undefined ? null : new MessageChannel();
+  // To hash, this thread tells the worker of its trace's new parts on this channel.
+  const channel = options.hash === true ? new MessageChannel() : null;
   const worker = new Worker(load, {
     eval: true,
     workerData: { swarmscopeSide: 1, config, shared, share: channel !== null, port: channel?.port2 },
@@ -300,7 +299,7 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
           waitMs: [even.waitMs, odd.waitMs],
           windows: even.windows,
           uploads: config.peers.map((_, i) => ((i & 1) === 0 ? even : odd).partial.peers[i]!.upload),
-          ...(even.traceHash === undefined ? {} : { hash: { traceHash: even.traceHash, afterMs: even.hashMs!, inWaitsMs: even.mergeInWaitsMs! } }),
+          ...(odd.traceHash === undefined ? {} : { hash: { traceHash: odd.traceHash, afterMs: odd.hashMs!, inWaitsMs: odd.mergeInWaitsMs! } }),
         });
       } catch (e) {
         reject(e);
@@ -315,7 +314,7 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
     const start = (): void => {
       if (failed) return;
       try {
-        evenDone = runSide(config, 0, shared, { onWindow: options.onWindow, hashing: channel === null ? undefined : { hasher: options.hasher!, port: channel.port1 } });
+        evenDone = runSide(config, 0, shared, { onWindow: options.onWindow, tell: channel?.port1 });
       } catch (e) {
         fail(shared);
         reject(e);
@@ -331,12 +330,11 @@ if (!isMainThread && (workerData as { swarmscopeSide?: number } | null)?.swarmsc
   parentPort!.postMessage('ready');
   let done: SideDone;
   try {
-    done = runSide(config, 1, shared, { tell: share ? port : undefined });
+    done = runSide(config, 1, shared, { hashing: share ? port : undefined });
   } catch (e) {
     fail(shared);
     throw e;
   }
-  // A trace in shared memory goes as it is; otherwise its columns move to the other thread.
-  const transfer = share ? [] : [...done.trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]), done.trace.aux.buffer];
-  parentPort!.postMessage(done, transfer as ArrayBuffer[]);
+  const transfer = done.trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]);
+  parentPort!.postMessage(done, [...transfer, done.trace.aux.buffer] as ArrayBuffer[]);
 }

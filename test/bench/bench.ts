@@ -104,7 +104,7 @@ async function runSplitOne(key: string): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   let nextSample = 0;
   const t0 = process.hrtime.bigint();
-  // The trace is merged and hashed as the run goes, while this thread waits for the other at the
+  // The trace is merged and hashed as the run goes, while the worker waits for this thread at the
   // barriers; what is left once the run has ended is the hash time.
   const run = await runOnTwoThreads(cfg, {
     onWindow: (at) => {
@@ -112,7 +112,7 @@ async function runSplitOne(key: string): Promise<void> {
       nextSample = at + 1_000_000;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     },
-    hasher: createHash('sha256'),
+    hash: true,
   });
   const t2 = process.hrtime.bigint();
   const hash = run.hash!.traceHash;

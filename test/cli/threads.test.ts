@@ -1,7 +1,6 @@
 // A split run on two threads (src/cli/threads.ts): the odd peers' side in a worker, the even peers'
 // here, meeting at every window boundary. It must be the split run, to the byte: the same trace (the
 // two sides' merged) and the same result as the split run in one world.
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runOnTwoThreads } from '../../src/cli/threads';
@@ -12,8 +11,8 @@ import { randomExtendedSwarm } from '../engine/arbitraries';
 import { flashCrowd, peer, swarm } from '../engine/helpers';
 
 /**
- * Two threads give the split run's result and trace, and, asked to hash (merging what both sides
- * have finished while this thread waits at the barriers, the worker's trace in shared memory), its
+ * Two threads give the split run's result and trace, and, asked to hash (the worker merging what
+ * both sides have finished while it waits at the barriers, this thread's trace in shared memory), its
  * trace hash.
  */
 async function expectSplitRun(cfg: SimConfig): Promise<void> {
@@ -24,10 +23,10 @@ async function expectSplitRun(cfg: SimConfig): Promise<void> {
   expect(mergedTraceHash(run.traces[0], run.traces[1])).toBe(sim.traceHash());
   expect(run.events[0] + run.events[1]).toBeGreaterThan(0);
   expect(run.hash).toBeUndefined();
-  const hashed = await runOnTwoThreads(cfg, { hasher: createHash('sha256') });
+  const hashed = await runOnTwoThreads(cfg, { hash: true });
   expect(hashed.result).toEqual(sim.result());
   expect(hashed.hash!.traceHash).toBe(sim.traceHash());
-  // The worker's trace, read from shared memory, is the same too.
+  // This thread's trace, in shared memory for the worker to merge, is the same too.
   expect(mergedTraceHash(hashed.traces[0], hashed.traces[1])).toBe(sim.traceHash());
 }
 
