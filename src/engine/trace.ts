@@ -266,8 +266,8 @@ function auxSpan(kind: number, y: number): number {
 /**
  * A split run's trace from its two sides' (side.ts): the records by time, at one time the even side's
  * first (a split run's order), each side's in its own order; each record's aux moved to the merged
- * aux column, in record order. `chunk` gets every merged chunk in turn with its record count (the
- * same buffer, refilled: copy it to keep it). Returns the merged aux column and its length.
+ * aux column, in record order. `chunk` gets every merged chunk in turn with its record count (one of
+ * two buffers, refilled in turn: copy it to keep it). Returns the merged aux column and its length.
  */
 export function mergeTraces(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void): { aux: Float64Array; auxLength: number } {
   const merge = new TraceMerge(even, odd, chunk);

@@ -71,6 +71,10 @@ describe('sim --split', () => {
     expect(json.peers.map((p: { completedAt: number | null }) => p.completedAt)).toEqual(result.peers.map((p) => (p.completedAt === null ? null : p.completedAt / 1e6)));
     expect(r.stdout).toMatch(/^run\s+split by peers/m);
     expect(r.stderr).toContain('split by peers, on two threads');
+    // With nothing but the summary asked for, the worker hashes the trace as the run goes: the same hash.
+    const bare = await cli(file, '--split');
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(new RegExp(`^traceHash\\s+${sim.traceHash()}$`, 'm'));
     expect(r.stdout).toContain(json.traceHash);
 
     const plain = join(tmp, 'plain.json');
