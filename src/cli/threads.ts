@@ -13,13 +13,13 @@ import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import { createTrace, mergeHashing, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
+import { auxReserve, createTrace, mergeHashing, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
- * windows) and its progress parts; and, when the even side's trace is in shared memory (the worker
- * hashing), how long it was and how many of its chunks and aux columns it had told of at its last
- * boundary (`trace`).
+ * windows) and its progress parts; and, when the even side's records are in shared memory (the
+ * worker hashing), how long its trace was and how many messages (new chunks, new aux values) it had
+ * posted at its last boundary (`trace`).
  */
 interface Shared {
   sync: SharedArrayBuffer;
@@ -28,7 +28,7 @@ interface Shared {
   trace: SharedArrayBuffer;
 }
 
-/** Shared.trace: the even side's trace length, and the chunks and aux columns it has posted. */
+/** Shared.trace: the even side's trace length, and the messages it has posted (chunks, aux values). */
 const TRACE_LENGTH = 0;
 const TRACE_POSTED = 1;
 
@@ -80,7 +80,7 @@ function barrier(sync: Int32Array, idle?: () => boolean): number {
   } else {
     let spins = 0;
     while (Atomics.load(sync, 0) === generation) {
-      if (Atomics.load(sync, FAILED) !== 0) throw new Error('the other side of the split run failed');
+      if (Atomics.load(sync, FAILED) !== 0) throw new OtherSideFailed();
       if (idle?.() === true) continue;
       if (++spins > 2000) Atomics.wait(sync, 0, generation, 100);
       // A window takes milliseconds: minutes without the other side mean it is gone (never a hang).
@@ -88,6 +88,13 @@ function barrier(sync: Int32Array, idle?: () => boolean): number {
     }
   }
   return performance.now() - t0;
+}
+
+/** Thrown at a barrier when the other side has failed: its own error is the one to report. */
+class OtherSideFailed extends Error {
+  constructor() {
+    super('the other side of the split run failed');
+  }
 }
 
 /** Tell the other side this one failed (it stops at its next barrier). */
@@ -98,11 +105,11 @@ function fail(shared: Shared): void {
 }
 
 /**
- * The other side's trace as this thread sees it: the chunks and aux columns it told of, and the
- * length it had at its last boundary.
+ * The other side's trace as this thread sees it: the chunks it told of, the aux values it sent, and
+ * the length it had at its last boundary.
  */
 class TraceMirror {
-  readonly trace: Trace = { length: 0, chunks: [], aux: new Float64Array(0), auxLength: 0 };
+  readonly trace: Trace = createTrace();
   private received = 0;
   constructor(
     private readonly port: MessagePort,
@@ -122,11 +129,13 @@ class TraceMirror {
       }
       this.received++;
       const told = m.message as TraceChunk | Float64Array;
-      if (told instanceof Float64Array) this.trace.aux = told;
-      else this.trace.chunks.push(told);
+      if (told instanceof Float64Array) {
+        // Reserved first: the reserve may replace the aux column.
+        const at = auxReserve(this.trace, told.length);
+        this.trace.aux.set(told, at);
+      } else this.trace.chunks.push(told);
     }
     this.trace.length = this.counts[TRACE_LENGTH]!;
-    this.trace.auxLength = this.trace.aux.length;
   }
 }
 
@@ -145,14 +154,12 @@ interface SideOptions {
 function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, hashing, tell }: SideOptions): SideDone {
   const trace = createTrace();
   const counts = new Float64Array(shared.trace);
+  // The aux values told so far (tell): those added since go at each boundary.
+  let auxTold = 0;
   if (tell !== undefined) {
     shareTrace(trace, {
       chunk: (c) => {
         tell.postMessage(c);
-        counts[TRACE_POSTED]!++;
-      },
-      aux: (a) => {
-        tell.postMessage(a);
         counts[TRACE_POSTED]!++;
       },
     });
@@ -202,7 +209,14 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
       sab.grow(Math.min(BOX_MAX, Math.max(size, 2 * sab.byteLength)));
     }
     run.writeOutbox(box);
-    if (tell !== undefined) counts[TRACE_LENGTH] = trace.length;
+    if (tell !== undefined) {
+      if (trace.auxLength > auxTold) {
+        tell.postMessage(trace.aux.slice(auxTold, trace.auxLength));
+        counts[TRACE_POSTED]!++;
+        auxTold = trace.auxLength;
+      }
+      counts[TRACE_LENGTH] = trace.length;
+    }
     waitMs += barrier(sync, idle);
     const inbox = theirs[window & 1]!;
     const end = boundaryStep(config, run.state, box, inbox, side, progress);
@@ -317,8 +331,10 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
         evenDone = runSide(config, 0, shared, { onWindow: options.onWindow, tell: channel?.port1 });
       } catch (e) {
         fail(shared);
-        reject(e);
         channel?.port1.close();
+        // The worker failed first: its error, which ends it, rejects (the 'error' handler above).
+        if (e instanceof OtherSideFailed) return;
+        reject(e);
         void worker.terminate();
       }
     };

@@ -133,24 +133,23 @@ export function createTrace(): Trace {
   return { length: 0, chunks: [], aux: new Float64Array(1024), auxLength: 0 };
 }
 
-/** Told of each new chunk and each new aux column of a shared trace (shareTrace). */
+/** Told of each new chunk of a shared trace (shareTrace). */
 export interface TraceSharing {
   chunk(c: TraceChunk): void;
-  aux(aux: Float64Array): void;
 }
 
 /** Traces whose memory another thread reads as they grow (kept apart: a trace stays plain data). */
 const sharing = new WeakMap<Trace, TraceSharing>();
 
 /**
- * Make `tr` (still empty) grow in shared memory, each new chunk and aux column told to `to`, so that
- * another thread can read its records as they are appended (a split run's side: src/cli/threads.ts).
+ * Make `tr` (still empty) append its records in shared memory, each new chunk told to `to`, so that
+ * another thread can read them as they are appended (a split run's side: src/cli/threads.ts). The aux
+ * column stays the trace's own (grown by doubling: shared, every column it outgrew would stay until
+ * both threads had let it go): the other thread is sent what it gains.
  */
 export function shareTrace(tr: Trace, to: TraceSharing): void {
-  if (tr.length > 0 || tr.auxLength > 0) throw new Error('shareTrace: the trace must be empty');
+  if (tr.length > 0) throw new Error('shareTrace: the trace must be empty');
   sharing.set(tr, to);
-  tr.aux = new Float64Array(sharedMemory(tr.aux.byteLength));
-  to.aux(tr.aux);
 }
 
 /** A new chunk at the end of `tr` (in shared memory, and told, if the trace is shared). */
@@ -183,11 +182,9 @@ export function auxReserve(tr: Trace, n: number): number {
   if (off + n > tr.aux.length) {
     let cap = tr.aux.length * 2;
     while (cap < off + n) cap *= 2;
-    const shared = sharing.get(tr);
-    const a = new Float64Array((shared === undefined ? plain : sharedMemory)(8 * cap));
+    const a = new Float64Array(cap);
     a.set(tr.aux.subarray(0, off));
     tr.aux = a;
-    shared?.aux(a);
   }
   tr.auxLength = off + n;
   return off;
@@ -252,7 +249,12 @@ function hashChunk(hasher: Hasher, c: TraceChunk, n: number): void {
 
 /** The aux column, last in canonical form, then the digest as hex. */
 function digestHex(hasher: Hasher, aux: Float64Array, auxLength: number): string {
-  hasher.update(bytesOf(aux, auxLength, 8));
+  return digestParts(hasher, [aux.subarray(0, auxLength)]);
+}
+
+/** The aux column given in parts, in order, last in canonical form; then the digest as hex. */
+function digestParts(hasher: Hasher, aux: readonly Float64Array[]): string {
+  for (const part of aux) hasher.update(bytesOf(part, part.length, 8));
   let hex = '';
   for (const b of hasher.digest()) hex += b.toString(16).padStart(2, '0');
   return hex;
@@ -299,16 +301,22 @@ export class TraceMerge {
   private readonly outs = [newChunk(), newChunk()];
   private out = this.outs[0]!;
   private n = 0;
-  private aux = new Float64Array(1024);
+  /**
+   * The merged aux column, in blocks of `auxBlock` numbers: its final length is not known while the
+   * traces grow, and a column grown by doubling would hold up to twice it, copied at every step.
+   */
+  private readonly auxBlocks: Float64Array[] = [];
   private auxLength = 0;
   private readonly a: Cursor;
   private readonly b: Cursor;
   private readonly chunk: (c: TraceChunk, n: number) => void;
+  private readonly auxBlock: number;
 
-  constructor(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void) {
+  constructor(even: Trace, odd: Trace, chunk: (c: TraceChunk, n: number) => void, auxBlock = 1 << 17) {
     this.a = { tr: even, pos: 0, chunk: undefined };
     this.b = { tr: odd, pos: 0, chunk: undefined };
     this.chunk = chunk;
+    this.auxBlock = auxBlock;
   }
 
   /** Records merged so far. */
@@ -366,22 +374,37 @@ export class TraceMerge {
 
   /** A record's `span` aux numbers from `x` of `aux`, to the end of the merged aux column: their offset there. */
   private moveAux(aux: Float64Array, x: number, span: number): number {
-    if (this.auxLength + span > this.aux.length) {
-      const grown = new Float64Array(Math.max(2 * this.aux.length, this.auxLength + span));
-      grown.set(this.aux.subarray(0, this.auxLength));
-      this.aux = grown;
-    }
+    const size = this.auxBlock;
     const at = this.auxLength;
-    this.aux.set(aux.subarray(x, x + span), at);
+    for (let done = 0; done < span; ) {
+      const block = Math.floor((at + done) / size);
+      const offset = (at + done) % size;
+      if (block === this.auxBlocks.length) this.auxBlocks.push(new Float64Array(size));
+      const take = Math.min(span - done, size - offset);
+      this.auxBlocks[block]!.set(aux.subarray(x + done, x + done + take), offset);
+      done += take;
+    }
     this.auxLength = at + span;
     return at;
   }
 
-  /** Once every record is merged: the last chunk to `chunk`, and the merged aux column and its length. */
-  finish(): { aux: Float64Array; auxLength: number } {
+  /** Once every record is merged: the last chunk to `chunk`, and the merged aux column in parts, in order. */
+  finishParts(): Float64Array[] {
     if (this.n > 0) this.chunk(this.out, this.n);
     this.n = 0;
-    return { aux: this.aux, auxLength: this.auxLength };
+    const size = this.auxBlock;
+    return this.auxBlocks.map((b, i) => b.subarray(0, Math.min(size, this.auxLength - i * size)));
+  }
+
+  /** Once every record is merged: the last chunk to `chunk`, and the merged aux column and its length. */
+  finish(): { aux: Float64Array; auxLength: number } {
+    const aux = new Float64Array(Math.max(1, this.auxLength));
+    let at = 0;
+    for (const part of this.finishParts()) {
+      aux.set(part, at);
+      at += part.length;
+    }
+    return { aux, auxLength: this.auxLength };
   }
 }
 
@@ -416,6 +439,7 @@ export function mergeHashing(
   even: Trace,
   odd: Trace,
   hasher: Hasher = sha256.create(),
+  auxBlock?: number,
 ): { merge: TraceMerge; hashSome(bytes: number): boolean; digest(): string } {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
   // The columns of the chunk waiting to be hashed, in canonical order, and how far into them.
@@ -436,20 +460,25 @@ export function mergeHashing(
     }
     return part >= parts.length;
   };
-  const merge = new TraceMerge(even, odd, (c, n) => {
-    hashSome(Infinity);
-    parts = [bytesOf(c.time, n, 8), bytesOf(c.kind, n, 1), bytesOf(c.from, n, 2), bytesOf(c.to, n, 2), bytesOf(c.x, n, 4), bytesOf(c.y, n, 4)];
-    part = 0;
-    offset = 0;
-  });
+  const merge = new TraceMerge(
+    even,
+    odd,
+    (c, n) => {
+      hashSome(Infinity);
+      parts = [bytesOf(c.time, n, 8), bytesOf(c.kind, n, 1), bytesOf(c.from, n, 2), bytesOf(c.to, n, 2), bytesOf(c.x, n, 4), bytesOf(c.y, n, 4)];
+      part = 0;
+      offset = 0;
+    },
+    auxBlock,
+  );
   return {
     merge,
     hashSome,
     digest() {
       merge.run(Infinity, even.length, odd.length);
-      const { aux, auxLength } = merge.finish();
+      const aux = merge.finishParts();
       hashSome(Infinity);
-      return digestHex(hasher, aux, auxLength);
+      return digestParts(hasher, aux);
     },
   };
 }

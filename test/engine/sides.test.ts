@@ -71,7 +71,7 @@ describe('a split run’s two sides, run apart', () => {
 });
 
 describe('merging a split run’s traces a part at a time (as the two threads do while they wait)', () => {
-  it('gives the whole merge’s hash, whatever the slices merged and hashed, while the traces grow, their chunks and aux columns replaced', () => {
+  it('gives the whole merge’s hash, whatever the slices merged and hashed and the aux blocks, while the traces grow, their chunks and aux columns replaced', () => {
     const cfg = flashCrowd(40, { pieces: 256, pieceLength: 64 * KiB });
     const { sides } = runSidesInTurn(cfg);
     const full = [sides[0]!.trace, sides[1]!.trace] as const;
@@ -90,7 +90,7 @@ describe('merging a split run’s traces a part at a time (as the two threads do
       return lo;
     };
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 200_000, max: 5 * S }), fc.integer({ min: 1, max: 300_000 }), (most, step, bytes) => {
+      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 200_000, max: 5 * S }), fc.integer({ min: 1, max: 300_000 }), fc.integer({ min: 1, max: 64 }), (most, step, bytes, auxBlock) => {
         // What each side had at a boundary: the records before it, and possibly some at or after it.
         const views: Trace[] = full.map(() => ({ length: 0, chunks: [], aux: new Float64Array(0), auxLength: 0 }));
         const grow = (at: number): void =>
@@ -101,7 +101,8 @@ describe('merging a split run’s traces a part at a time (as the two threads do
             v.aux = tr.aux.slice(0, tr.auxLength);
             v.auxLength = tr.auxLength;
           });
-        const hashing = mergeHashing(views[0]!, views[1]!);
+        // The merged aux column in small blocks, so that records' aux spans straddle them.
+        const hashing = mergeHashing(views[0]!, views[1]!, undefined, auxBlock);
         for (let at = step; at <= end; at += step) {
           grow(at + step);
           // Merging a slice, and hashing some of a full merged chunk, in turn.
