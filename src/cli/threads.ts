@@ -54,10 +54,8 @@ interface SideDone {
   /** Wall ms this side spent waiting for the other at the barriers (merging meanwhile, if it hashes). */
   waitMs: number;
   windows: number;
-  /** When this side hashed: the run's trace hash, the ms it took after the run, and the ms of merging and hashing done in waits. */
-  traceHash?: string;
-  hashMs?: number;
-  mergeInWaitsMs?: number;
+  /** When this side hashed (TwoThreadRun.hash). */
+  hash?: TwoThreadRun['hash'];
 }
 
 /** sync: the barrier's generation, arrivals, and a flag set when a side failed. */
@@ -140,50 +138,96 @@ class TraceMirror {
 }
 
 /**
- * How a side runs: `onWindow` after each window, with the boundary reached; `hashing`, the odd side
- * merging the two traces and hashing (SHA-256) during its waits, told of the other's on the port;
- * `tell`, the even side's trace in shared memory, its new parts told on the port.
+ * The even side's trace, appended in shared memory for the odd side to merge: each new chunk told on
+ * `port` at once, and at each boundary (the returned function) the aux values added since and the
+ * trace's length.
+ */
+function tellTrace(trace: Trace, port: MessagePort, counts: Float64Array): () => void {
+  shareTrace(trace, {
+    chunk: (c) => {
+      port.postMessage(c);
+      counts[TRACE_POSTED]!++;
+    },
+  });
+  let auxTold = 0;
+  return () => {
+    if (trace.auxLength > auxTold) {
+      port.postMessage(trace.aux.slice(auxTold, trace.auxLength));
+      counts[TRACE_POSTED]!++;
+      auxTold = trace.auxLength;
+    }
+    counts[TRACE_LENGTH] = trace.length;
+  };
+}
+
+/**
+ * The odd side merging the two traces and hashing them (SHA-256) while it waits at the barriers: the
+ * even side's as told on `port` (tellTrace), its own as it grows.
+ */
+class MergeInWaits {
+  private readonly mirror: TraceMirror;
+  private readonly hashing: ReturnType<typeof mergeHashing>;
+  /** Both sides' records before this time are final (the last boundary), and merged once `merged`. */
+  private before = 0;
+  private merged = true;
+  private inWaitsMs = 0;
+
+  constructor(
+    private readonly own: Trace,
+    port: MessagePort,
+    counts: Float64Array,
+  ) {
+    this.mirror = new TraceMirror(port, counts);
+    this.hashing = mergeHashing(this.mirror.trace, own, createHash('sha256'));
+  }
+
+  /** A slice of work while waiting (hashing a piece of a full merged chunk, else merging): whether more is left. */
+  readonly idle = (): boolean => {
+    const t0 = performance.now();
+    let more = true;
+    if (this.hashing.hashSome(HASH_SLICE)) {
+      if (!this.merged) this.merged = this.hashing.merge.run(this.before, this.mirror.trace.length, this.own.length, MERGE_SLICE);
+      else more = false;
+    }
+    this.inWaitsMs += performance.now() - t0;
+    return more;
+  };
+
+  /** Both sides have run every event before boundary `at`: their records before it are final. */
+  boundary(at: number): void {
+    this.mirror.update();
+    this.before = at;
+    this.merged = false;
+  }
+
+  /** At the end of the run (the even side appends nothing past the last boundary): the rest, and the hash. */
+  digest(): NonNullable<TwoThreadRun['hash']> {
+    this.mirror.update();
+    const t0 = performance.now();
+    const traceHash = this.hashing.digest();
+    return { traceHash, afterMs: performance.now() - t0, inWaitsMs: this.inWaitsMs };
+  }
+}
+
+/**
+ * How a side runs: `onWindow` after each window, with the boundary reached; `tell` (the even side) and
+ * `hashing` (the odd side): the two ends of the channel on which the even side tells of its trace for
+ * the odd side to merge and hash in its waits.
  */
 interface SideOptions {
   onWindow?: (at: number) => void;
-  hashing?: MessagePort;
   tell?: MessagePort;
+  hashing?: MessagePort;
 }
 
 /** Run one side to the end, meeting the other at every boundary. */
-function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, hashing, tell }: SideOptions): SideDone {
+function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, tell, hashing }: SideOptions): SideDone {
   const trace = createTrace();
   const counts = new Float64Array(shared.trace);
-  // The aux values told so far (tell): those added since go at each boundary.
-  let auxTold = 0;
-  if (tell !== undefined) {
-    shareTrace(trace, {
-      chunk: (c) => {
-        tell.postMessage(c);
-        counts[TRACE_POSTED]!++;
-      },
-    });
-  }
+  const told = tell === undefined ? null : tellTrace(trace, tell, counts);
+  const merging = hashing === undefined ? null : new MergeInWaits(trace, hashing, counts);
   const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
-  // This side, when it hashes: what both sides finished before `mergeBefore` is merged in its waits.
-  const mirror = hashing === undefined ? null : new TraceMirror(hashing, counts);
-  const hash = mirror === null ? null : side === 0 ? mergeHashing(trace, mirror.trace, createHash('sha256')) : mergeHashing(mirror.trace, trace, createHash('sha256'));
-  // The merge's limits: the even side's trace length, and the odd side's.
-  const lengths = (): [number, number] => (side === 0 ? [trace.length, mirror!.trace.length] : [mirror!.trace.length, trace.length]);
-  let mergeBefore = 0;
-  let mergeDone = true;
-  let mergeMs = 0;
-  const idle = hash === null ? undefined : (): boolean => {
-    const t0 = performance.now();
-    let more = true;
-    if (hash.hashSome(HASH_SLICE)) {
-      if (!mergeDone) mergeDone = hash.merge.run(mergeBefore, ...lengths(), MERGE_SLICE);
-      else more = false;
-    }
-    mergeMs += performance.now() - t0;
-    return more;
-  };
   // Length-tracking views: they follow an outbox as it grows.
   const mine = [new Float64Array(shared.boxes[2 * side]!), new Float64Array(shared.boxes[2 * side + 1]!)];
   const theirs = [new Float64Array(shared.boxes[2 * (1 - side)]!), new Float64Array(shared.boxes[2 * (1 - side) + 1]!)];
@@ -209,36 +253,15 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, ha
       sab.grow(Math.min(BOX_MAX, Math.max(size, 2 * sab.byteLength)));
     }
     run.writeOutbox(box);
-    if (tell !== undefined) {
-      if (trace.auxLength > auxTold) {
-        tell.postMessage(trace.aux.slice(auxTold, trace.auxLength));
-        counts[TRACE_POSTED]!++;
-        auxTold = trace.auxLength;
-      }
-      counts[TRACE_LENGTH] = trace.length;
-    }
-    waitMs += barrier(sync, idle);
+    told?.();
+    waitMs += barrier(sync, merging?.idle);
     const inbox = theirs[window & 1]!;
     const end = boundaryStep(config, run.state, box, inbox, side, progress);
     if (end !== null) {
       run.finish(end.reason, end.at);
-      const done: SideDone = { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1 };
-      if (hash !== null) {
-        // The other side's whole trace is told of by now (it appends nothing past the last boundary).
-        mirror!.update();
-        const t0 = performance.now();
-        done.traceHash = hash.digest();
-        done.hashMs = performance.now() - t0;
-        done.mergeInWaitsMs = mergeMs;
-      }
-      return done;
+      return { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1, hash: merging?.digest() };
     }
-    if (mirror !== null) {
-      // Both sides have run every event before this boundary: their records before it are final.
-      mirror.update();
-      mergeBefore = until;
-      mergeDone = false;
-    }
+    merging?.boundary(until);
     run.readInbox(inbox, until);
     onWindow?.(until);
   }
@@ -291,7 +314,7 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
   const channel = options.hash === true ? new MessageChannel() : null;
   const worker = new Worker(load, {
     eval: true,
-    workerData: { swarmscopeSide: 1, config, shared, share: channel !== null, port: channel?.port2 },
+    workerData: { swarmscopeSide: 1, config, shared, port: channel?.port2 },
     transferList: channel === null ? [] : [channel.port2],
   });
   return new Promise((resolve, reject) => {
@@ -313,7 +336,7 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
           waitMs: [even.waitMs, odd.waitMs],
           windows: even.windows,
           uploads: config.peers.map((_, i) => ((i & 1) === 0 ? even : odd).partial.peers[i]!.upload),
-          ...(odd.traceHash === undefined ? {} : { hash: { traceHash: odd.traceHash, afterMs: odd.hashMs!, inWaitsMs: odd.mergeInWaitsMs! } }),
+          hash: odd.hash,
         });
       } catch (e) {
         reject(e);
@@ -342,11 +365,11 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
 }
 
 if (!isMainThread && (workerData as { swarmscopeSide?: number } | null)?.swarmscopeSide === 1) {
-  const { config, shared, share, port } = workerData as { config: SimConfig; shared: Shared; share: boolean; port?: MessagePort };
+  const { config, shared, port } = workerData as { config: SimConfig; shared: Shared; port?: MessagePort };
   parentPort!.postMessage('ready');
   let done: SideDone;
   try {
-    done = runSide(config, 1, shared, { hashing: share ? port : undefined });
+    done = runSide(config, 1, shared, { hashing: port });
   } catch (e) {
     fail(shared);
     throw e;

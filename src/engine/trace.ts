@@ -233,23 +233,15 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** SHA-256 of the canonical form, as hex. Pass node:crypto's hasher in Node for speed; same bytes, same hash. */
 export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
-  for (let ci = 0; ci * CHUNK < tr.length; ci++) hashChunk(hasher, tr.chunks[ci]!, Math.min(CHUNK, tr.length - ci * CHUNK));
-  return digestHex(hasher, tr.aux, tr.auxLength);
+  for (let ci = 0; ci * CHUNK < tr.length; ci++) {
+    for (const column of chunkBytes(tr.chunks[ci]!, Math.min(CHUNK, tr.length - ci * CHUNK))) hasher.update(column);
+  }
+  return digestParts(hasher, [tr.aux.subarray(0, tr.auxLength)]);
 }
 
-/** The first n records of a chunk, in canonical form. */
-function hashChunk(hasher: Hasher, c: TraceChunk, n: number): void {
-  hasher.update(bytesOf(c.time, n, 8));
-  hasher.update(bytesOf(c.kind, n, 1));
-  hasher.update(bytesOf(c.from, n, 2));
-  hasher.update(bytesOf(c.to, n, 2));
-  hasher.update(bytesOf(c.x, n, 4));
-  hasher.update(bytesOf(c.y, n, 4));
-}
-
-/** The aux column, last in canonical form, then the digest as hex. */
-function digestHex(hasher: Hasher, aux: Float64Array, auxLength: number): string {
-  return digestParts(hasher, [aux.subarray(0, auxLength)]);
+/** The first n records of a chunk in canonical form: its columns' bytes, in order. */
+function chunkBytes(c: TraceChunk, n: number): Uint8Array[] {
+  return [bytesOf(c.time, n, 8), bytesOf(c.kind, n, 1), bytesOf(c.from, n, 2), bytesOf(c.to, n, 2), bytesOf(c.x, n, 4), bytesOf(c.y, n, 4)];
 }
 
 /** The aux column given in parts, in order, last in canonical form; then the digest as hex. */
@@ -465,7 +457,7 @@ export function mergeHashing(
     odd,
     (c, n) => {
       hashSome(Infinity);
-      parts = [bytesOf(c.time, n, 8), bytesOf(c.kind, n, 1), bytesOf(c.from, n, 2), bytesOf(c.to, n, 2), bytesOf(c.x, n, 4), bytesOf(c.y, n, 4)];
+      parts = chunkBytes(c, n);
       part = 0;
       offset = 0;
     },
