@@ -40,7 +40,9 @@ describe('advancing by a frame', () => {
     const t0 = performance.now();
     ctx.session.advance(16);
     const took = performance.now() - t0;
-    expect(ctx.session.sim!.eventCount).toBeGreaterThan(10);
+    // As many events as fit the frame's 4 ms: on a busy machine (the whole suite, a cold JIT) a
+    // handful, so only that some ran is asserted.
+    expect(ctx.session.sim!.eventCount).toBeGreaterThan(0);
     expect(ctx.session.longestEventMs).toBeGreaterThan(0);
     expect(ctx.session.longestEventMs).toBeLessThanOrEqual(took);
     run(ctx, 'pause');
@@ -149,12 +151,17 @@ describe('catching up in idle time', () => {
     idle.run(0.5, 1);
     expect(sim.eventCount).toBe(events);
     expect(idle.pending).toBe(1);
-    const t0 = performance.now();
+    // The slice checks the clock after every event. Read off a clock that moves 0.25 ms at each
+    // reading, its length does not depend on this machine's pace (a preemption here once made a
+    // wall-clock slice 26 ms).
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 0.25));
     idle.run(1000, 1);
-    const took = performance.now() - t0;
+    const took = clock;
+    now.mockRestore();
     expect(sim.eventCount).toBeGreaterThan(events);
-    // The slice checks the clock after every event; one event takes far less than a millisecond.
-    expect(took).toBeLessThan(IDLE_SLICE_MS + 5);
+    expect(took).toBeGreaterThanOrEqual(IDLE_SLICE_MS);
+    expect(took).toBeLessThan(IDLE_SLICE_MS + 1);
     expect(sim.now).toBeLessThan(100_000_000);
     expect(idle.pending).toBe(1);
   });
