@@ -204,11 +204,16 @@ export function investigate(w: World, peer: Peer): void {
 /**
  * A new connection end, closed, its scalars at their starting values and its queues given room in
  * st.hq. Its id is the next unsplit; in a split run, 2k + side for its side's k-th, so that each side
- * numbers its own ends alone (the other side's slots stay empty lists).
+ * numbers its own ends alone (the other side's slots stay empty lists). A world that runs one side
+ * only (side.ts SideRun) numbers them 0, 1, 2…: with 2k + side, its ends' records took every other
+ * row of st.hi, st.hf and st.bits, so they filled half the cache's sets and twice the pages, and the
+ * 1,000-peer split run took a tenth longer. An end's id is a name its own side gives it (the other
+ * side only hands it back), so the numbering changes nothing else.
  */
 function newHalf(w: World, peer: number, remote: number, latency: number, initiator: boolean): number {
   const st = w.st;
-  const id = st.split === null ? st.halves.length : 2 * st.split.ends[peer & 1]!++ + (peer & 1);
+  const sp = st.split;
+  const id = sp === null ? st.halves.length : sp.oneSide ? sp.ends[peer & 1]!++ : 2 * sp.ends[peer & 1]!++ + (peer & 1);
   while (st.halves.length <= id) st.halves.push({ allowedIn: [], allowedOut: [], suggested: [], pexListed: [] });
   if ((id + 1) * HI > st.hi.length) {
     const cap = Math.max(id + 1, 2 * (st.hi.length / HI), 256);

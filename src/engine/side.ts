@@ -67,6 +67,7 @@ export class SideRun {
     this.side = side;
     this.trace = trace;
     this.w = createWorld(config, this.trace, true);
+    this.w.st.split!.oneSide = true;
     if (this.w.st.split!.window === 0) throw new Error('a split run on two sides needs windows: some peer of each side with a latency above 0');
   }
 

@@ -322,8 +322,13 @@ export interface Split {
   side: number;
   /** Events each side has scheduled. */
   seq: Float64Array;
-  /** Connection ends each side has made: side s's k-th is 2k + s (connections.ts newHalf). */
+  /** Connection ends each side has made: side s's k-th is 2k + s, or k in a world of one side (connections.ts newHalf). */
   ends: Float64Array;
+  /**
+   * This world runs one side only (side.ts SideRun, a thread of its own): it numbers its ends 0, 1, 2…
+   * rather than 2k + side, since no end of the other side's is ever in it.
+   */
+  oneSide: boolean;
   /**
    * Each side's share of pendingJoins, present and presentComplete (side 0's, side 1's, for each in
    * turn): a split run's end is decided from them at window boundaries (sim.ts).

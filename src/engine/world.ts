@@ -340,6 +340,7 @@ function newSplit(cfg: SimConfig, words: number): Split {
     side: 0,
     seq: new Float64Array(2),
     ends: new Float64Array(2),
+    oneSide: false,
     // Every peer yet to join, on its side.
     counts: Float64Array.of(Math.ceil(cfg.peers.length / 2), Math.floor(cfg.peers.length / 2), 0, 0, 0, 0),
     checkAt: window > 0 ? window : Infinity,

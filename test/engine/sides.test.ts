@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSidesInTurn } from '../../src/engine/side';
 import { Sim } from '../../src/engine/sim';
-import { F_INITIATOR, flag } from '../../src/engine/state';
+import { F_INITIATOR, flag, H_PEER, HI } from '../../src/engine/state';
 import { CHUNK, CHUNK_BITS, mergedTrace, mergedTraceHash, mergeHashing, record, records, T, traceHash, type Trace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
 import { parseScenario } from '../../src/scenario/parse';
@@ -45,6 +45,25 @@ describe('a split run’s two sides, run apart', () => {
       const parsed = parseScenario(JSON.parse(readFileSync(join(dir, file), 'utf8')));
       if (!parsed.ok) throw new Error(file);
       expectSame(windowed({ ...parsed.config, stopAt: Math.min(parsed.config.stopAt ?? 60 * S, 60 * S) }));
+    }
+  });
+
+  it('each number their own connection ends 0, 1, 2… (a row after row of the end records), where one world for both numbers side s’s k-th 2k + s', () => {
+    const cfg = flashCrowd(8);
+    const { sides } = runSidesInTurn(cfg);
+    const sim = new Sim(cfg, { checkpointEvery: 0, split: true });
+    sim.run();
+    const one = sim.state;
+    for (const side of sides) {
+      const st = side.state;
+      const made = st.split!.ends[side.side]!;
+      expect(made).toBeGreaterThan(4);
+      // Every end the side made is its own peers', at the rows 0 .. made − 1, and no other.
+      expect(st.halves.length).toBe(made);
+      for (let id = 0; id < made; id++) expect(st.hi[id * HI + H_PEER]! & 1).toBe(side.side);
+      // The world of both sides made as many for it, at 2k + side.
+      expect(one.split!.ends[side.side]).toBe(made);
+      for (let k = 0; k < made; k++) expect(one.hi[(2 * k + side.side) * HI + H_PEER]! & 1).toBe(side.side);
     }
   });
 
