@@ -13,7 +13,7 @@ import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import { auxReserve, createTrace, mergeHashing, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
+import { auxReserve, createTrace, mergeHashing, prepareChunk, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
@@ -38,6 +38,8 @@ const TRACE_POSTED = 1;
  */
 const MERGE_SLICE = 2048;
 const HASH_SLICE = 64 * 1024;
+/** Pages of the next trace chunk brought in at a time while waiting (some 10 µs each: trace.ts prepareChunk). */
+const PREPARE_PAGES = 4;
 
 /** An outbox starts at 1 MiB and grows to this at most. */
 const BOX_MAX = 2 ** 31;
@@ -235,6 +237,8 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, te
   const theirParts = new Uint8Array(shared.parts[1 - side]!);
   const pieces = myParts.length / 2;
   let waitMs = 0;
+  // While waiting: this side's next trace chunk first, then (the odd side) merging and hashing.
+  const idle = (): boolean => prepareChunk(trace, PREPARE_PAGES) || (merging !== null && merging.idle());
   const progress = (): boolean => {
     const p = run.progressParts();
     myParts.set(p.held, 0);
@@ -254,7 +258,7 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, te
     }
     run.writeOutbox(box);
     told?.();
-    waitMs += barrier(sync, merging?.idle);
+    waitMs += barrier(sync, idle);
     const inbox = theirs[window & 1]!;
     const end = boundaryStep(config, run.state, box, inbox, side, progress);
     if (end !== null) {

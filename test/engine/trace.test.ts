@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nextU32, randInt, shuffle, stream } from '../../src/engine/prng';
-import { append, auxReserve, CHUNK, createTrace, records, traceHash, truncate, type Trace } from '../../src/engine/trace';
+import { append, auxReserve, CHUNK, createTrace, prepareChunk, preparedChunk, records, shareTrace, traceHash, truncate, type Trace, type TraceChunk } from '../../src/engine/trace';
 import { mixedSwarm, run } from './rules';
 
 /** The canonical form as trace.ts documents it, built record by record, independently of the engine's arrays. */
@@ -121,6 +121,40 @@ describe('trace hash', () => {
     expect(traceHash(tr)).not.toBe(base);
     truncate(tr, 1000, auxLength);
     expect(traceHash(tr)).toBe(base);
+  });
+});
+
+describe('a trace chunk made ahead (prepareChunk, while a split run waits)', () => {
+  it('brings its memory in a few pages a call, is the next chunk the trace takes, and changes no record', () => {
+    const made = synthetic(CHUNK + 10);
+    const tr = createTrace();
+    for (let i = 0; i < CHUNK - 3; i++) append(tr, i * 1000 + (i % 7), i % 41, i % 300, (i * 7) % 300, i * 13, i % 5);
+    // 21 bytes a record: 336 pages of 4 KiB, 7 a call.
+    let calls = 1;
+    while (prepareChunk(tr, 7)) calls++;
+    expect(calls).toBe(Math.ceil((21 * CHUNK) / 4096 / 7));
+    const ahead = preparedChunk(tr);
+    expect(ahead).toBeDefined();
+    expect(tr.chunks.length).toBe(1);
+    for (let i = CHUNK - 3; i < CHUNK + 10; i++) append(tr, i * 1000 + (i % 7), i % 41, i % 300, (i * 7) % 300, i * 13, i % 5);
+    expect(tr.chunks[1]).toBe(ahead);
+    expect(preparedChunk(tr)).toBeUndefined();
+    const off = auxReserve(tr, 9);
+    for (let i = 0; i < 9; i++) tr.aux[off + i] = i * 1.5;
+    expect(traceHash(tr)).toBe(traceHash(made));
+  });
+
+  it('of a shared trace is in shared memory, and told of when the trace takes it', () => {
+    const tr = createTrace();
+    const told: TraceChunk[] = [];
+    shareTrace(tr, { chunk: (c) => told.push(c) });
+    prepareChunk(tr, 1);
+    const ahead = preparedChunk(tr)!;
+    expect(ahead.time.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(told).toEqual([]);
+    append(tr, 1, 2, 3, 4, 5, 6);
+    expect(told.length).toBe(1);
+    expect(told[0]).toBe(ahead);
   });
 });
 
