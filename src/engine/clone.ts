@@ -112,7 +112,7 @@ function cloneRows<A extends Uint32Array | Int32Array>(r: Rows<A>): Rows<A> {
 }
 
 function cloneSplit(s: Split): Split {
-  return { ...s, seq: s.seq.slice(), ends: s.ends.slice(), counts: s.counts.slice(), out: s.out.slice(), carried: s.carried.slice(), tracker: s.tracker.map((l) => l.slice()), fields: cloneRows(s.fields), lists: cloneRows(s.lists) };
+  return { ...s, seq: s.seq.slice(), ends: s.ends.slice(), counts: s.counts.slice(), out: s.out.slice(), carried: s.carried.slice(), tracker: s.tracker.map((l) => l.slice()), listed: s.listed.slice(), fields: cloneRows(s.fields), lists: cloneRows(s.lists) };
 }
 
 /** A peer, its `pieces` a view of the copy's pieceState (as in the original). */
@@ -215,7 +215,7 @@ export function snapshotBytes(snap: Snapshot): number {
   const q = snap.queue;
   const h = snap.halves;
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
-  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.ends.byteLength + snap.split.counts.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.carried.length) + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.fields.data.byteLength + snap.split.lists.data.byteLength;
+  if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.ends.byteLength + snap.split.counts.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.carried.length) + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.listed.byteLength + snap.split.fields.data.byteLength + snap.split.lists.data.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);

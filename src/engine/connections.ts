@@ -100,7 +100,8 @@ export function banPeer(st: SimState, p: number, q: number): void {
  * of the tracker's list has it (its status is the other side's state).
  */
 export function present(st: SimState, peer: number, q: number): boolean {
-  return st.split === null ? st.peers[q]!.status === PEER_ACTIVE : trackerList(st, peer).includes(q);
+  const sp = st.split;
+  return sp === null ? st.peers[q]!.status === PEER_ACTIVE : sp.listed[(peer & 1) * st.peers.length + q]! > 0;
 }
 
 /** The tracker's list as `peer`'s announce sees it (in a split run, its side's copy). */
@@ -114,18 +115,26 @@ function trackerList(st: SimState, peer: number): number[] {
  */
 function toTracker(w: World, peer: number, joined: boolean): void {
   const st = w.st;
-  trackerChange(trackerList(st, peer), peer, joined);
+  trackerChange(st, peer & 1, peer, joined);
   if (st.split === null) return;
   const other = 1 - (peer & 1);
-  if (!post(w, st.now, OP.TRACKER, peer, joined ? 1 : 0, 0, other, 0)) trackerChange(st.split.tracker[other]!, peer, joined);
+  if (!post(w, st.now, OP.TRACKER, peer, joined ? 1 : 0, 0, other, 0)) trackerChange(st, other, peer, joined);
 }
 
-export function trackerChange(list: number[], peer: number, joined: boolean): void {
+/**
+ * `peer` joins or leaves the tracker's list: unsplit st.tracker, in a split run side `side`'s copy,
+ * and that side's count of it (split.listed, which present() reads: the list can hold a thousand peers).
+ */
+export function trackerChange(st: SimState, side: number, peer: number, joined: boolean): void {
+  const sp = st.split;
+  const list = sp === null ? st.tracker : sp.tracker[side]!;
   if (joined) list.push(peer);
   else {
     const i = list.indexOf(peer);
-    if (i >= 0) list.splice(i, 1);
+    if (i < 0) return;
+    list.splice(i, 1);
   }
+  if (sp !== null) sp.listed[side * st.peers.length + peer]! += joined ? 1 : -1;
 }
 
 /**

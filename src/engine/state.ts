@@ -346,6 +346,8 @@ export interface Split {
    * and leaves at once, the other side's at the window boundaries (OP.TRACKER).
    */
   tracker: number[][];
+  /** How many times each side's copy lists each peer (side × peers + peer): present() reads it. */
+  listed: Uint8Array;
   /** Bitfields in flight: what each shows travels with it (world.ts bitfieldRow), `words` words, a bit a piece. */
   fields: Rows<Uint32Array>;
   /**

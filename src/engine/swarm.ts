@@ -115,7 +115,7 @@ export function handOver(w: World): void {
       bookArrival(w, d >> 1, a, lat, b, c, d & 1, o[i + 6]!, time - lat);
     }
     else if (kind === OP.UPLOADED) countUploaded(w, a, b);
-    else if (kind === OP.TRACKER) trackerChange(sp.tracker[sp.side]!, a, b === 1);
+    else if (kind === OP.TRACKER) trackerChange(w.st, sp.side, a, b === 1);
     else keyHandedOver(w.st, time, kind, a, b, c, d);
   }
   sp.outLen = 0;

@@ -348,6 +348,7 @@ function newSplit(cfg: SimConfig, words: number): Split {
     outLen: 0,
     carried: [],
     tracker: [[], []],
+    listed: new Uint8Array(2 * cfg.peers.length),
     fields: { data: new Uint32Array(0), size: words, made: 0, free: [] },
     // A row holds any peer's connections (one a remote at most): their count, then each one's end and peer.
     lists: { data: new Int32Array(0), size: 2 * cfg.peers.length + 1, made: 0, free: [] },

@@ -196,6 +196,34 @@ describe('a run split by peers', () => {
     expect(hash(true)).not.toBe(hash(false));
   });
 
+  it('counts each peer in each side’s copy of the tracker list as the copy lists it, through joins, leaves and a seek back', () => {
+    const cfg = swarm(
+      [
+        peer('seed', { seed: true, upload: 64 * KiB }),
+        ...leechers('early', 5, { upload: 32 * KiB, leaveAt: 12 * S }),
+        ...leechers('late', 5, { upload: 32 * KiB, joinAt: 6 * S, leaveAt: 30 * S }),
+      ],
+      { pieces: 16, seed: 3 },
+    );
+    const sim = new Sim(cfg, { checkpointEvery: 2 * S, split: true });
+    const agrees = (): void => {
+      const sp = sim.state.split!;
+      for (const side of [0, 1])
+        for (let q = 0; q < cfg.peers.length; q++) expect(sp.listed[side * cfg.peers.length + q], `side ${side}, peer ${q} at ${sim.now}`).toBe(sp.tracker[side]!.filter((x) => x === q).length);
+    };
+    const seen = new Set<string>();
+    for (let t = 1; t <= 40; t++) {
+      sim.runUntil(t * S);
+      agrees();
+      seen.add(sim.state.split!.tracker.map((l) => l.length).join('/'));
+    }
+    // The copies grew and shrank on both sides.
+    expect(seen.size).toBeGreaterThan(3);
+    sim.seek(9 * S);
+    agrees();
+    expect(sim.state.split!.tracker[0]!.length + sim.state.split!.tracker[1]!.length).toBeGreaterThan(20);
+  });
+
   it('seeking back restores the events waiting for a boundary with the rest of the state', () => {
     const cfg = flashCrowd(6, { pieces: 12, seed: 7 });
     const sim = new Sim(cfg, { checkpointEvery: 2 * S, split: true });
