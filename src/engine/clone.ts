@@ -142,6 +142,7 @@ function clonePeer(p: Peer, pieceState: Int32Array): Peer {
     tainted: p.tainted === null ? null : p.tainted.slice(),
     strikes: new Map(p.strikes),
     pexKnown: p.pexKnown.slice(),
+    pexKnownBits: p.pexKnownBits === null ? null : p.pexKnownBits.slice(),
     earlyHave: new Map(p.earlyHave),
     lazyRng: rngOrNull(p.lazyRng),
     superSeed: cloneSuperSeed(p.superSeed),
@@ -221,7 +222,7 @@ export function snapshotBytes(snap: Snapshot): number {
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
-    bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0);
+    bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0) + (p.pexKnownBits?.byteLength ?? 0);
     bytes += arrayBytes(p.partial.length + p.open.length + p.serving.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
   }
   return bytes;

@@ -82,9 +82,14 @@ export function onPex(w: World, r: number, arg: number): void {
   const first = sp === null ? 2 : 1;
   // An investigator connects to the subject only.
   if (!peer.investigator) {
+    // Known ones are told apart by their bit: a peer can know of a thousand, and a message adds up to 50.
+    const known = (peer.pexKnownBits ??= new Uint32Array(st.peerWords));
     for (let i = 0; i < data[at]!; i++) {
       const q = data[at + first + i]!;
-      if (q !== peer.id && !peer.pexKnown.includes(q)) peer.pexKnown.push(q);
+      const bit = 1 << (q & 31);
+      if (q === peer.id || (known[q >>> 5]! & bit) !== 0) continue;
+      known[q >>> 5] = known[q >>> 5]! | bit;
+      peer.pexKnown.push(q);
     }
     dialKnown(w, peer);
   }

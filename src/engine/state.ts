@@ -102,6 +102,8 @@ export interface Peer {
   strikes: Map<number, number>;
   /** BEP 11: peers learnt through peer exchange, in the order learnt. */
   pexKnown: number[];
+  /** The same peers as bits (peer id q: word q >>> 5), made with the first one; null until then. */
+  pexKnownBits: Uint32Array | null;
   /** Pieces announced by a predictive have before their hash check: piece → trace index of that have. */
   earlyHave: Map<number, number>;
   /** Draws of the pieces a lazy bitfield hides (stream peer/<name>/lazy); null without lazyBitfield. */

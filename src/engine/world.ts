@@ -147,6 +147,7 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
     tainted: anyCorrupt ? new Uint8Array(n) : null,
     strikes: new Map(),
     pexKnown: [],
+    pexKnownBits: null,
     // Streams made only for peers with the setting, so that nobody else's draws move.
     lazyRng: null,
     superSeed: superSeeds ? newSuperSeed(stream(cfg.seed, `peer/${spec.name}/superseed`), n) : null,

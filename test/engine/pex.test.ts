@@ -63,6 +63,26 @@ describe('BEP 11 peer exchange', () => {
     expect(strangers).toEqual([]);
   });
 
+  it('a peer remembers each peer it learns of once, in the order it first heard of it, never itself', () => {
+    const expected = new Map<number, number[]>();
+    for (const r of pex) {
+      // Latencies are all 25 ms a peer: a message takes 50 ms; those still on their way at the end taught nothing.
+      if (r.time + 50_000 > sim.now) continue;
+      const known = expected.get(r.to) ?? [];
+      for (const q of lists(r).added) if (q !== r.to && !known.includes(q)) known.push(q);
+      expected.set(r.to, known);
+    }
+    let learnt = 0;
+    for (const p of sim.state.peers) {
+      expect(p.pexKnown, `peer ${p.id}`).toEqual(expected.get(p.id) ?? []);
+      learnt += p.pexKnown.length;
+      // Its bits are the same peers.
+      const bits = p.pexKnownBits;
+      for (let q = 0; q < sim.state.peers.length; q++) expect(bits !== null && (bits[q >>> 5]! & (1 << (q & 31))) !== 0, `peer ${p.id} knows ${q}`).toBe(p.pexKnown.includes(q));
+    }
+    expect(learnt).toBeGreaterThan(500);
+  });
+
   it('peers connect to peers they learnt only through PEX, and to no one they did not hear of', () => {
     const tracker = new Map<number, Set<number>>();
     const viaPex = new Map<number, Set<number>>();
