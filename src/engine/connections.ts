@@ -104,9 +104,9 @@ export function present(st: SimState, peer: number, q: number): boolean {
   return sp === null ? st.peers[q]!.status === PEER_ACTIVE : sp.listed[(peer & 1) * st.peers.length + q]! > 0;
 }
 
-/** The tracker's list as `peer`'s announce sees it (in a split run, its side's copy). */
-function trackerList(st: SimState, peer: number): number[] {
-  return st.split === null ? st.tracker : st.split.tracker[peer & 1]!;
+/** The tracker's list as a peer of side `side` sees it: unsplit st.tracker, in a split run its side's copy. */
+function trackerList(st: SimState, side: number): number[] {
+  return st.split === null ? st.tracker : st.split.tracker[side]!;
 }
 
 /**
@@ -126,15 +126,14 @@ function toTracker(w: World, peer: number, joined: boolean): void {
  * and that side's count of it (split.listed, which present() reads: the list can hold a thousand peers).
  */
 export function trackerChange(st: SimState, side: number, peer: number, joined: boolean): void {
-  const sp = st.split;
-  const list = sp === null ? st.tracker : sp.tracker[side]!;
+  const list = trackerList(st, side);
   if (joined) list.push(peer);
   else {
     const i = list.indexOf(peer);
     if (i < 0) return;
     list.splice(i, 1);
   }
-  if (sp !== null) sp.listed[side * st.peers.length + peer]! += joined ? 1 : -1;
+  if (st.split !== null) st.split.listed[side * st.peers.length + peer]! += joined ? 1 : -1;
 }
 
 /**
@@ -151,7 +150,7 @@ export function announce(w: World, peer: Peer): void {
 /** The tracker's answer to `peer`'s announce (traced as the announce): connect to the peers it names. */
 export function answer(w: World, peer: Peer): void {
   const st = w.st;
-  const list = samplePeers(peer.trackerRng, trackerList(st, peer.id), peer.id, peer.profile.trackerPeers);
+  const list = samplePeers(peer.trackerRng, trackerList(st, peer.id & 1), peer.id, peer.profile.trackerPeers);
   const off = auxReserve(w.tr, list.length);
   list.forEach((q, i) => (w.tr.aux[off + i] = q));
   append(w.tr, st.now, T.ANNOUNCE, peer.id, 0, off, list.length);

@@ -8,10 +8,10 @@ import { nextTime, take } from './heap';
 import { partsProgress, progressParts, type ProgressParts, type Rows, type SimState, type Split } from './state';
 import { endAtBoundary, inFlightBytes, peerResult } from './sim';
 import { handOver, dispatch } from './swarm';
-import { createTrace, T, type Trace } from './trace';
+import { createTrace, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
 import { messageKind } from './wire';
-import { createWorld, E, freeRow, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
+import { carriedRows, createWorld, E, freeRow, OUT_RECORD, pendingUploads, sideOf, takeRow, type World } from './world';
 
 /**
  * What one side hands the other at a boundary, as numbers: HEADER numbers (the records held, this
@@ -26,11 +26,6 @@ const H_NEXT = 5;
 const H_NOW = 6;
 const H_CARRIED = 7;
 export const HEADER = 8;
-
-/** The rows the payload of a held record that carries one (world.ts carriesRow) is in: c names its row. */
-function carrier(sp: Split, kind: number, trace: number): Rows<Uint32Array> | Rows<Int32Array> {
-  return kind === E.MSG && trace === T.BITFIELD ? sp.fields : sp.lists;
-}
 
 /**
  * The numbers a payload in `rows` takes, from its first: a bitfield's row whole; a PEX list, its
@@ -116,7 +111,7 @@ export class SideRun {
     const o = sp.out;
     for (const i of sp.carried) {
       const kind = o[i + 1]!;
-      const rows = carrier(sp, kind, o[i + 3]!);
+      const rows = carriedRows(sp, kind, o[i + 3]!)!;
       const row = o[i + 4]!;
       f(rows, row, payloadSize(sp, rows, kind, rows.data[row * rows.size]!), i);
     }
@@ -170,7 +165,7 @@ export class SideRun {
     for (let k = 0, carried = box[H_CARRIED]!; k < carried; k++) {
       const i = box[HEADER + n + k]!;
       const kind = o[i + 1]!;
-      const rows = carrier(sp, kind, o[i + 3]!);
+      const rows = carriedRows(sp, kind, o[i + 3]!)!;
       const from = o[i + 4]!;
       const size = payloadSize(sp, rows, kind, box[from]!);
       const row = rows === sp.fields ? takeRow(sp.fields) : takeRow(sp.lists);

@@ -341,7 +341,7 @@ export interface Split {
   /** What is held for the other side, OUT_RECORD numbers each (world.ts: events, and OP records). */
   out: Float64Array;
   outLen: number;
-  /** Where in `out` the held records are that carry a payload row (world.ts carriesRow), in order. */
+  /** Where in `out` the held records are that carry a payload row (world.ts carriedRows), in order. */
   carried: number[];
   /**
    * The tracker's list as each side's announces see it (st.tracker is not used): a side's own joins

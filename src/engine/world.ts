@@ -199,18 +199,21 @@ function boundary(st: SimState, sp: Split): number {
 }
 
 /**
- * Does an event held for the other side carry a payload, a row of split.fields or split.lists (its
- * c): a have broadcast's recipients, a bitfield's pieces, a PEX message's peers?
+ * The rows of the payload an event held for the other side carries (its c names the row), or null for
+ * one that carries none: split.lists for a have broadcast's recipients and a PEX message's peers,
+ * split.fields for a bitfield's pieces.
  */
-export function carriesRow(kind: number, trace: number): boolean {
-  return kind === E.HAVE || (kind === E.MSG && (trace === T.BITFIELD || trace === T.PEX));
+export function carriedRows(sp: Split, kind: number, trace: number): Rows<Uint32Array> | Rows<Int32Array> | null {
+  if (kind === E.HAVE) return sp.lists;
+  if (kind !== E.MSG) return null;
+  return trace === T.BITFIELD ? sp.fields : trace === T.PEX ? sp.lists : null;
 }
 
 /** Keep a record in split.out until the next boundary (the first one held there schedules it). */
 function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b: number, c: number, d: number, e: number): void {
   if (sp.outLen === 0) pushKeyed(st.queue, boundary(st, sp), -1, E.BARRIER, 0, 0, 0, 0);
   if (sp.outLen + OUT_RECORD > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
-  if (carriesRow(kind, b)) sp.carried.push(sp.outLen);
+  if (carriedRows(sp, kind, b) !== null) sp.carried.push(sp.outLen);
   const o = sp.out;
   let n = sp.outLen;
   o[n++] = time;
