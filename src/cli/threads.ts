@@ -38,7 +38,7 @@ const TRACE_POSTED = 1;
  */
 const MERGE_SLICE = 2048;
 const HASH_SLICE = 64 * 1024;
-/** Pages of the next trace chunk brought in at a time while waiting (some 10 µs each: trace.ts prepareChunk). */
+/** Pages brought in at a time while waiting (some 10 µs each: trace.ts prepareChunk, engine/room.ts). */
 const PREPARE_PAGES = 4;
 
 /** An outbox starts at 1 MiB and grows to this at most. */
@@ -237,8 +237,9 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, te
   const theirParts = new Uint8Array(shared.parts[1 - side]!);
   const pieces = myParts.length / 2;
   let waitMs = 0;
-  // While waiting: this side's next trace chunk first, then (the odd side) merging and hashing.
-  const idle = (): boolean => prepareChunk(trace, PREPARE_PAGES) || (merging !== null && merging.idle());
+  // While waiting: this side's next trace chunk first, then room ahead in its stores (engine/room.ts),
+  // then (the odd side) merging and hashing.
+  const idle = (): boolean => prepareChunk(trace, PREPARE_PAGES) || run.prepareRoom(PREPARE_PAGES) || (merging !== null && merging.idle());
   const progress = (): boolean => {
     const p = run.progressParts();
     myParts.set(p.held, 0);

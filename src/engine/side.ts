@@ -7,6 +7,7 @@
 import { nextTime, take } from './heap';
 import { partsProgress, progressParts, type ProgressParts, type Rows, type SimState, type Split } from './state';
 import { endAtBoundary, inFlightBytes, peerResult } from './sim';
+import { prepareAux, prepareRoom } from './room';
 import { handOver, dispatch } from './swarm';
 import { createTrace, type Trace } from './trace';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type SimConfig, type SimResult } from './types';
@@ -92,6 +93,14 @@ export class SideRun {
       st.eventCount++;
       dispatch(this.w, q.evKind, q.evA, q.evB, q.evC, q.evD);
     }
+  }
+
+  /**
+   * While waiting at a boundary: make room ahead in this side's stores and trace aux values, and bring
+   * their memory in, `pages` pages at most (room.ts). Whether more is left to do.
+   */
+  prepareRoom(pages: number): boolean {
+    return prepareRoom(this.w.st, pages) || prepareAux(this.trace, pages);
   }
 
   /** Numbers the outbox takes now. */
@@ -276,9 +285,11 @@ export function mergeResults(config: SimConfig, parts: readonly SidePartial[], r
 
 /**
  * Run a split run as its two sides, one after the other in each window (what two threads do at once,
- * src/cli/threads.ts): the sides, each finished, and the run's result.
+ * src/cli/threads.ts): the sides, each finished, and the run's result. `waiting` is called with each
+ * side at each boundary, where a thread waits for the other (what a thread does then must change
+ * nothing of the run).
  */
-export function runSidesInTurn(config: SimConfig): { sides: SideRun[]; result: SimResult } {
+export function runSidesInTurn(config: SimConfig, waiting?: (side: SideRun) => void): { sides: SideRun[]; result: SimResult } {
   const sides = [new SideRun(config, 0), new SideRun(config, 1)];
   const boxes = [new Float64Array(HEADER), new Float64Array(HEADER)];
   for (;;) {
@@ -288,6 +299,7 @@ export function runSidesInTurn(config: SimConfig): { sides: SideRun[]; result: S
       const size = s.outboxSize();
       if (boxes[s.side]!.length < size) boxes[s.side] = new Float64Array(2 * size);
       s.writeOutbox(boxes[s.side]!);
+      waiting?.(s);
     }
     const progress = (): boolean => partsProgress(sides.map((s) => s.progressParts()));
     const ends = sides.map((s) => boundaryStep(config, s.state, boxes[s.side]!, boxes[1 - s.side]!, s.side, progress));
