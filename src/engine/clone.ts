@@ -170,6 +170,8 @@ function copyRest(st: Omit<SimState, Packed>): Omit<SimState, Packed> {
     tracker: st.tracker.slice(),
     msgCount: st.msgCount.slice(),
     banned: new Map(st.banned),
+    // In insertion order, as the state's own: the sizes as queues first moved.
+    hqFree: new Map(Array.from(st.hqFree, ([room, slices]) => [room, slices.slice()])),
     split: st.split === null ? null : cloneSplit(st.split),
   };
 }
@@ -218,6 +220,7 @@ export function snapshotBytes(snap: Snapshot): number {
   let bytes = h.hi.byteLength + h.hf.byteLength + h.hq.byteLength + h.lengths.byteLength + h.items.byteLength;
   if (snap.split !== null) bytes += snap.split.seq.byteLength + snap.split.ends.byteLength + snap.split.counts.byteLength + snap.split.out.byteLength + arrayBytes(snap.split.carried.length) + arrayBytes(snap.split.tracker[0]!.length) + arrayBytes(snap.split.tracker[1]!.length) + snap.split.listed.byteLength + snap.split.fields.data.byteLength + snap.split.lists.data.byteLength;
   bytes += snap.pieceState.byteLength + snap.bits.byteLength + snap.candidates.byteLength + snap.holders.byteLength + snap.msgCount.byteLength + arrayBytes(snap.tracker.length) + snap.pairs.byteLength + 32 * snap.banned.size;
+  snap.hqFree.forEach((slices) => (bytes += 32 + arrayBytes(slices.length)));
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);
   for (const p of snap.peers) {

@@ -205,7 +205,8 @@ export const H_PIPELINE = 6;
  * count), room for outCap (the oldest leaves from the front on most blocks, so the front moves rather
  * than the rest shifting down). Remote's requests to us not yet served, (block, arrival, cancel
  * arrival) triples, a FIFO in st.hq[inBase + head .. inBase + end), room for inCap numbers. A full
- * queue moves to a slice twice the size at the end of st.hq (the old one is left unused).
+ * queue moves to a slice twice the size (one a queue left, else at the end of st.hq), and its old slice
+ * is kept for the next queue of that size (st.hqFree).
  */
 export const H_OUT_COUNT = 7;
 export const H_OUT_BASE = 8;
@@ -270,6 +271,11 @@ export interface SimState {
   hq: Float64Array;
   /** st.hq is used up to here. */
   hqTop: number;
+  /**
+   * Slices of st.hq that queues left when they moved to twice the room, by their room: the next queue
+   * given that much room takes the last one left (allocQueue) rather than new room at the top.
+   */
+  hqFree: Map<number, number[]>;
   /** Each end's lists, one entry for every end made so far. */
   halves: HalfLists[];
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
@@ -405,6 +411,8 @@ export function setFlag(st: SimState, id: number, f: number, on: boolean): void 
 
 /** A slice of `n` numbers at the end of st.hq (grown when full): its start. */
 export function allocQueue(st: SimState, n: number): number {
+  const free = st.hqFree.get(n);
+  if (free !== undefined && free.length > 0) return free.pop()!;
   const at = st.hqTop;
   if (at + n > st.hq.length) st.hq = grown(st.hq, Math.max(at + n, st.hq.length * 2, 1024));
   st.hqTop = at + n;
@@ -416,11 +424,15 @@ export function allocQueue(st: SimState, n: number): number {
  * the end of st.hq, recording where (`baseField`) and how big (`capField`).
  */
 function moveQueue(st: SimState, b: number, baseField: number, capField: number, from: number, used: number): void {
-  const cap = 2 * st.hi[b + capField]!;
-  const base = allocQueue(st, cap);
+  const old = st.hi[b + capField]!;
+  const base = allocQueue(st, 2 * old);
   st.hq.copyWithin(base, from, from + used);
+  // The old slice is free for the next queue of its size.
+  const free = st.hqFree.get(old);
+  if (free === undefined) st.hqFree.set(old, [st.hi[b + baseField]!]);
+  else free.push(st.hi[b + baseField]!);
   st.hi[b + baseField] = base;
-  st.hi[b + capField] = cap;
+  st.hi[b + capField] = 2 * old;
 }
 
 /** A new request of ours on end `id`, after the others. */

@@ -375,6 +375,7 @@ export function createWorld(cfg: SimConfig, tr: Trace, split = false): World {
     hf: new Float64Array(0),
     hq: new Float64Array(0),
     hqTop: 0,
+    hqFree: new Map(),
     halves: [],
     pairs: new Map(),
     pieceState: new Int32Array(cfg.peers.length * g.pieces),

@@ -111,7 +111,7 @@ describe('the event queue', () => {
 
 /** A state holding just the flat store of `ends` connection ends, with their queues' first rooms. */
 function store(ends: number): SimState {
-  const st = { hi: new Int32Array(ends * HI), hq: new Float64Array(0), hqTop: 0 } as SimState;
+  const st = { hi: new Int32Array(ends * HI), hq: new Float64Array(0), hqTop: 0, hqFree: new Map() } as SimState;
   for (let id = 0; id < ends; id++) {
     st.hi[id * HI + H_OUT_BASE] = allocQueue(st, OUT_CAP0);
     st.hi[id * HI + H_OUT_CAP] = OUT_CAP0;
@@ -130,6 +130,27 @@ const incoming = (st: SimState, id: number): number[] => {
 };
 
 /**
+ * The ends' rooms and the free slices (left by queues that moved) cover the used part of the pool
+ * exactly once each: no queue writes into another's room, and no room is lost.
+ */
+function expectTiled(st: SimState, ends: number): void {
+  const owner = new Int32Array(st.hqTop).fill(-1);
+  const claim = (base: number, room: number, who: number): void => {
+    expect(base + room).toBeLessThanOrEqual(st.hqTop);
+    for (let i = base; i < base + room; i++) {
+      expect(owner[i]).toBe(-1);
+      owner[i] = who;
+    }
+  };
+  for (let id = 0; id < ends; id++) {
+    claim(st.hi[id * HI + H_OUT_BASE]!, st.hi[id * HI + H_OUT_CAP]!, 2 * id);
+    claim(st.hi[id * HI + H_IN_BASE]!, st.hi[id * HI + H_IN_CAP]!, 2 * id + 1);
+  }
+  st.hqFree.forEach((slices, room) => slices.forEach((base) => claim(base, room, 2 * ends)));
+  expect(owner.indexOf(-1)).toBe(-1);
+}
+
+/**
  * Random operations on three ends' lists, each applied to the store and to a plain model (`apply`);
  * after each, every end's list as the store has it (`read`) must equal the model's.
  */
@@ -141,6 +162,7 @@ function againstModel<O extends { end: number }>(op: fc.Arbitrary<O>, apply: (st
       for (const o of ops) {
         apply(st, o, model[o.end]!);
         for (let e = 0; e < 3; e++) expect(read(st, e)).toEqual(model[e]);
+        expectTiled(st, 3);
       }
     }),
   );
@@ -171,6 +193,20 @@ describe("a connection end's request lists", () => {
       },
       outstanding,
     );
+  });
+
+  it('a list that moves to twice the room leaves its old room to the next list given that much, not to new room', () => {
+    const st = store(2);
+    const first = st.hi[0 * HI + H_OUT_BASE]!;
+    const top = st.hqTop;
+    for (let b = 0; b <= OUT_CAP0; b++) addOutstanding(st, 0, b);
+    expect(st.hi[0 * HI + H_OUT_CAP]).toBe(2 * OUT_CAP0);
+    expect(st.hqTop).toBe(top + 2 * OUT_CAP0);
+    expect(outstanding(st, 0)).toEqual(Array.from({ length: OUT_CAP0 + 1 }, (_, b) => b));
+    // The next room of that size is the one the list left; the pool does not grow for it.
+    expect(allocQueue(st, OUT_CAP0)).toBe(first);
+    expect(st.hqTop).toBe(top + 2 * OUT_CAP0);
+    expect(allocQueue(st, OUT_CAP0)).toBe(top + 2 * OUT_CAP0);
   });
 
   it("requests waiting at the uploader's end stay first in, first out through growth, compaction and clears", () => {
