@@ -3,7 +3,7 @@
 // chunks: the requests' queues (st.hq), the ends' records (st.hi, st.hf, st.bits) and the trace's aux
 // values. Each store doubles when full, copying what it holds, and the first write to each fresh page
 // costs some 10 µs on this VM (README, "Inside the engine"); in a 1,000-peer split run those copies and
-// first writes came to some 100,000 pages a side, about a second of each side's windows. While a side
+// first writes came to some 100,000 page faults, about half a second of each side's windows. While a side
 // waits its state stands still, so a store may be replaced by a bigger copy then, and its pages to come
 // written (each with the value it holds). Changes no number the run reads: only how much room there is.
 import { grown } from './heap';

@@ -409,7 +409,7 @@ export function setFlag(st: SimState, id: number, f: number, on: boolean): void 
   st.hi[at] = on ? st.hi[at]! | f : st.hi[at]! & ~f;
 }
 
-/** A slice of `n` numbers at the end of st.hq (grown when full): its start. */
+/** A slice of `n` numbers of st.hq, one a moved queue left (st.hqFree) or else at the end (grown when full): its start. */
 export function allocQueue(st: SimState, n: number): number {
   const free = st.hqFree.get(n);
   if (free !== undefined && free.length > 0) return free.pop()!;
@@ -420,8 +420,8 @@ export function allocQueue(st: SimState, n: number): number {
 }
 
 /**
- * Move a full queue of end record `b` (its `used` numbers from `from`) to a slice of twice its room at
- * the end of st.hq, recording where (`baseField`) and how big (`capField`).
+ * Move a full queue of end record `b` (its `used` numbers from `from`) to a slice of twice its room
+ * (allocQueue), recording where (`baseField`) and how big (`capField`); its old slice goes to st.hqFree.
  */
 function moveQueue(st: SimState, b: number, baseField: number, capField: number, from: number, used: number): void {
   const old = st.hi[b + capField]!;
