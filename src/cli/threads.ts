@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 // Node only (worker_threads): the modules are loaded again in the worker, through tsx as the CLI is.
 import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { prepareAux } from '../engine/room';
 import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine/side';
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
@@ -189,7 +190,8 @@ class MergeInWaits {
     let more = true;
     if (this.hashing.hashSome(HASH_SLICE)) {
       if (!this.merged) this.merged = this.hashing.merge.run(this.before, this.mirror.trace.length, this.own.length, MERGE_SLICE);
-      else more = false;
+      // Then room ahead for the even side's aux values, which each boundary copies in (engine/room.ts).
+      else more = prepareAux(this.mirror.trace, PREPARE_PAGES);
     }
     this.inWaitsMs += performance.now() - t0;
     return more;
