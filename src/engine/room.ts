@@ -8,10 +8,10 @@
 // written (each with the value it holds). Changes no number the run reads: only how much room there is.
 import { grown } from './heap';
 import { HF, HI, type SimState } from './state';
-import type { Trace } from './trace';
+import { PAGE, type Trace } from './trace';
 
-/** Bytes of a page (the unit the kernel brings in). */
-const PAGE = 4096;
+/** The room kept ahead of `used` numbers of `bytes` each: a quarter of them, and at least 256 KiB. */
+const roomAhead = (used: number, bytes: number): number => Math.max(used >> 2, (256 * 1024) / bytes);
 
 type Store = Float64Array | Int32Array | Uint32Array;
 
@@ -67,14 +67,12 @@ function keepAhead<A extends Store>(owner: object, name: string, get: () => A, s
  */
 export function prepareRoom(st: SimState, pages: number): boolean {
   const ends = st.halves.length;
-  const ahead = (used: number, bytes: number): number => Math.max(used >> 2, (256 * 1024) / bytes);
-  pages = keepAhead(st, 'hq', () => st.hq, (a) => (st.hq = a), st.hqTop, ahead(st.hqTop, 8), pages);
+  pages = keepAhead(st, 'hq', () => st.hq, (a) => (st.hq = a), st.hqTop, roomAhead(st.hqTop, 8), pages);
   if (pages <= 0) return true;
-  // The ends' two records grow together (connections.ts newHalf reads the room of both from st.hi).
-  const endsAhead = ahead(ends, HF * 8);
-  const hiBefore = st.hi;
+  const endsAhead = roomAhead(ends, HF * 8);
   pages = keepAhead(st, 'hi', () => st.hi, (a) => (st.hi = a), ends * HI, endsAhead * HI, pages);
-  if (st.hi !== hiBefore && st.hf.length < st.hi.length / HI * HF) st.hf = grown(st.hf, (st.hi.length / HI) * HF);
+  // The ends' two records have room for as many ends (connections.ts newHalf reads it from st.hi).
+  if (st.hf.length / HF < st.hi.length / HI) st.hf = grown(st.hf, (st.hi.length / HI) * HF);
   if (pages <= 0) return true;
   pages = keepAhead(st, 'hf', () => st.hf, (a) => (st.hf = a), ends * HF, endsAhead * HF, pages);
   if (pages <= 0) return true;
@@ -91,5 +89,5 @@ export function preparedRoom(owner: object): Map<string, { length: number; ready
 
 /** As prepareRoom, for the trace's aux values. */
 export function prepareAux(tr: Trace, pages: number): boolean {
-  return keepAhead(tr, 'aux', () => tr.aux, (a) => (tr.aux = a), tr.auxLength, Math.max(tr.auxLength >> 2, 32 * 1024), pages) <= 0;
+  return keepAhead(tr, 'aux', () => tr.aux, (a) => (tr.aux = a), tr.auxLength, roomAhead(tr.auxLength, 8), pages) <= 0;
 }

@@ -163,8 +163,8 @@ function addChunk(tr: Trace): TraceChunk {
   return c;
 }
 
-/** Bytes apart at which a write reaches a fresh page of memory. */
-const PAGE = 4096;
+/** Bytes apart at which a write reaches a fresh page of memory (also room.ts). */
+export const PAGE = 4096;
 
 /** A trace's next chunk, made ahead (prepareChunk): its columns' bytes, and how far into them pages are in. */
 interface Spare {

@@ -45,3 +45,8 @@ export function swarm(peers: PeerSpec[], over: Partial<SimConfig> & { pieces?: n
 export function flashCrowd(n: number, over: Parameters<typeof swarm>[1] = {}): SimConfig {
   return swarm([peer('seed', { seed: true, upload: 256 * KiB }), ...leechers('L', n)], over);
 }
+
+/** A split run needs windows to be run as two sides: some peer of each side with a latency above 0. */
+export function windowed(cfg: SimConfig): SimConfig {
+  return { ...cfg, peers: cfg.peers.map((p, i) => (i % 2 === 1 && p.latency === 0 ? { ...p, latency: 1_000 } : p)) };
+}

@@ -7,14 +7,8 @@ import { preparedRoom } from '../../src/engine/room';
 import { runSidesInTurn, type SideRun } from '../../src/engine/side';
 import { HF, HI } from '../../src/engine/state';
 import { mergedTraceHash } from '../../src/engine/trace';
-import type { SimConfig } from '../../src/engine/types';
 import { randomExtendedSwarm, randomSwarm } from './arbitraries';
-import { flashCrowd } from './helpers';
-
-/** A split run needs windows to be run as two sides: some peer of each side with a latency above 0. */
-function windowed(cfg: SimConfig): SimConfig {
-  return { ...cfg, peers: cfg.peers.map((p, i) => (i % 2 === 1 && p.latency === 0 ? { ...p, latency: 1_000 } : p)) };
-}
+import { flashCrowd, windowed } from './helpers';
 
 function hashOf(run: ReturnType<typeof runSidesInTurn>): string {
   return mergedTraceHash(run.sides[0]!.trace, run.sides[1]!.trace);

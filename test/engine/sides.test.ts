@@ -15,12 +15,7 @@ import type { SimConfig } from '../../src/engine/types';
 import { parseScenario } from '../../src/scenario/parse';
 import { root } from '../e2e/browser';
 import { randomExtendedSwarm, randomSwarm, randomSwarmWithSubject } from './arbitraries';
-import { flashCrowd, KiB, peer, S, swarm } from './helpers';
-
-/** A split run needs windows to be run as two sides: some peer of each side with a latency above 0. */
-function windowed(cfg: SimConfig): SimConfig {
-  return { ...cfg, peers: cfg.peers.map((p, i) => (i % 2 === 1 && p.latency === 0 ? { ...p, latency: 1_000 } : p)) };
-}
+import { flashCrowd, KiB, peer, S, swarm, windowed } from './helpers';
 
 /** The split run in one world, and its two sides run apart: their traces and results must be the same. */
 function expectSame(cfg: SimConfig): void {
