@@ -226,7 +226,7 @@ export function snapshotBytes(snap: Snapshot): number {
   for (const p of snap.peers) {
     bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0) + (p.pexKnownBits?.byteLength ?? 0);
-    bytes += arrayBytes(p.partial.length + p.open.length + p.serving.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
+    bytes += p.serving.byteLength + arrayBytes(p.partial.length + p.open.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
   }
   return bytes;
 }

@@ -23,6 +23,7 @@ import {
   knows,
   outstandingIndex,
   removeOutstanding,
+  removeValue,
   STARTED,
   SUPER,
   type Peer,
@@ -107,7 +108,7 @@ function verify(w: World, peer: Peer, piece: number): void {
   peer.verifiedAt[piece] = w.tr.length;
   append(w.tr, st.now, T.VERIFIED, peer.id, 0, piece, 0);
   peer.haveCount++;
-  peer.partial.splice(peer.partial.indexOf(piece), 1);
+  removeValue(peer.partial, piece);
   announceVerified(w, peer, piece);
   const conns = peer.conns;
   for (let k = 0; k < conns.length; k++) {

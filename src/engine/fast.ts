@@ -12,7 +12,7 @@
 //   started pieces (picker.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { infoHash, peerAddressBytes } from './identity';
-import { compactIncoming, F_FAST, filterIncoming, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, type Peer } from './state';
+import { compactIncoming, F_FAST, filterIncoming, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, servingAt, type Peer } from './state';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';
@@ -132,8 +132,8 @@ export function rejectOnChoke(w: World, h: number): void {
 export function rejectAllQueued(w: World, peer: Peer): number {
   let next = Infinity;
   const st = w.st;
-  for (let k = peer.servingHead; k < peer.serving.length; k++) {
-    const h = peer.serving[k]!;
+  for (let k = 0; k < peer.servingLen; k++) {
+    const h = servingAt(peer, k);
     const b = h * HI;
     if ((st.hi[b + H_FLAGS]! & (F_FAST | F_OPEN)) !== (F_FAST | F_OPEN)) continue;
     st.hi[b + H_IN_HEAD] = rejectUnservable(w, h, st.hi[b + H_IN_HEAD]!, true);

@@ -181,14 +181,21 @@ function got(q: EventQueue, time: number, s: EventStore, i: number): void {
 
 /** Schedule an event, after every event scheduled before it (seq unique, increasing). */
 export function push(q: EventQueue, time: number, kind: number, a: number, b: number, c: number, d: number): void {
-  pushKeyed(q, time, q.nextSeq++, kind, a, b, c, d);
+  pushKeyed(q, time, 0, q.nextSeq++, kind, a, b, c, d);
 }
 
+/** What a seq's major part counts for (pushKeyed): above any minor part a run reaches, below 2^53. */
+export const SEQ_MAJOR = 2 ** 52;
+
 /**
- * Schedule an event with a seq of the caller's (unique; a run split by peers keys events per side,
- * world.ts schedule): events at the same time come out in seq order.
+ * Schedule an event with a seq of the caller's, major × SEQ_MAJOR + minor (unique; a run split by
+ * peers keys events per side, major = the side: world.ts schedule): events at the same time come out
+ * in seq order. The seq comes in two parts, each a small integer, because a number past V8's small
+ * integers is boxed (a heap allocation) when it is passed to a function that is not inlined, as this
+ * one is not: a split run's odd side did that for every event it scheduled.
  */
-export function pushKeyed(q: EventQueue, time: number, s: number, kind: number, a: number, b: number, c: number, d: number): void {
+export function pushKeyed(q: EventQueue, time: number, major: number, minor: number, kind: number, a: number, b: number, c: number, d: number): void {
+  const s = major * SEQ_MAJOR + minor;
   q.next = UNKNOWN;
   // The lane for this delay, else an empty one, else the heap.
   const delay = time - q.now;

@@ -35,6 +35,8 @@ import {
   outstandingIndex,
   queueIncoming,
   removeOutstanding,
+  removeValue,
+  servingPush,
   STARTED,
   type Peer,
 } from './state';
@@ -79,7 +81,7 @@ export function pipelineLength(w: World, h: number, peer: Peer): number {
 /** A block of `piece` leaves the unrequested pool (requested, or arrived unasked). */
 export function takeBlock(w: World, peer: Peer, piece: number): void {
   peer.unrequested--;
-  if (++peer.pieceReq[piece]! === blocksInPiece(w.g, piece)) peer.open.splice(peer.open.indexOf(piece), 1);
+  if (++peer.pieceReq[piece]! === blocksInPiece(w.g, piece)) removeValue(peer.open, piece);
 }
 
 /** A requested block of `piece` goes back to the unrequested pool (its request was dropped). */
@@ -190,7 +192,7 @@ export function queueRequest(w: World, u: number, block: number, at: number): vo
   queueIncoming(st, u, block, at, Infinity);
   const uploader = st.peers[st.hi[u * HI + H_PEER]!]!;
   if ((uf & F_QUEUED) === 0) {
-    uploader.serving.push(u);
+    servingPush(uploader, u);
     st.hi[u * HI + H_FLAGS] = uf | F_QUEUED;
   }
   if (!uploader.sending) wakeAt(w, uploader, at);

@@ -118,7 +118,11 @@ export class SideRun {
   private payloads(f: (rows: Rows<Uint32Array> | Rows<Int32Array>, row: number, size: number, record: number) => void): void {
     const sp = this.w.st.split!;
     const o = sp.out;
-    for (const i of sp.carried) {
+    // Indexed loops here and below: the for-of loops made an iterator result for every record (some
+    // 16 KB a window at 1,000 x 300).
+    const carried = sp.carried;
+    for (let k = 0; k < carried.length; k++) {
+      const i = carried[k]!;
       const kind = o[i + 1]!;
       const rows = carriedRows(sp, kind, o[i + 3]!)!;
       const row = o[i + 4]!;
@@ -144,9 +148,11 @@ export class SideRun {
     box[H_CARRIED] = sp.carried.length;
     box.set(sp.out.subarray(0, sp.outLen), HEADER);
     let at = HEADER + sp.outLen;
-    for (const i of sp.carried) box[at++] = i;
+    for (let k = 0; k < sp.carried.length; k++) box[at++] = sp.carried[k]!;
     this.payloads((rows, row, size, i) => {
-      // One copy a payload (an element loop over rows of either kind of array ran three times slower).
+      // One copy a payload, through a view of it: an element loop over rows of either kind ran three
+      // times slower, and one loop for each kind of row made the outboxes and inboxes of a
+      // 1,000 x 1,000 run take 0.3-0.5 s longer a side.
       box.set(rows.data.subarray(row * rows.size, row * rows.size + size), at);
       // The record now names where its payload is in the box.
       box[HEADER + i + 4] = at;

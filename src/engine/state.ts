@@ -62,13 +62,19 @@ export interface Peer {
   outgoing: number;
   pendingOut: number;
   sending: boolean;
-  /** Connections with queued requests, round-robin FIFO of half ids from servingHead. */
-  serving: number[];
+  /**
+   * Connections with queued requests, a round-robin FIFO of end ids: a ring (its length a power of two)
+   * of servingLen ids from servingHead (servingPush). A ring, not an array that drops its front now
+   * and then: V8 gives a shortened array's spare room back, and the pushes that follow allocated it
+   * again (some 19 bytes a block sent, most of what a 1,000-peer run allocated).
+   */
+  serving: Int32Array;
   /** Connections we unchoke whose peer is interested (upload slots in use). */
   unchokedInterested: number;
   /** Connections we choke whose peer is interested (waiting for a slot). */
   waiting: number;
   servingHead: number;
+  servingLen: number;
   /** Time of the latest wake-up scheduled for this idle uploader (-1 none). */
   wakeAt: number;
   /** Time the download link is busy until. */
@@ -320,7 +326,7 @@ export interface SimState {
 
 /**
  * A run split by peers: the even and the odd peers are two sides, each with its own order of events
- * (seq = side × SIDE + the side's count), and events one side schedules for the other are held in
+ * (seq = side × SEQ_MAJOR + the side's count: heap.ts pushKeyed), and events one side schedules for the other are held in
  * `out` until the next multiple of `window` (README, "Inside the engine": what this is for).
  */
 export interface Split {
@@ -375,8 +381,6 @@ export interface Rows<A extends Uint32Array | Int32Array> {
   free: number[];
 }
 
-/** A side's seqs start here (above any count a run reaches, below 2^53). */
-export const SIDE = 2 ** 52;
 
 export const AVAIL = 0xffff;
 export const HAVE = 1 << 16;
@@ -701,4 +705,43 @@ export function progressParts(st: SimState, pieces: number, side: number): Progr
     if (p.haveCount < pieces) for (let i = 0; i < pieces; i++) if ((p.pieces[i]! & HAVE) === 0) lacking[i] = 1;
   }
   return { held, lacking };
+}
+
+/** Take the end at the front of `peer`'s serving FIFO (it must not be empty). */
+export function servingTake(peer: Peer): number {
+  const ring = peer.serving;
+  const id = ring[peer.servingHead]!;
+  peer.servingHead = (peer.servingHead + 1) & (ring.length - 1);
+  peer.servingLen--;
+  return id;
+}
+
+/** The `k`-th end from the front of `peer`'s serving FIFO. */
+export function servingAt(peer: Peer, k: number): number {
+  return peer.serving[(peer.servingHead + k) & (peer.serving.length - 1)]!;
+}
+
+/** Put end `id` at the back of `peer`'s serving FIFO, giving the ring twice the room when it is full. */
+export function servingPush(peer: Peer, id: number): void {
+  let ring = peer.serving;
+  if (peer.servingLen === ring.length) {
+    const bigger = new Int32Array(2 * ring.length);
+    for (let k = 0; k < peer.servingLen; k++) bigger[k] = ring[(peer.servingHead + k) & (ring.length - 1)]!;
+    peer.serving = ring = bigger;
+    peer.servingHead = 0;
+  }
+  ring[(peer.servingHead + peer.servingLen) & (ring.length - 1)] = id;
+  peer.servingLen++;
+}
+
+/**
+ * Take the first `value` out of `list`, the rest kept in order: as list.splice(list.indexOf(value), 1),
+ * without the array of removed items splice makes (a peer's started and open pieces change with every
+ * piece it starts or completes).
+ */
+export function removeValue(list: number[], value: number): void {
+  const i = list.indexOf(value);
+  if (i < 0) return;
+  for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
+  list.pop();
 }

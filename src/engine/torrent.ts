@@ -40,20 +40,32 @@ export function pieceOf(g: Geometry, blockId: number): number {
   return Math.floor(blockId / g.blocksPerPiece);
 }
 
+// These three run on every block. Each reads and computes what both of its answers need on every
+// call, and only then picks one: code that only the last piece reached would have no type feedback in
+// the optimized functions that inline it (the handlers of every block), and V8 throws those away the
+// first time a block of the last piece comes by, in the middle of a run (seen with --trace-deopt:
+// onArrive, startSend and onSendDone, "Insufficient type feedback", on each thread).
+
 export function blocksInPiece(g: Geometry, piece: number): number {
-  return piece === g.pieces - 1 ? g.lastPieceBlocks : g.blocksPerPiece;
+  const last = g.lastPieceBlocks;
+  const other = g.blocksPerPiece;
+  return piece === g.pieces - 1 ? last : other;
 }
 
 export function pieceSize(g: Geometry, piece: number): number {
-  return piece === g.pieces - 1 ? g.lastPieceLength : g.pieceLength;
+  const last = g.lastPieceLength;
+  const other = g.pieceLength;
+  return piece === g.pieces - 1 ? last : other;
 }
 
 /** Payload bytes of a block: 16 KiB except the tail of the last piece. */
 export function blockLength(g: Geometry, blockId: number): number {
   const piece = Math.floor(blockId / g.blocksPerPiece);
-  if (piece !== g.pieces - 1) return BLOCK;
-  const begin = (blockId - piece * g.blocksPerPiece) * BLOCK;
-  return Math.min(BLOCK, g.lastPieceLength - begin);
+  const inLast = piece === g.pieces - 1;
+  // What is left of the last piece from this block's begin on (meaningless for other pieces).
+  const tail = g.lastPieceLength - (blockId - piece * g.blocksPerPiece) * BLOCK;
+  const short = tail < BLOCK;
+  return inLast && short ? tail : BLOCK;
 }
 
 /** Byte offset of a block inside its piece (the `begin` field of request, piece and cancel). */

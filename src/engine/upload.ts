@@ -23,6 +23,8 @@ import {
   HF,
   HI,
   PEER_ACTIVE,
+  servingPush,
+  servingTake,
   type Peer,
 } from './state';
 import { blockLength } from './torrent';
@@ -58,10 +60,9 @@ export function startSend(w: World, peer: Peer): void {
   const now = st.now;
   const hi = st.hi;
   const hq = st.hq;
-  const serving = peer.serving;
   let nextArrival = Infinity;
-  for (let k = serving.length - peer.servingHead; k > 0; k--) {
-    const id = serving[peer.servingHead++]!;
+  for (let k = peer.servingLen; k > 0; k--) {
+    const id = servingTake(peer);
     const b = id * HI;
     const f = hi[b + H_FLAGS]!;
     hi[b + H_FLAGS] = f & ~F_QUEUED;
@@ -79,7 +80,7 @@ export function startSend(w: World, peer: Peer): void {
       clearIncoming(st, id);
       continue;
     }
-    serving.push(id);
+    servingPush(peer, id);
     hi[b + H_FLAGS] = hi[b + H_FLAGS]! | F_QUEUED;
     if (hq[i + 1]! > now) {
       nextArrival = Math.min(nextArrival, hq[i + 1]!);
@@ -91,13 +92,6 @@ export function startSend(w: World, peer: Peer): void {
     const next = i + 3 - base;
     hi[b + H_IN_HEAD] = next;
     if (next > 12 && next * 2 > end - base) compactIncoming(st, id);
-    if (peer.servingHead > 64 && peer.servingHead * 2 > serving.length) {
-      // Moved down in place: splice would make an array of the entries it drops.
-      const head = peer.servingHead;
-      for (let j = head; j < serving.length; j++) serving[j - head] = serving[j]!;
-      serving.length -= head;
-      peer.servingHead = 0;
-    }
     peer.sending = true;
     const len = blockLength(w.g, block);
     append(w.tr, now, T.PIECE, peer.id, hi[b + H_REMOTE]!, block, len);

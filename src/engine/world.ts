@@ -4,7 +4,7 @@
 import { createQueue, forEachQueued, grown, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { addHolder, BLOCK_RECEIVED, countPeer, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SIDE, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
+import { addHolder, BLOCK_RECEIVED, countPeer, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';
@@ -97,8 +97,9 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
     download: spec.download === null ? nullIfUnlimited(spec.settings.downloadRateLimit) : limited(spec.download, spec.settings.downloadRateLimit),
     downloadFreeAt: 0,
     wakeAt: -1,
-    serving: [],
+    serving: new Int32Array(8),
     servingHead: 0,
+    servingLen: 0,
     profile: resolveProfile(spec.client, spec.settings),
     earlyHave: new Map(),
     corrupt: spec.corrupt ?? 0,
@@ -211,7 +212,7 @@ export function carriedRows(sp: Split, kind: number, trace: number): Rows<Uint32
 
 /** Keep a record in split.out until the next boundary (the first one held there schedules it). */
 function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b: number, c: number, d: number, e: number): void {
-  if (sp.outLen === 0) pushKeyed(st.queue, boundary(st, sp), -1, E.BARRIER, 0, 0, 0, 0);
+  if (sp.outLen === 0) pushKeyed(st.queue, boundary(st, sp), 0, -1, E.BARRIER, 0, 0, 0, 0);
   if (sp.outLen + OUT_RECORD > sp.out.length) sp.out = grown(sp.out, sp.out.length * 2);
   if (carriedRows(sp, kind, b) !== null) sp.carried.push(sp.outLen);
   const o = sp.out;
@@ -228,7 +229,7 @@ function hold(st: SimState, sp: Split, time: number, kind: number, a: number, b:
 
 /** Queue an event of a split run on `side`, after the events that side has scheduled so far. */
 function keyed(st: SimState, sp: Split, side: number, time: number, kind: number, a: number, b: number, c: number, d: number): void {
-  pushKeyed(st.queue, time, side * SIDE + sp.seq[side]!++, kind, a, b, c, d);
+  pushKeyed(st.queue, time, side, sp.seq[side]!++, kind, a, b, c, d);
 }
 
 /**
@@ -241,7 +242,7 @@ export function schedule(w: World, time: number, kind: number, a: number, b: num
   const sp = st.split;
   if (sp === null) {
     // heap.ts push, without its extra call on the hottest path.
-    pushKeyed(st.queue, time, st.queue.nextSeq++, kind, a, b, c, d);
+    pushKeyed(st.queue, time, 0, st.queue.nextSeq++, kind, a, b, c, d);
     return;
   }
   const side = sideOf(kind, a, b, d);

@@ -1,10 +1,11 @@
 // The engine's queues against plain reference models: the event queue gives events back in (time,
 // scheduling order) whatever the interleaving of pushes and takes, through its lanes and its heap, and a connection end's request
 // lists (in the flat store's pool, state.ts) keep their order through removals from either side,
-// moves to a bigger room and compaction, with neighbouring ends' lists untouched.
+// moves to a bigger room and compaction, with neighbouring ends' lists untouched; an uploader's serving
+// FIFO (a ring) keeps its order as it grows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createQueue, forEachQueued, nextTime, push, pushKeyed, queueSize, take } from '../../src/engine/heap';
+import { createQueue, forEachQueued, nextTime, push, pushKeyed, queueSize, SEQ_MAJOR, take } from '../../src/engine/heap';
 import {
   addOutstanding,
   allocQueue,
@@ -25,6 +26,11 @@ import {
   outstandingIndex,
   queueIncoming,
   removeOutstanding,
+  removeValue,
+  servingAt,
+  servingPush,
+  servingTake,
+  type Peer,
   type SimState,
 } from '../../src/engine/state';
 
@@ -73,8 +79,9 @@ describe('the event queue', () => {
   });
 
   it('takes keyed events (a split run’s) in (time, seq) order, whatever order their seqs were pushed in', () => {
-    // Few times and delays, so that many keyed events share a time and a lane, seqs out of order among them.
-    const keyed = fc.tuple(fc.integer({ min: 0, max: 3 }).map((d) => d * 25), fc.boolean(), fc.nat({ max: 1_000_000 }));
+    // Few times and delays, so that many keyed events share a time and a lane, seqs out of order among
+    // them; a seq's major part (a split run's side) counts before its minor part.
+    const keyed = fc.tuple(fc.integer({ min: 0, max: 3 }).map((d) => d * 25), fc.boolean(), fc.nat({ max: 1_000_000 }), fc.nat(1));
     fc.assert(
       fc.property(fc.array(fc.option(keyed, { freq: 3 }), { maxLength: 400, size: 'max' }), (ops) => {
         const q = createQueue(4);
@@ -91,11 +98,12 @@ describe('the event queue', () => {
             now = want.time;
             continue;
           }
-          const [d, lane, seq] = o;
+          const [d, lane, minor, major] = o;
+          const seq = major * SEQ_MAJOR + minor;
           if (used.has(seq)) continue;
           used.add(seq);
           const time = lane ? now + d : now + (d % 50);
-          pushKeyed(q, time, seq, 1, 0, 0, seq, 0);
+          pushKeyed(q, time, major, minor, 1, 0, 0, seq, 0);
           model.push({ time, seq });
         }
         model.sort((x, y) => x.time - y.time || x.seq - y.seq);
@@ -235,6 +243,49 @@ describe("a connection end's request lists", () => {
         }
       },
       incoming,
+    );
+  });
+});
+
+describe("an uploader's serving FIFO", () => {
+  it('gives ends back first in, first out, through takes, pushes and growing its ring', () => {
+    const op = fc.oneof(fc.record({ push: fc.nat(100_000) }), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const peer = { serving: new Int32Array(2), servingHead: 0, servingLen: 0 } as Peer;
+        const model: number[] = [];
+        for (const o of ops) {
+          if (o === null) {
+            if (model.length === 0) continue;
+            // A take that goes back at once, as startSend does with an end that has more requests.
+            const id = servingTake(peer);
+            expect(id).toBe(model.shift());
+            if (id % 2 === 0) {
+              servingPush(peer, id);
+              model.push(id);
+            }
+          } else {
+            servingPush(peer, o.push);
+            model.push(o.push);
+          }
+          expect(peer.servingLen).toBe(model.length);
+          expect(Array.from({ length: peer.servingLen }, (_, k) => servingAt(peer, k))).toEqual(model);
+        }
+      }),
+    );
+  });
+});
+
+describe('removeValue', () => {
+  it('takes out the first such value and keeps the rest in order, as splice at its index would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(5), { maxLength: 12 }), fc.nat(6), (list, value) => {
+        const want = list.slice();
+        const i = want.indexOf(value);
+        if (i >= 0) want.splice(i, 1);
+        removeValue(list, value);
+        expect(list).toEqual(want);
+      }),
     );
   });
 });

@@ -2,9 +2,9 @@
 // order of events at the same microsecond, and what one side schedules for the other is handed over
 // at window boundaries, never later than it is due. What it is for: README, "Inside the engine".
 import { describe, expect, it } from 'vitest';
-import { nextTime, queueSize, take } from '../../src/engine/heap';
+import { nextTime, queueSize, SEQ_MAJOR, take } from '../../src/engine/heap';
 import { Sim } from '../../src/engine/sim';
-import { HAVE, SIDE } from '../../src/engine/state';
+import { HAVE } from '../../src/engine/state';
 import { records, T } from '../../src/engine/trace';
 import { createTrace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
@@ -53,7 +53,7 @@ describe('a run split by peers', () => {
       [500, 1],
       [500, 3],
     ]);
-    expect(sp.seq[0]).toBeLessThan(SIDE);
+    expect(sp.seq[0]).toBeLessThan(SEQ_MAJOR);
   });
 
   it('hands an event for the other side over at the next window boundary, before it is due, in the order scheduled', () => {
