@@ -66,7 +66,7 @@ export interface Peer {
    * Connections with queued requests, a round-robin FIFO of end ids: a ring (its length a power of two)
    * of servingLen ids from servingHead (servingPush). A ring, not an array that drops its front now
    * and then: V8 gives a shortened array's spare room back, and the pushes that follow allocated it
-   * again (some 19 bytes a block sent, most of what a 1,000-peer run allocated).
+   * again (some 19 bytes a block sent).
    */
   serving: Int32Array;
   /** Connections we unchoke whose peer is interested (upload slots in use). */
@@ -326,8 +326,9 @@ export interface SimState {
 
 /**
  * A run split by peers: the even and the odd peers are two sides, each with its own order of events
- * (seq = side × SEQ_MAJOR + the side's count: heap.ts pushKeyed), and events one side schedules for the other are held in
- * `out` until the next multiple of `window` (README, "Inside the engine": what this is for).
+ * (seq = side × 2^52 + the side's count: heap.ts pushKeyed's major and minor parts), and events one
+ * side schedules for the other are held in `out` until the next multiple of `window` (README,
+ * "Inside the engine": what this is for).
  */
 export interface Split {
   /** µs: the shortest latency of a connection between an even and an odd peer; 0 when there is none to wait for. */
@@ -380,7 +381,6 @@ export interface Rows<A extends Uint32Array | Int32Array> {
   made: number;
   free: number[];
 }
-
 
 export const AVAIL = 0xffff;
 export const HAVE = 1 << 16;
