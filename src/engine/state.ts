@@ -726,7 +726,7 @@ export function servingPush(peer: Peer, id: number): void {
   let ring = peer.serving;
   if (peer.servingLen === ring.length) {
     const bigger = new Int32Array(2 * ring.length);
-    for (let k = 0; k < peer.servingLen; k++) bigger[k] = ring[(peer.servingHead + k) & (ring.length - 1)]!;
+    for (let k = 0; k < peer.servingLen; k++) bigger[k] = servingAt(peer, k);
     peer.serving = ring = bigger;
     peer.servingHead = 0;
   }
