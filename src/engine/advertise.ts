@@ -109,6 +109,8 @@ export function maybeAnnounceEarly(w: World, peer: Peer, r: number, piece: numbe
  * (a duplicate have is harmless). Requests for the piece waiting at our end can now be served.
  */
 export function announceVerified(w: World, peer: Peer, piece: number): void {
+  // (Most peers never announce early: no map lookup for them.)
+  if (peer.earlyHave.size === 0) return broadcastHave(w, peer, piece);
   const early = peer.earlyHave.get(piece);
   if (early === undefined) return broadcastHave(w, peer, piece);
   peer.earlyHave.delete(piece);

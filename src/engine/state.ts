@@ -430,13 +430,23 @@ export function allocQueue(st: SimState, n: number): number {
 function moveQueue(st: SimState, b: number, baseField: number, capField: number, from: number, used: number): void {
   const old = st.hi[b + capField]!;
   const base = allocQueue(st, 2 * old);
-  st.hq.copyWithin(base, from, from + used);
+  copyDown(st.hq, base, from, used);
   // The old slice is free for the next queue of its size.
   const free = st.hqFree.get(old);
   if (free === undefined) st.hqFree.set(old, [st.hi[b + baseField]!]);
   else free.push(st.hi[b + baseField]!);
   st.hi[b + baseField] = base;
   st.hi[b + capField] = 2 * old;
+}
+
+/**
+ * Copy `n` numbers of `a` from `from` to `to`, front first: right when `to` is before `from` or the two
+ * do not overlap (a queue moved to its front or to another slice). A queue holds some tens of numbers,
+ * and copyWithin is a call into the runtime: such calls from compactIncoming and addOutstanding were
+ * 290 of the 33,792 samples (0.9%) of a perf profile of the split 1,000 x 1,000 run on 7 December.
+ */
+function copyDown(a: Float64Array, to: number, from: number, n: number): void {
+  for (let i = 0; i < n; i++) a[to + i] = a[from + i]!;
 }
 
 /** A new request of ours on end `id`, after the others. */
@@ -448,7 +458,7 @@ export function addOutstanding(st: SimState, id: number, block: number): void {
     // Full up to the end of its room: to a room twice the size if it is all used, else to the front.
     const from = hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]!;
     if (n === hi[b + H_OUT_CAP]!) moveQueue(st, b, H_OUT_BASE, H_OUT_CAP, from, n);
-    else st.hq.copyWithin(hi[b + H_OUT_BASE]!, from, from + n);
+    else copyDown(st.hq, hi[b + H_OUT_BASE]!, from, n);
     hi[b + H_OUT_HEAD] = 0;
   }
   st.hq[hi[b + H_OUT_BASE]! + hi[b + H_OUT_HEAD]! + n] = block;
@@ -517,7 +527,7 @@ export function compactIncoming(st: SimState, id: number): void {
   const base = st.hi[b + H_IN_BASE]!;
   const head = st.hi[b + H_IN_HEAD]!;
   const end = st.hi[b + H_IN_END]!;
-  st.hq.copyWithin(base, base + head, base + end);
+  copyDown(st.hq, base, base + head, end - head);
   st.hi[b + H_IN_HEAD] = 0;
   st.hi[b + H_IN_END] = end - head;
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { records, SLOT, T, BROADCAST, type TraceRecord } from '../../src/engine/trace';
 import type { PeerSettings, SimConfig } from '../../src/engine/types';
+import { knownProfiles, PROFILES, resolveProfile } from '../../src/engine/profiles';
 import { KiB, leechers, peer, S, swarm } from './helpers';
 import { bep16Swarm, seedRatioAtFirstCompletion } from './reference';
 import { rechokeRows, run } from './rules';
@@ -127,5 +128,34 @@ describe('maxUploads', () => {
     };
     expect(unchokedAtTicks({ maxUploads: 2 })).toBe(2);
     expect(unchokedAtTicks({})).toBe(4);
+  });
+});
+
+describe('a peer profile (its client with its settings on top)', () => {
+  const every: PeerSettings = {
+    maxUploads: 7, unchokeInterval: 12 * S, optimisticUnchokeInterval: 40 * S, snubTimeout: 50 * S, seedChoker: 'round-robin',
+    pieceSelection: 'random', predictivePieceAnnounce: 1 * S, lazyBitfield: true, superSeeding: true, fastExtension: true,
+    allowedFastSetSize: 3, suggestPieces: 2, pex: true, banAfterHashFailures: 5,
+  };
+
+  it('has every field of its client, in one order for every client and settings', () => {
+    const order = Object.keys(resolveProfile('mainline', {}));
+    for (const client of knownProfiles()) {
+      expect([...order].sort()).toEqual(Object.keys(PROFILES[client]!).sort());
+      expect(Object.keys(resolveProfile(client, {}))).toEqual(order);
+      expect(Object.keys(resolveProfile(client, every))).toEqual(order);
+    }
+  });
+
+  it('without settings is its client\'s defaults; each setting changes its own field only', () => {
+    for (const client of knownProfiles()) {
+      const base = PROFILES[client]!;
+      expect(resolveProfile(client, {})).toEqual(base);
+      const set = resolveProfile(client, every);
+      const settable = ['rechokeInterval', 'uploadSlots', 'optimisticSlots', 'optimisticInterval', 'snubTimeout', 'seedChoker', 'randomFirst', 'predictiveAnnounce',
+        'lazyBitfield', 'superSeeding', 'fastExtension', 'allowedFastSetSize', 'suggestPieces', 'pex', 'banAfterHashFailures'];
+      for (const k of Object.keys(base)) if (!settable.includes(k)) expect(set[k as keyof typeof set]).toEqual(base[k as keyof typeof base]);
+      expect(set).toMatchObject({ rechokeInterval: 12 * S, uploadSlots: 7, optimisticInterval: 40 * S, snubTimeout: 50 * S, seedChoker: 'round-robin', randomFirst: Infinity, predictiveAnnounce: 1 * S, lazyBitfield: true, superSeeding: true, fastExtension: true, allowedFastSetSize: 3, suggestPieces: 2, pex: true, banAfterHashFailures: 5 });
+    }
   });
 });
