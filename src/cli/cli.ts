@@ -187,7 +187,8 @@ async function runSwarm(config: SimConfig, split: boolean, keepTrace: boolean, i
     });
     if (io.stderrIsTTY) io.stderr('\r\x1b[K');
     if (two.hash !== undefined) return { config, result: two.result, trace: null, traceHash: two.hash.traceHash, uploads: two.uploads };
-    const trace = mergedTrace(two.traces[0], two.traces[1]);
+    const [even, odd] = two.traces!;
+    const trace = mergedTrace(even, odd);
     return { config, result: two.result, trace, traceHash: traceHash(trace, nodeSha256()), uploads: two.uploads };
   }
   const sim = new Sim(config, { checkpointEvery: 0, split });

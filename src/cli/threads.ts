@@ -14,7 +14,7 @@ import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import { auxReserve, createTrace, mergeHashing, prepareChunk, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
+import { auxReserve, CHUNK, chunksMade, createTrace, mergeHashing, prepareChunk, releaseBefore, releasedChunks, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
@@ -32,6 +32,11 @@ interface Shared {
 /** Shared.trace: the even side's trace length, and the messages it has posted (chunks, aux values). */
 const TRACE_LENGTH = 0;
 const TRACE_POSTED = 1;
+/**
+ * Shared.trace, after those two (an Int32Array, for Atomics): how many of the even side's chunks, from
+ * the first, the odd side has merged and let go of, for the even side to write in again.
+ */
+const TRACE_MERGED_AT = 16;
 
 /**
  * While waiting at a barrier, the hashing side merges so many records at a time, or hashes so many
@@ -51,7 +56,10 @@ const GrowableSAB = SharedArrayBuffer as unknown as new (bytes: number, options:
 
 interface SideDone {
   partial: SidePartial;
-  trace: Trace;
+  /** Null when the run hashed: the records were let go of as they were merged. */
+  trace: Trace | null;
+  /** The trace's chunks: how many it filled, and how many of them it made in new memory (the rest were let go of and filled again). */
+  chunks: { used: number; made: number };
   reason: NonNullable<SimState['endReason']>;
   at: number;
   /** Wall ms this side spent waiting for the other at the barriers (merging meanwhile, if it hashes). */
@@ -174,13 +182,16 @@ class MergeInWaits {
   private before = 0;
   private merged = true;
   private inWaitsMs = 0;
+  /** The even side's chunks merged and let go of (TRACE_MERGED_AT). */
+  private readonly evenMerged: Int32Array;
 
   constructor(
     private readonly own: Trace,
     port: MessagePort,
-    counts: Float64Array,
+    shared: SharedArrayBuffer,
   ) {
-    this.mirror = new TraceMirror(port, counts);
+    this.mirror = new TraceMirror(port, new Float64Array(shared, 0, 2));
+    this.evenMerged = new Int32Array(shared, TRACE_MERGED_AT, 1);
     this.hashing = mergeHashing(this.mirror.trace, own, createHash('sha256'));
   }
 
@@ -189,7 +200,15 @@ class MergeInWaits {
     const t0 = performance.now();
     let more = true;
     if (this.hashing.hashSome(HASH_SLICE)) {
-      if (!this.merged) this.merged = this.hashing.merge.run(this.before, this.mirror.trace.length, this.own.length, MERGE_SLICE);
+      if (!this.merged) {
+        const merge = this.hashing.merge;
+        this.merged = merge.run(this.before, this.mirror.trace.length, this.own.length, MERGE_SLICE);
+        // Merged records are read no more: this side writes its next chunks in its own merged ones,
+        // and the even side in its (told through shared memory, read at its next boundary).
+        releaseBefore(this.own, merge.mergedOdd);
+        releaseBefore(this.mirror.trace, merge.mergedEven, false);
+        Atomics.store(this.evenMerged, 0, releasedChunks(this.mirror.trace));
+      }
       // Then room ahead for the even side's aux values, which each boundary copies in (engine/room.ts).
       else more = prepareAux(this.mirror.trace, PREPARE_PAGES);
     }
@@ -227,9 +246,9 @@ interface SideOptions {
 /** Run one side to the end, meeting the other at every boundary. */
 function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, tell, hashing }: SideOptions): SideDone {
   const trace = createTrace();
-  const counts = new Float64Array(shared.trace);
-  const told = tell === undefined ? null : tellTrace(trace, tell, counts);
-  const merging = hashing === undefined ? null : new MergeInWaits(trace, hashing, counts);
+  const told = tell === undefined ? null : tellTrace(trace, tell, new Float64Array(shared.trace, 0, 2));
+  const merging = hashing === undefined ? null : new MergeInWaits(trace, hashing, shared.trace);
+  const evenMerged = new Int32Array(shared.trace, TRACE_MERGED_AT, 1);
   const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
   // Length-tracking views: they follow an outbox as it grows.
@@ -266,9 +285,13 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, te
     const end = boundaryStep(config, run.state, box, inbox, side, progress);
     if (end !== null) {
       run.finish(end.reason, end.at);
-      return { partial: run.partial(), trace: run.trace, reason: end.reason, at: end.at, waitMs, windows: window + 1, hash: merging?.digest() };
+      const kept = told === null && merging === null;
+      const chunks = { used: Math.ceil(run.trace.length / CHUNK), made: chunksMade(run.trace) };
+      return { partial: run.partial(), trace: kept ? run.trace : null, chunks, reason: end.reason, at: end.at, waitMs, windows: window + 1, hash: merging?.digest() };
     }
     merging?.boundary(until);
+    // The even side: write again in the chunks the odd side has merged.
+    if (told !== null) releaseBefore(trace, Atomics.load(evenMerged, 0) * CHUNK);
     run.readInbox(inbox, until);
     onWindow?.(until);
   }
@@ -281,16 +304,21 @@ function newShared(config: SimConfig): Shared {
     sync: new SharedArrayBuffer(12),
     boxes: [box(), box(), box(), box()],
     parts: [new SharedArrayBuffer(2 * pieces), new SharedArrayBuffer(2 * pieces)],
-    trace: new SharedArrayBuffer(16),
+    trace: new SharedArrayBuffer(TRACE_MERGED_AT + 4),
   };
 }
 
 export interface TwoThreadRun {
   result: SimResult;
-  /** The two sides' traces, even first: trace.ts mergedTrace or mergedTraceHash make the run's. */
-  traces: [Trace, Trace];
+  /**
+   * The two sides' traces, even first: trace.ts mergedTrace or mergedTraceHash make the run's. Null
+   * with `hash`: their records were let go of once merged and hashed, their memory written again.
+   */
+  traces: [Trace, Trace] | null;
   /** Events each side ran. */
   events: [number, number];
+  /** Each side's trace chunks (of trace.ts CHUNK records): how many it filled, and how many it made in new memory (fewer with `hash`). */
+  traceChunks: { used: [number, number]; made: [number, number] };
   /** Wall ms each side waited for the other at the barriers. */
   waitMs: [number, number];
   windows: number;
@@ -338,8 +366,9 @@ export function runOnTwoThreads(config: SimConfig, options: TwoThreadOptions = {
         const even = evenDone!;
         resolve({
           result: mergeResults(config, [even.partial, odd.partial], even.reason, even.at),
-          traces: [even.trace, odd.trace],
+          traces: even.trace !== null && odd.trace !== null ? [even.trace, odd.trace] : null,
           events: [even.partial.events, odd.partial.events],
+          traceChunks: { used: [even.chunks.used, odd.chunks.used], made: [even.chunks.made, odd.chunks.made] },
           waitMs: [even.waitMs, odd.waitMs],
           windows: even.windows,
           uploads: config.peers.map((_, i) => ((i & 1) === 0 ? even : odd).partial.peers[i]!.upload),
@@ -381,6 +410,7 @@ if (!isMainThread && (workerData as { swarmscopeSide?: number } | null)?.swarmsc
     fail(shared);
     throw e;
   }
-  const transfer = done.trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]);
-  parentPort!.postMessage(done, [...transfer, done.trace.aux.buffer] as ArrayBuffer[]);
+  const trace = done.trace;
+  const transfer = trace === null ? [] : [...trace.chunks.flatMap((c) => [c.time.buffer, c.kind.buffer, c.from.buffer, c.to.buffer, c.x.buffer, c.y.buffer]), trace.aux.buffer];
+  parentPort!.postMessage(done, transfer as ArrayBuffer[]);
 }

@@ -152,15 +152,73 @@ export function shareTrace(tr: Trace, to: TraceSharing): void {
   sharing.set(tr, to);
 }
 
-/** A new chunk at the end of `tr` (in shared memory, and told, if the trace is shared): the one made ahead, if any (prepareChunk). */
+/**
+ * A new chunk at the end of `tr` (in shared memory, and told, if the trace is shared): a chunk let go
+ * of (releaseBefore), its memory in already, else the one made ahead, if any (prepareChunk).
+ */
 function addChunk(tr: Trace): TraceChunk {
   const shared = sharing.get(tr);
-  const spare = spares.get(tr);
-  if (spare !== undefined) spares.delete(tr);
-  const c = spare?.chunk ?? newChunk(shared === undefined ? plain : sharedMemory);
+  let c = released.get(tr)?.free.pop();
+  if (c === undefined) {
+    const spare = spares.get(tr);
+    if (spare !== undefined) spares.delete(tr);
+    c = spare?.chunk ?? newChunk(shared === undefined ? plain : sharedMemory);
+    made.set(tr, (made.get(tr) ?? 0) + 1);
+  }
   tr.chunks.push(c);
   shared?.chunk(c);
   return c;
+}
+
+/** A trace's chunks let go of (releaseBefore): how many, from the first, and those to fill again. */
+interface Released {
+  chunks: number;
+  free: TraceChunk[];
+}
+
+const released = new WeakMap<Trace, Released>();
+
+/** What stands in `chunks` for a chunk let go of: columns of no records, so that reading one fails. */
+const RELEASED: TraceChunk = Object.freeze({
+  time: new Float64Array(0),
+  kind: new Uint8Array(0),
+  from: new Uint16Array(0),
+  to: new Uint16Array(0),
+  x: new Uint32Array(0),
+  y: new Uint32Array(0),
+});
+
+/**
+ * Let go of `tr`'s chunks that lie wholly before record `before`, for a trace nothing will read
+ * again up to there: a split run that only wants its trace hash merges and hashes the two sides'
+ * records as the run goes (src/cli/threads.ts). With `reuse`, the trace's next chunks are written in
+ * their memory, already paged in (a fresh page costs some 10 µs on this VM at its first write: README,
+ * "Inside the engine"); without, they are only dropped (another thread writes in them again: the other
+ * side's trace as the merging side sees it). Changes no record that is kept; `record` on one let go
+ * of throws.
+ */
+export function releaseBefore(tr: Trace, before: number, reuse = true): void {
+  let r = released.get(tr);
+  if (r === undefined) released.set(tr, (r = { chunks: 0, free: [] }));
+  const end = Math.min(before, tr.length) >>> CHUNK_BITS;
+  for (; r.chunks < end; r.chunks++) {
+    const c = tr.chunks[r.chunks]!;
+    if (reuse) r.free.push(c);
+    tr.chunks[r.chunks] = RELEASED;
+  }
+}
+
+/** Chunks made for a trace: in new memory, not written again in a chunk let go of (releaseBefore). */
+const made = new WeakMap<Trace, number>();
+
+/** How many chunks `tr` has made in new memory (the rest it wrote in chunks it had let go of). */
+export function chunksMade(tr: Trace): number {
+  return made.get(tr) ?? 0;
+}
+
+/** How many of `tr`'s chunks, from the first, have been let go of (releaseBefore). */
+export function releasedChunks(tr: Trace): number {
+  return released.get(tr)?.chunks ?? 0;
 }
 
 /** Bytes apart at which a write reaches a fresh page of memory (also room.ts). */
@@ -184,6 +242,8 @@ const spares = new WeakMap<Trace, Spare>();
  * Changes nothing the trace holds.
  */
 export function prepareChunk(tr: Trace, pages: number): boolean {
+  // A chunk let go of comes next, its memory in already.
+  if ((released.get(tr)?.free.length ?? 0) > 0) return false;
   let s = spares.get(tr);
   if (s === undefined) {
     const chunk = newChunk(sharing.has(tr) ? sharedMemory : plain);
@@ -260,6 +320,7 @@ export interface TraceRecord {
 
 export function record(tr: Trace, index: number): TraceRecord {
   const c = tr.chunks[index >>> CHUNK_BITS]!;
+  if (c === RELEASED) throw new Error(`trace record ${index} was let go of (releaseBefore)`);
   const i = index & (CHUNK - 1);
   return { index, time: c.time[i]!, kind: c.kind[i]!, from: c.from[i]!, to: c.to[i]!, x: c.x[i]!, y: c.y[i]! };
 }
@@ -284,6 +345,7 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
   for (let ci = 0; ci * CHUNK < tr.length; ci++) {
+    if (tr.chunks[ci] === RELEASED) throw new Error(`trace chunk ${ci} was let go of (releaseBefore): the trace cannot be hashed again`);
     for (const column of chunkBytes(tr.chunks[ci]!, Math.min(CHUNK, tr.length - ci * CHUNK))) hasher.update(column);
   }
   return digestParts(hasher, [tr.aux.subarray(0, tr.auxLength)]);
@@ -329,7 +391,10 @@ interface Cursor {
 /** The time of the cursor's record, or Infinity at `limit` (the records known so far). */
 function head(cur: Cursor, limit: number): number {
   if (cur.pos >= limit) return Infinity;
-  cur.chunk ??= cur.tr.chunks[cur.pos >>> CHUNK_BITS]!;
+  if (cur.chunk === undefined) {
+    cur.chunk = cur.tr.chunks[cur.pos >>> CHUNK_BITS]!;
+    if (cur.chunk === RELEASED) throw new Error(`trace record ${cur.pos} was let go of (releaseBefore): it cannot be merged again`);
+  }
   return cur.chunk.time[cur.pos & (CHUNK - 1)]!;
 }
 
@@ -364,6 +429,16 @@ export class TraceMerge {
   /** Records merged so far. */
   get merged(): number {
     return this.a.pos + this.b.pos;
+  }
+
+  /** Records merged so far of the even side's trace. */
+  get mergedEven(): number {
+    return this.a.pos;
+  }
+
+  /** Records merged so far of the odd side's trace. */
+  get mergedOdd(): number {
+    return this.b.pos;
   }
 
   /**

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nextU32, randInt, shuffle, stream } from '../../src/engine/prng';
-import { append, auxReserve, CHUNK, createTrace, prepareChunk, preparedChunk, records, shareTrace, traceHash, truncate, type Trace, type TraceChunk } from '../../src/engine/trace';
+import { append, auxReserve, CHUNK, chunksMade, createTrace, mergedTraceHash, mergeHashing, prepareChunk, preparedChunk, record, records, releaseBefore, releasedChunks, shareTrace, traceHash, truncate, type Trace, type TraceChunk } from '../../src/engine/trace';
 import { mixedSwarm, run } from './rules';
 
 /** The canonical form as trace.ts documents it, built record by record, independently of the engine's arrays. */
@@ -155,6 +155,76 @@ describe('a trace chunk made ahead (prepareChunk, while a split run waits)', () 
     append(tr, 1, 2, 3, 4, 5, 6);
     expect(told.length).toBe(1);
     expect(told[0]).toBe(ahead);
+  });
+});
+
+describe('trace chunks let go of (releaseBefore, a split run hashed as it goes)', () => {
+  /** Record i of a synthetic trace of one side: times apart by 1,000 µs, the odd side's 500 µs later. */
+  const put = (tr: Trace, i: number, side: number): void => append(tr, i * 1000 + side * 500, (i + side) % 41, i % 300, (i * 7) % 300, i * 13 + side, i % 5);
+
+  it('lets go of the chunks wholly before the record, and reading one of their records fails', () => {
+    const tr = createTrace();
+    for (let i = 0; i < 2 * CHUNK + 100; i++) put(tr, i, 0);
+    releaseBefore(tr, CHUNK + 5);
+    expect(releasedChunks(tr)).toBe(1);
+    expect(() => record(tr, CHUNK - 1)).toThrow(/let go of/);
+    expect(record(tr, CHUNK).x).toBe(CHUNK * 13);
+    expect(() => traceHash(tr)).toThrow(/let go of/);
+    releaseBefore(tr, 2 * CHUNK);
+    expect(releasedChunks(tr)).toBe(2);
+    expect(record(tr, 2 * CHUNK + 99).x).toBe((2 * CHUNK + 99) * 13);
+  });
+
+  it('writes the next chunk in the memory of one let go of, and makes none ahead meanwhile', () => {
+    const tr = createTrace();
+    for (let i = 0; i < 2 * CHUNK; i++) put(tr, i, 0);
+    const first = tr.chunks[0]!;
+    releaseBefore(tr, CHUNK);
+    expect(prepareChunk(tr, 1)).toBe(false);
+    expect(preparedChunk(tr)).toBeUndefined();
+    for (let i = 2 * CHUNK; i < 2 * CHUNK + 10; i++) put(tr, i, 0);
+    expect(tr.chunks[2]).toBe(first);
+    expect(chunksMade(tr)).toBe(2);
+    expect(record(tr, 2 * CHUNK + 9).x).toBe((2 * CHUNK + 9) * 13);
+  });
+
+  it('without reuse only drops them: the next chunk is new memory', () => {
+    const tr = createTrace();
+    for (let i = 0; i < 2 * CHUNK; i++) put(tr, i, 0);
+    const first = tr.chunks[0]!;
+    releaseBefore(tr, CHUNK, false);
+    put(tr, 2 * CHUNK, 0);
+    expect(tr.chunks[2]).not.toBe(first);
+    expect(chunksMade(tr)).toBe(3);
+  });
+
+  it('merged a slice at a time, letting go of what is merged and writing on in it, hashes as the traces kept whole', () => {
+    const even = createTrace();
+    const odd = createTrace();
+    const keptEven = createTrace();
+    const keptOdd = createTrace();
+    const hashing = mergeHashing(even, odd, createHash('sha256'));
+    const total = 5 * CHUNK + 321;
+    // Windows of 10,000 records a side: each side appends its window, then the records eight windows
+    // back are merged in slices (on two threads the merge falls behind while the merging side runs),
+    // and what is merged is let go of.
+    for (let start = 0; start < total; start += 10_000) {
+      const end = Math.min(total, start + 10_000);
+      for (let i = start; i < end; i++) {
+        put(even, i, 0);
+        put(odd, i, 1);
+        put(keptEven, i, 0);
+        put(keptOdd, i, 1);
+      }
+      while (!hashing.merge.run((start - 80_000) * 1000, even.length, odd.length, 4096)) {
+        hashing.hashSome(64 * 1024);
+        releaseBefore(even, hashing.merge.mergedEven);
+        releaseBefore(odd, hashing.merge.mergedOdd);
+      }
+    }
+    expect(releasedChunks(even)).toBeGreaterThanOrEqual(3);
+    expect(chunksMade(even)).toBeLessThan(even.chunks.length);
+    expect(hashing.digest()).toBe(mergedTraceHash(keptEven, keptOdd, createHash('sha256')));
   });
 });
 
