@@ -75,7 +75,7 @@ export interface Peer {
   waiting: number;
   servingHead: number;
   servingLen: number;
-  /** Time of the latest wake-up scheduled for this idle uploader (-1 none). */
+  /** Time of the latest wake-up scheduled for this idle uploader (-Infinity: none). */
   wakeAt: number;
   /** Time the download link is busy until. */
   downloadFreeAt: number;

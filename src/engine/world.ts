@@ -96,7 +96,10 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
     upload: limited(spec.upload, spec.settings.uploadRateLimit),
     download: spec.download === null ? nullIfUnlimited(spec.settings.downloadRateLimit) : limited(spec.download, spec.settings.downloadRateLimit),
     downloadFreeAt: 0,
-    wakeAt: -1,
+    // -Infinity (none), a double as every wake time later is: a small integer here would give every
+    // peer object a new hidden class at its first wake, and the handlers compiled for the old one
+    // would be thrown away (test/engine/v8/shapes.test.ts).
+    wakeAt: -Infinity,
     serving: new Int32Array(8),
     servingHead: 0,
     servingLen: 0,
@@ -139,7 +142,8 @@ function createPeer(cfg: SimConfig, g: Geometry, st: SimState, id: number, anyCo
     completedAt: null,
     rechokes: 0,
     optimistic: -1,
-    lastOptimisticAt: 0,
+    // Set at join; a double until then too (wakeAt, above).
+    lastOptimisticAt: -Infinity,
     pickRng,
     chokeRng: stream(cfg.seed, `peer/${spec.name}/choker`),
     trackerRng: stream(cfg.seed, `tracker/${spec.name}`),
