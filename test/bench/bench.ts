@@ -250,7 +250,8 @@ async function against(ref: string, only: string | undefined, runs: number, chil
       return 2;
     }
     const before = readNs();
-    console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${together ? 'both at once' : 'taking turns'}`);
+    const how = `${childFlag === '--split' ? 'split by peers on two threads, ' : ''}${together ? 'both at once' : 'taking turns'}`;
+    console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${how}`);
     console.log('size        round   this s   that s   this/that');
     for (const key of Object.keys(SIZES)) {
       if (only && key !== only) continue;
@@ -306,15 +307,15 @@ if (args[0] === '--child') {
     console.error('bench: --ledger follows one trace as it grows; a split run has two until the end, so it takes one of --ledger and --split');
     process.exit(2);
   }
-  if (args.includes('--split') && args.includes('--against')) {
-    console.error('bench: --against compares the default run of two trees; --split is not for it');
-    process.exit(2);
-  }
   // --runs N: each size N times, each in a fresh process, then the median wall time. On a shared
   // machine runs of the same code differ by a quarter or more.
   const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 1;
   if (args.includes('--together') && !args.includes('--against')) {
     console.error('bench: --together runs this tree and another at once, so it needs --against GIT-REF');
+    process.exit(2);
+  }
+  if (args.includes('--together') && args.includes('--split')) {
+    console.error('bench: --together with --split would run four threads on two cores; split runs are compared taking turns (--split --against GIT-REF)');
     process.exit(2);
   }
   if (args.includes('--against')) {

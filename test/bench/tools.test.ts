@@ -25,15 +25,24 @@ describe('the benchmark scripts', () => {
     expect(badRef.stdout).toBe('');
   });
 
-  it('npm run bench: --split (two threads) takes neither --ledger nor --against', () => {
+  it('npm run bench: --split (two threads) takes no --ledger, and --against only taking turns (not --together)', () => {
     const ledger = run('bench.ts', '--split', '--ledger');
     expect(ledger.code).toBe(2);
     expect(ledger.stderr).toMatch(/one of --ledger and --split/);
     expect(ledger.stdout).toBe('');
-    const against = run('bench.ts', '--split', '--against', 'HEAD');
-    expect(against.code).toBe(2);
-    expect(against.stderr).toMatch(/--split is not for it/);
-    expect(against.stdout).toBe('');
+    const together = run('bench.ts', '--split', '--against', 'HEAD', '--together');
+    expect(together.code).toBe(2);
+    expect(together.stderr).toMatch(/four threads on two cores/);
+    expect(together.stdout).toBe('');
+  });
+
+  it('npm run bench -- --split --against REF: split runs of this tree and REF in turns, with their ratio and whether the hashes agree', () => {
+    const r = run('bench.ts', '--only', '30x64', '--split', '--against', 'HEAD');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/split by peers on two threads, taking turns/);
+    expect(r.stdout).toMatch(/^30x64 +1 +[0-9.]+ +[0-9.]+ +[0-9.]+$/m);
+    // HEAD's engine may differ from this tree's; the line says whether the two split runs' hashes agree.
+    expect(r.stdout).toMatch(/30x64 +median this [0-9.]+ s, that [0-9.]+ s; .*(same traceHash|the traceHashes differ)/);
   });
 
   it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
