@@ -38,6 +38,14 @@ const TRACE_POSTED = 1;
  */
 const TRACE_MERGED_AT = 16;
 
+/** Views of Shared.trace: its counts (TRACE_LENGTH, TRACE_POSTED) and the even side's merged chunks (TRACE_MERGED_AT). */
+interface TraceCounters {
+  counts: Float64Array;
+  evenMerged: Int32Array;
+}
+
+const traceCounters = (trace: SharedArrayBuffer): TraceCounters => ({ counts: new Float64Array(trace, 0, 2), evenMerged: new Int32Array(trace, TRACE_MERGED_AT, 1) });
+
 /**
  * While waiting at a barrier, the hashing side merges so many records at a time, or hashes so many
  * bytes of a merged chunk (each some tens of µs), so that it goes on soon after the other arrives.
@@ -188,10 +196,10 @@ class MergeInWaits {
   constructor(
     private readonly own: Trace,
     port: MessagePort,
-    shared: SharedArrayBuffer,
+    { counts, evenMerged }: TraceCounters,
   ) {
-    this.mirror = new TraceMirror(port, new Float64Array(shared, 0, 2));
-    this.evenMerged = new Int32Array(shared, TRACE_MERGED_AT, 1);
+    this.mirror = new TraceMirror(port, counts);
+    this.evenMerged = evenMerged;
     this.hashing = mergeHashing(this.mirror.trace, own, createHash('sha256'));
   }
 
@@ -246,9 +254,9 @@ interface SideOptions {
 /** Run one side to the end, meeting the other at every boundary. */
 function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, tell, hashing }: SideOptions): SideDone {
   const trace = createTrace();
-  const told = tell === undefined ? null : tellTrace(trace, tell, new Float64Array(shared.trace, 0, 2));
-  const merging = hashing === undefined ? null : new MergeInWaits(trace, hashing, shared.trace);
-  const evenMerged = new Int32Array(shared.trace, TRACE_MERGED_AT, 1);
+  const counters = traceCounters(shared.trace);
+  const told = tell === undefined ? null : tellTrace(trace, tell, counters.counts);
+  const merging = hashing === undefined ? null : new MergeInWaits(trace, hashing, counters);
   const run = new SideRun(config, side, trace);
   const sync = new Int32Array(shared.sync);
   // Length-tracking views: they follow an outbox as it grows.
@@ -291,7 +299,7 @@ function runSide(config: SimConfig, side: number, shared: Shared, { onWindow, te
     }
     merging?.boundary(until);
     // The even side: write again in the chunks the odd side has merged.
-    if (told !== null) releaseBefore(trace, Atomics.load(evenMerged, 0) * CHUNK);
+    if (told !== null) releaseBefore(trace, Atomics.load(counters.evenMerged, 0) * CHUNK);
     run.readInbox(inbox, until);
     onWindow?.(until);
   }

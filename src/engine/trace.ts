@@ -158,25 +158,36 @@ export function shareTrace(tr: Trace, to: TraceSharing): void {
  */
 function addChunk(tr: Trace): TraceChunk {
   const shared = sharing.get(tr);
-  let c = released.get(tr)?.free.pop();
+  const book = bookOf(tr);
+  let c = book.free.pop();
   if (c === undefined) {
     const spare = spares.get(tr);
     if (spare !== undefined) spares.delete(tr);
     c = spare?.chunk ?? newChunk(shared === undefined ? plain : sharedMemory);
-    made.set(tr, (made.get(tr) ?? 0) + 1);
+    book.made++;
   }
   tr.chunks.push(c);
   shared?.chunk(c);
   return c;
 }
 
-/** A trace's chunks let go of (releaseBefore): how many, from the first, and those to fill again. */
-interface Released {
-  chunks: number;
+/**
+ * A trace's chunks as made and let go of (releaseBefore): how many it made in new memory, how many
+ * from the first it has let go of, and those let go of to fill again.
+ */
+interface ChunkBook {
+  made: number;
+  released: number;
   free: TraceChunk[];
 }
 
-const released = new WeakMap<Trace, Released>();
+const books = new WeakMap<Trace, ChunkBook>();
+
+function bookOf(tr: Trace): ChunkBook {
+  let book = books.get(tr);
+  if (book === undefined) books.set(tr, (book = { made: 0, released: 0, free: [] }));
+  return book;
+}
 
 /** What stands in `chunks` for a chunk let go of: columns of no records, so that reading one fails. */
 const RELEASED: TraceChunk = Object.freeze({
@@ -198,27 +209,22 @@ const RELEASED: TraceChunk = Object.freeze({
  * of throws.
  */
 export function releaseBefore(tr: Trace, before: number, reuse = true): void {
-  let r = released.get(tr);
-  if (r === undefined) released.set(tr, (r = { chunks: 0, free: [] }));
+  const book = bookOf(tr);
   const end = Math.min(before, tr.length) >>> CHUNK_BITS;
-  for (; r.chunks < end; r.chunks++) {
-    const c = tr.chunks[r.chunks]!;
-    if (reuse) r.free.push(c);
-    tr.chunks[r.chunks] = RELEASED;
+  for (; book.released < end; book.released++) {
+    if (reuse) book.free.push(tr.chunks[book.released]!);
+    tr.chunks[book.released] = RELEASED;
   }
 }
 
-/** Chunks made for a trace: in new memory, not written again in a chunk let go of (releaseBefore). */
-const made = new WeakMap<Trace, number>();
-
 /** How many chunks `tr` has made in new memory (the rest it wrote in chunks it had let go of). */
 export function chunksMade(tr: Trace): number {
-  return made.get(tr) ?? 0;
+  return books.get(tr)?.made ?? 0;
 }
 
 /** How many of `tr`'s chunks, from the first, have been let go of (releaseBefore). */
 export function releasedChunks(tr: Trace): number {
-  return released.get(tr)?.chunks ?? 0;
+  return books.get(tr)?.released ?? 0;
 }
 
 /** Bytes apart at which a write reaches a fresh page of memory (also room.ts). */
@@ -243,7 +249,7 @@ const spares = new WeakMap<Trace, Spare>();
  */
 export function prepareChunk(tr: Trace, pages: number): boolean {
   // A chunk let go of comes next, its memory in already.
-  if ((released.get(tr)?.free.length ?? 0) > 0) return false;
+  if ((books.get(tr)?.free.length ?? 0) > 0) return false;
   let s = spares.get(tr);
   if (s === undefined) {
     const chunk = newChunk(sharing.has(tr) ? sharedMemory : plain);

@@ -161,10 +161,15 @@ describe('a trace chunk made ahead (prepareChunk, while a split run waits)', () 
 describe('trace chunks let go of (releaseBefore, a split run hashed as it goes)', () => {
   /** Record i of a synthetic trace of one side: times apart by 1,000 µs, the odd side's 500 µs later. */
   const put = (tr: Trace, i: number, side: number): void => append(tr, i * 1000 + side * 500, (i + side) % 41, i % 300, (i * 7) % 300, i * 13 + side, i % 5);
+  /** The even side's first `n` records. */
+  const filled = (n: number): Trace => {
+    const tr = createTrace();
+    for (let i = 0; i < n; i++) put(tr, i, 0);
+    return tr;
+  };
 
   it('lets go of the chunks wholly before the record, and reading one of their records fails', () => {
-    const tr = createTrace();
-    for (let i = 0; i < 2 * CHUNK + 100; i++) put(tr, i, 0);
+    const tr = filled(2 * CHUNK + 100);
     releaseBefore(tr, CHUNK + 5);
     expect(releasedChunks(tr)).toBe(1);
     expect(() => record(tr, CHUNK - 1)).toThrow(/let go of/);
@@ -176,8 +181,7 @@ describe('trace chunks let go of (releaseBefore, a split run hashed as it goes)'
   });
 
   it('writes the next chunk in the memory of one let go of, and makes none ahead meanwhile', () => {
-    const tr = createTrace();
-    for (let i = 0; i < 2 * CHUNK; i++) put(tr, i, 0);
+    const tr = filled(2 * CHUNK);
     const first = tr.chunks[0]!;
     releaseBefore(tr, CHUNK);
     expect(prepareChunk(tr, 1)).toBe(false);
@@ -189,8 +193,7 @@ describe('trace chunks let go of (releaseBefore, a split run hashed as it goes)'
   });
 
   it('without reuse only drops them: the next chunk is new memory', () => {
-    const tr = createTrace();
-    for (let i = 0; i < 2 * CHUNK; i++) put(tr, i, 0);
+    const tr = filled(2 * CHUNK);
     const first = tr.chunks[0]!;
     releaseBefore(tr, CHUNK, false);
     put(tr, 2 * CHUNK, 0);
