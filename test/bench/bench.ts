@@ -17,7 +17,7 @@ import { consume, createLedger } from '../../src/analysis/ledger';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
 import { KiB, peer, swarm } from '../engine/helpers';
 import { median } from './quantile';
-import { readCost } from './read-cost';
+import { readCost, slowerOverFaster, twoThreadReads } from './read-cost';
 
 const MiB = 1024 * KiB;
 
@@ -162,6 +162,15 @@ async function runSplitOne(key: string): Promise<void> {
 const readNs = (): string => `${readCost(256, [1])[0]!.toFixed(0)} ns`;
 const readLine = (before: string): string => `a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`;
 
+/**
+ * For split runs, also how evenly two threads run the same work now (read-cost.ts twoThreadReads, 2 s
+ * over 256 MiB each): a split run waits at every boundary for its slower side, and on this machine
+ * one core is at times a tenth or a fifth slower than the other for seconds on end.
+ */
+const pairNow = async (): Promise<string> => `${median(slowerOverFaster(await twoThreadReads(256, 2000, 250))).toFixed(2)}x`;
+const pairLine = async (before: string): Promise<string> =>
+  `two threads at once (npm run -s bench:memory), the slower's time a read over the faster's, median of 250 ms slices: ${before} before the runs, ${await pairNow()} after`;
+
 const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '../..');
 
@@ -250,6 +259,7 @@ async function against(ref: string, only: string | undefined, runs: number, chil
       return 2;
     }
     const before = readNs();
+    const pairBefore = childFlag === '--split' ? await pairNow() : null;
     const how = `${childFlag === '--split' ? 'split by peers on two threads, ' : ''}${together ? 'both at once' : 'taking turns'}`;
     console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${how}`);
     console.log('size        round   this s   that s   this/that');
@@ -288,6 +298,7 @@ async function against(ref: string, only: string | undefined, runs: number, chil
       );
     }
     console.log(readLine(before));
+    if (pairBefore !== null) console.log(await pairLine(pairBefore));
     return 0;
   } finally {
     git('worktree', 'remove', '--force', dir);
@@ -327,6 +338,7 @@ if (args[0] === '--child') {
     process.exit(await against(ref, only, runs, childFlag, args.includes('--together')));
   }
   const before = readNs();
+  const pairBefore = childFlag === '--split' ? await pairNow() : null;
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
@@ -346,4 +358,5 @@ if (args[0] === '--child') {
     }
   }
   console.log(readLine(before));
+  if (pairBefore !== null) console.log(await pairLine(pairBefore));
 }

@@ -5,6 +5,9 @@
 // A buffer of `mib` MiB holds one random cycle through up to 2^20 of its 64-byte lines. Following the
 // cycle makes each read depend on the one before (chains = 1); following it from K points at once
 // gives K independent reads in flight. Each figure is the best of three passes of 2^19 reads.
+// twoThreadReads runs two such chases at once, one a thread (bench:memory, and npm run bench --split).
+
+import { Worker } from 'node:worker_threads';
 
 const INTS = 16; // a 64-byte line of Int32
 
@@ -42,3 +45,66 @@ export function readCost(mib: number, chainCounts: readonly number[]): number[] 
     return Math.min(pass(chains), pass(chains), pass(chains));
   });
 }
+
+/**
+ * Two threads at once, each following a random cycle through its own `mib` MiB buffer, as a run split
+ * on two threads does with its two sides: ns a dependent read for each thread in each `sliceMs` slice
+ * of `ms`. A split run waits at every window boundary for its slower side, so a machine whose two
+ * cores run the same work at different speeds (its host's other tenants) makes it wait however even
+ * the sides' work is. The workers are plain JavaScript (eval), so they need no TypeScript loader.
+ */
+export async function twoThreadReads(mib: number, ms: number, sliceMs: number): Promise<[number[], number[]]> {
+  const slices = Math.max(1, Math.floor(ms / sliceMs));
+  const sync = new Int32Array(new SharedArrayBuffer(8));
+  const counts = new Float64Array(new SharedArrayBuffer(16 * slices));
+  const workers = [0, 1].map(
+    (k) => new Worker(CHASER, { eval: true, workerData: { k, mib, slices, sliceMs, sync: sync.buffer, counts: counts.buffer } }),
+  );
+  const done = workers.map((w) => new Promise<void>((resolve, reject) => w.once('error', reject).once('exit', () => resolve())));
+  // Both buffers built, then both start at once.
+  while (Atomics.load(sync, 0) < 2) await new Promise((r) => setTimeout(r, 5));
+  Atomics.store(sync, 1, 1);
+  Atomics.notify(sync, 1);
+  await Promise.all(done);
+  const ns = (k: number): number[] => Array.from({ length: slices }, (_, i) => (sliceMs * 1e6) / counts[k * slices + i]!);
+  return [ns(0), ns(1)];
+}
+
+/** Slice by slice, the slower thread's time a read over the faster's (twoThreadReads). */
+export function slowerOverFaster([a, b]: [number[], number[]]): number[] {
+  return a.map((x, i) => Math.max(x, b[i]!) / Math.min(x, b[i]!));
+}
+
+const CHASER = `
+const { workerData } = require('node:worker_threads');
+const { k, mib, slices, sliceMs } = workerData;
+const sync = new Int32Array(workerData.sync);
+const counts = new Float64Array(workerData.counts);
+const lines = (mib * 1024 * 1024) / 64;
+const buffer = new Int32Array(lines * 16);
+const n = Math.min(1 << 20, lines);
+const order = new Int32Array(n);
+for (let i = 0; i < n; i++) order[i] = Number((BigInt(i) * 2654435761n) % BigInt(lines));
+let s = 12345 + k;
+for (let i = n - 1; i > 0; i--) {
+  s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+  const j = Math.floor((s / 4294967296) * (i + 1));
+  const t = order[i]; order[i] = order[j]; order[j] = t;
+}
+for (let i = 0; i < n; i++) buffer[order[i] * 16] = order[(i + 1) % n] * 16;
+Atomics.add(sync, 0, 1);
+Atomics.wait(sync, 1, 0);
+let at = order[0] * 16;
+let end = process.hrtime.bigint();
+const step = BigInt(Math.round(sliceMs * 1e6));
+for (let slice = 0; slice < slices; slice++) {
+  end += step;
+  let reads = 0;
+  do {
+    for (let i = 0; i < 1024; i++) at = buffer[at];
+    reads += 1024;
+  } while (process.hrtime.bigint() < end);
+  counts[k * slices + slice] = reads;
+}
+if (at === -1) console.log('');
+`;

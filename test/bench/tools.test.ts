@@ -43,6 +43,29 @@ describe('the benchmark scripts', () => {
     expect(r.stdout).toMatch(/^30x64 +1 +[0-9.]+ +[0-9.]+ +[0-9.]+$/m);
     // HEAD's engine may differ from this tree's; the line says whether the two split runs' hashes agree.
     expect(r.stdout).toMatch(/30x64 +median this [0-9.]+ s, that [0-9.]+ s; .*(same traceHash|the traceHashes differ)/);
+    // How evenly two threads run now, before and after: a split run waits for its slower side.
+    const pair = /^two threads at once .*: ([0-9.]+)x before the runs, ([0-9.]+)x after$/m.exec(r.stdout);
+    expect(pair).not.toBeNull();
+    expect(Number(pair![1])).toBeGreaterThanOrEqual(1);
+    expect(Number(pair![2])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('npm run -s bench:memory: the read costs, then two threads at once slice by slice, the slower against the faster', () => {
+    const r = run('memory.ts', '64');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}1 in flight +[0-9.]+$/m);
+    const threads = [...r.stdout.matchAll(/^ {2}thread [12] +median ([0-9.]+) \(([0-9.]+)-([0-9.]+)\)$/gm)];
+    expect(threads).toHaveLength(2);
+    for (const [, mid, lo, hi] of threads) {
+      expect(Number(lo)).toBeGreaterThan(0);
+      expect(Number(lo)).toBeLessThanOrEqual(Number(mid));
+      expect(Number(mid)).toBeLessThanOrEqual(Number(hi));
+    }
+    const ratio = /slower thread took ([0-9.]+)-([0-9.]+)x the faster's time a read \(median ([0-9.]+)\)/.exec(r.stdout);
+    expect(ratio).not.toBeNull();
+    expect(Number(ratio![1])).toBeGreaterThanOrEqual(1);
+    expect(Number(ratio![1])).toBeLessThanOrEqual(Number(ratio![3]));
+    expect(Number(ratio![3])).toBeLessThanOrEqual(Number(ratio![2]));
   });
 
   it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
