@@ -11,15 +11,19 @@ import { Worker } from 'node:worker_threads';
 
 const INTS = 16; // a 64-byte line of Int32
 
-/** ns a read with each of `chainCounts` reads in flight, over a fresh `mib` MiB buffer. */
-export function readCost(mib: number, chainCounts: readonly number[]): number[] {
+/**
+ * A `mib` MiB buffer holding one random cycle (shuffled from `seed`) through up to 2^20 of its lines,
+ * in shared memory if `shared`, and the lines in the cycle's order.
+ */
+function cycle(mib: number, seed: number, shared: boolean): { buffer: Int32Array; order: Int32Array } {
   const lines = (mib * 1024 * 1024) / 64;
-  const buffer = new Int32Array(lines * INTS);
+  const bytes = lines * INTS * 4;
+  const buffer = new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const n = Math.min(1 << 20, lines);
   // Distinct lines spread over the buffer (a multiplicative hash of 0..n-1), in a shuffled order.
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = Number((BigInt(i) * 2654435761n) % BigInt(lines));
-  let s = 12345;
+  let s = seed;
   for (let i = n - 1; i > 0; i--) {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     const j = Math.floor((s / 4294967296) * (i + 1));
@@ -28,6 +32,13 @@ export function readCost(mib: number, chainCounts: readonly number[]): number[] 
     order[j] = t;
   }
   for (let i = 0; i < n; i++) buffer[order[i]! * INTS] = order[(i + 1) % n]! * INTS;
+  return { buffer, order };
+}
+
+/** ns a read with each of `chainCounts` reads in flight, over a fresh `mib` MiB buffer. */
+export function readCost(mib: number, chainCounts: readonly number[]): number[] {
+  const { buffer, order } = cycle(mib, 12345, false);
+  const n = order.length;
 
   const pass = (chains: number): number => {
     const at = new Int32Array(chains);
@@ -51,21 +62,25 @@ export function readCost(mib: number, chainCounts: readonly number[]): number[] 
  * on two threads does with its two sides: ns a dependent read for each thread in each `sliceMs` slice
  * of `ms`. A split run waits at every window boundary for its slower side, so a machine whose two
  * cores run the same work at different speeds (its host's other tenants) makes it wait however even
- * the sides' work is. The workers are plain JavaScript (eval), so they need no TypeScript loader.
+ * the sides' work is. The buffers are made here, in shared memory; the workers only follow them, in
+ * plain JavaScript (eval), so they need no TypeScript loader.
  */
 export async function twoThreadReads(mib: number, ms: number, sliceMs: number): Promise<[number[], number[]]> {
   const slices = Math.max(1, Math.floor(ms / sliceMs));
   const sync = new Int32Array(new SharedArrayBuffer(8));
   const counts = new Float64Array(new SharedArrayBuffer(16 * slices));
-  const workers = [0, 1].map(
-    (k) => new Worker(CHASER, { eval: true, workerData: { k, mib, slices, sliceMs, sync: sync.buffer, counts: counts.buffer } }),
-  );
-  const done = workers.map((w) => new Promise<void>((resolve, reject) => w.once('error', reject).once('exit', () => resolve())));
-  // Both buffers built, then both start at once.
-  while (Atomics.load(sync, 0) < 2) await new Promise((r) => setTimeout(r, 5));
+  const workers = [0, 1].map((k) => {
+    const { buffer, order } = cycle(mib, 12345 + k, true);
+    return new Worker(CHASER, { eval: true, workerData: { k, slices, sliceMs, sync: sync.buffer, counts: counts.buffer, buffer: buffer.buffer, start: order[0]! * INTS } });
+  });
+  let failure: unknown = null;
+  const done = workers.map((w) => new Promise<void>((resolve) => w.once('error', (e) => (failure = e)).once('exit', () => resolve())));
+  // Both ready, then both start at once; a worker that failed instead ends the wait.
+  while (Atomics.load(sync, 0) < 2 && failure === null) await new Promise((r) => setTimeout(r, 5));
   Atomics.store(sync, 1, 1);
   Atomics.notify(sync, 1);
   await Promise.all(done);
+  if (failure !== null) throw failure;
   const ns = (k: number): number[] => Array.from({ length: slices }, (_, i) => (sliceMs * 1e6) / counts[k * slices + i]!);
   return [ns(0), ns(1)];
 }
@@ -77,24 +92,13 @@ export function slowerOverFaster([a, b]: [number[], number[]]): number[] {
 
 const CHASER = `
 const { workerData } = require('node:worker_threads');
-const { k, mib, slices, sliceMs } = workerData;
+const { k, slices, sliceMs } = workerData;
 const sync = new Int32Array(workerData.sync);
 const counts = new Float64Array(workerData.counts);
-const lines = (mib * 1024 * 1024) / 64;
-const buffer = new Int32Array(lines * 16);
-const n = Math.min(1 << 20, lines);
-const order = new Int32Array(n);
-for (let i = 0; i < n; i++) order[i] = Number((BigInt(i) * 2654435761n) % BigInt(lines));
-let s = 12345 + k;
-for (let i = n - 1; i > 0; i--) {
-  s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-  const j = Math.floor((s / 4294967296) * (i + 1));
-  const t = order[i]; order[i] = order[j]; order[j] = t;
-}
-for (let i = 0; i < n; i++) buffer[order[i] * 16] = order[(i + 1) % n] * 16;
+const buffer = new Int32Array(workerData.buffer);
 Atomics.add(sync, 0, 1);
 Atomics.wait(sync, 1, 0);
-let at = order[0] * 16;
+let at = workerData.start;
 let end = process.hrtime.bigint();
 const step = BigInt(Math.round(sliceMs * 1e6));
 for (let slice = 0; slice < slices; slice++) {
