@@ -217,6 +217,13 @@ export function releaseBefore(tr: Trace, before: number, reuse = true): void {
   }
 }
 
+/** Chunk `ci` of `tr`, which must not have been let go of (releaseBefore): its records cannot be read again. */
+function keptChunk(tr: Trace, ci: number): TraceChunk {
+  const c = tr.chunks[ci]!;
+  if (c === RELEASED) throw new Error(`trace chunk ${ci} was let go of (releaseBefore): its records cannot be read, hashed or merged again`);
+  return c;
+}
+
 /** How many chunks `tr` has made in new memory (the rest it wrote in chunks it had let go of). */
 export function chunksMade(tr: Trace): number {
   return books.get(tr)?.made ?? 0;
@@ -325,8 +332,7 @@ export interface TraceRecord {
 }
 
 export function record(tr: Trace, index: number): TraceRecord {
-  const c = tr.chunks[index >>> CHUNK_BITS]!;
-  if (c === RELEASED) throw new Error(`trace record ${index} was let go of (releaseBefore)`);
+  const c = keptChunk(tr, index >>> CHUNK_BITS);
   const i = index & (CHUNK - 1);
   return { index, time: c.time[i]!, kind: c.kind[i]!, from: c.from[i]!, to: c.to[i]!, x: c.x[i]!, y: c.y[i]! };
 }
@@ -351,8 +357,7 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function traceHash(tr: Trace, hasher: Hasher = sha256.create()): string {
   if (!littleEndian) throw new Error('traceHash needs a little-endian machine');
   for (let ci = 0; ci * CHUNK < tr.length; ci++) {
-    if (tr.chunks[ci] === RELEASED) throw new Error(`trace chunk ${ci} was let go of (releaseBefore): the trace cannot be hashed again`);
-    for (const column of chunkBytes(tr.chunks[ci]!, Math.min(CHUNK, tr.length - ci * CHUNK))) hasher.update(column);
+    for (const column of chunkBytes(keptChunk(tr, ci), Math.min(CHUNK, tr.length - ci * CHUNK))) hasher.update(column);
   }
   return digestParts(hasher, [tr.aux.subarray(0, tr.auxLength)]);
 }
@@ -397,10 +402,7 @@ interface Cursor {
 /** The time of the cursor's record, or Infinity at `limit` (the records known so far). */
 function head(cur: Cursor, limit: number): number {
   if (cur.pos >= limit) return Infinity;
-  if (cur.chunk === undefined) {
-    cur.chunk = cur.tr.chunks[cur.pos >>> CHUNK_BITS]!;
-    if (cur.chunk === RELEASED) throw new Error(`trace record ${cur.pos} was let go of (releaseBefore): it cannot be merged again`);
-  }
+  cur.chunk ??= keptChunk(cur.tr, cur.pos >>> CHUNK_BITS);
   return cur.chunk.time[cur.pos & (CHUNK - 1)]!;
 }
 

@@ -155,21 +155,24 @@ async function runSplitOne(key: string): Promise<void> {
 }
 
 /**
- * What a dependent read of a random cache line costs now (256 MiB buffer, read-cost.ts): printed before
- * and after the runs, because this shared machine's memory slows by a third at times, and the engine's
- * big runs slow with it.
+ * What a dependent read of a random cache line costs now (256 MiB buffer, read-cost.ts), because this
+ * shared machine's memory slows by a third at times, and the engine's big runs slow with it; for split
+ * runs, also how evenly two threads run the same work now (twoThreadReads, 2 s over 256 MiB each): a
+ * split run waits at every boundary for its slower side, and on this machine one core is at times a
+ * tenth or a fifth slower than the other for seconds on end.
  */
 const readNs = (): string => `${readCost(256, [1])[0]!.toFixed(0)} ns`;
-const readLine = (before: string): string => `a dependent read of a random line (npm run -s bench:memory): ${before} before the runs, ${readNs()} after`;
-
-/**
- * For split runs, also how evenly two threads run the same work now (read-cost.ts twoThreadReads, 2 s
- * over 256 MiB each): a split run waits at every boundary for its slower side, and on this machine
- * one core is at times a tenth or a fifth slower than the other for seconds on end.
- */
 const pairNow = async (): Promise<string> => `${median(slowerOverFaster(await twoThreadReads(256, 2000, 250))).toFixed(2)}x`;
-const pairLine = async (before: string): Promise<string> =>
-  `two threads at once (npm run -s bench:memory), the slower's time a read over the faster's, median of 250 ms slices: ${before} before the runs, ${await pairNow()} after`;
+
+/** Measure the machine now (above); the function returned prints it again after the runs, beside these. */
+async function machineBefore(split: boolean): Promise<() => Promise<void>> {
+  const read = readNs();
+  const pair = split ? await pairNow() : null;
+  return async () => {
+    console.log(`a dependent read of a random line (npm run -s bench:memory): ${read} before the runs, ${readNs()} after`);
+    if (pair !== null) console.log(`two threads at once (npm run -s bench:memory), the slower's time a read over the faster's, median of 250 ms slices: ${pair} before the runs, ${await pairNow()} after`);
+  };
+}
 
 const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '../..');
@@ -258,8 +261,7 @@ async function against(ref: string, only: string | undefined, runs: number, chil
       console.error(`bench: --against: ${ref} has no test/bench/bench.ts`);
       return 2;
     }
-    const before = readNs();
-    const pairBefore = childFlag === '--split' ? await pairNow() : null;
+    const machineAfter = await machineBefore(childFlag === '--split');
     const how = `${childFlag === '--split' ? 'split by peers on two threads, ' : ''}${together ? 'both at once' : 'taking turns'}`;
     console.log(`this tree against ${ref} (${sha.slice(0, 12)}), ${runs} round${runs === 1 ? '' : 's'} a size, ${how}`);
     console.log('size        round   this s   that s   this/that');
@@ -297,8 +299,7 @@ async function against(ref: string, only: string | undefined, runs: number, chil
           (hashes.size === 1 ? 'same traceHash' : 'the traceHashes differ'),
       );
     }
-    console.log(readLine(before));
-    if (pairBefore !== null) console.log(await pairLine(pairBefore));
+    await machineAfter();
     return 0;
   } finally {
     git('worktree', 'remove', '--force', dir);
@@ -337,8 +338,7 @@ if (args[0] === '--child') {
     }
     process.exit(await against(ref, only, runs, childFlag, args.includes('--together')));
   }
-  const before = readNs();
-  const pairBefore = childFlag === '--split' ? await pairNow() : null;
+  const machineAfter = await machineBefore(childFlag === '--split');
   console.log('size        blocks      wall s   blocks/s    peak MiB  sim s   completed');
   for (const key of Object.keys(SIZES)) {
     if (only && key !== only) continue;
@@ -357,6 +357,5 @@ if (args[0] === '--child') {
       console.log(`${key.padEnd(11)} median wall ${median(walls).toFixed(2)} s of ${walls.length} runs (${sorted[0]} to ${sorted[sorted.length - 1]})`);
     }
   }
-  console.log(readLine(before));
-  if (pairBefore !== null) console.log(await pairLine(pairBefore));
+  await machineAfter();
 }
