@@ -1,24 +1,14 @@
 // The CLI as a user meets it: a child process, its exit code, stdout, stderr and files.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_NAMES } from '../../src/engine/types';
+import { root, sim } from './run-cli';
 
-const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function sim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function scenarioFile(name: string, value: unknown): string {
   const file = join(tmp, name);

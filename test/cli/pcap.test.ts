@@ -1,21 +1,16 @@
 // `--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]`: the flags as parsed, and the CLI
 // writing a capture, refusing bad values with exit 2 and a message that names the flag.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { readPcap } from '../export/pcap-reader';
+import { sim } from './run-cli';
 
-const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-pcap-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const scenario = join(tmp, 'small.json');
 writeFileSync(

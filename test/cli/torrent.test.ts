@@ -1,20 +1,15 @@
 // `sim -- file.torrent --peers peers.json`: a real .torrent (made here by create-torrent) gives the
 // torrent, a scenario without "torrent" gives the peers.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createTorrent from 'create-torrent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sim } from './run-cli';
 
-const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-torrent-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const write = (name: string, data: string | Uint8Array): string => {
   const path = join(tmp, name);
   writeFileSync(path, data);
