@@ -1,11 +1,13 @@
-// The README's examples are what the tools print: the example run, the error lines, and the subject's
-// capture of the flash crowd as tshark reads it (its first frames, its size and its counts). An engine
-// change that moves a figure fails here until the README says the new one.
+// The README's examples are what the tools print and read: the default scenario as shown, the
+// narration example, the example run, the error lines, and the subject's capture of the flash crowd
+// as tshark reads it (its first frames, its size and its counts). An engine change that moves a
+// figure fails here until the README says the new one.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/parse';
 import { root, sim } from './run-cli';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -32,6 +34,28 @@ const squeezed = (text: string): string[] =>
     .split('\n')
     .map((l) => l.trim().replace(/\s+/g, ' '))
     .filter((l) => l !== '');
+
+const scenarioFile = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(root, 'scenarios', name), 'utf8')) as Record<string, unknown>;
+
+it('the default scenario shown is scenarios/flash-crowd.json, less the keys it leaves out, and seed-leaves.json adds what it says', () => {
+  const shown = JSON.parse(blockAfter('The default, `scenarios/flash-crowd.json`:')) as Record<string, unknown>;
+  const file = scenarioFile('flash-crowd.json');
+  const { description, ...rest } = shown;
+  expect(description).toMatch(/…$/);
+  expect(String(file.description).startsWith(String(description).slice(0, -1).trim())).toBe(true);
+  for (const [key, value] of Object.entries(rest)) expect([key, file[key]]).toEqual([key, value]);
+  const seedLeaves = scenarioFile('seed-leaves.json');
+  const adds = /`scenarios\/seed-leaves\.json` adds `"stopAt": (\d+)` and a scripted event:\s*`"events": (\[[^`]*\])`/.exec(readme);
+  expect(adds).not.toBeNull();
+  expect([seedLeaves.stopAt, seedLeaves.events]).toEqual([Number(adds![1]), JSON.parse(adds![2]!)]);
+});
+
+it('the narration example is valid narration for the default scenario', () => {
+  const narration = JSON.parse(`{${blockAfter('indices) and `"colouring"`')}}`) as { narration: unknown[] };
+  expect(narration.narration.length).toBeGreaterThan(0);
+  const r = parseScenario({ ...scenarioFile('flash-crowd.json'), ...narration });
+  expect(r.ok ? [] : r.errors).toEqual([]);
+});
 
 it('the example run is what `npm run -s sim -- scenarios/flash-crowd.json` prints', () => {
   const r = sim('scenarios/flash-crowd.json');
