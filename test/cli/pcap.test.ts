@@ -11,7 +11,6 @@ import { sim } from './run-cli';
 const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-pcap-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-
 const scenario = join(tmp, 'small.json');
 writeFileSync(
   scenario,
