@@ -50,6 +50,22 @@ describe('the benchmark scripts', () => {
     expect(Number(pair![2])).toBeGreaterThanOrEqual(1);
   });
 
+  it('npm run bench -- --split: the events, waits and time an event not waiting of each side, as its JSON line gives them', () => {
+    const r = run('bench.ts', '--only', '30x64', '--split');
+    expect(r.code).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.trim().startsWith('{"size":"30x64"'));
+    expect(line).toBeDefined();
+    const j = JSON.parse(line!) as { events: number; eventsBySide: number[]; simSeconds: number; waitSecondsBySide: number[]; busyNsPerEventBySide: number[] };
+    expect(j.eventsBySide[0]! + j.eventsBySide[1]!).toBe(j.events);
+    for (const side of [0, 1]) {
+      const busyS = j.simSeconds - j.waitSecondsBySide[side]!;
+      expect(busyS).toBeGreaterThan(0);
+      // The JSON's seconds are rounded to 10 ms; the ns an event come from the unrounded times.
+      const ns = j.busyNsPerEventBySide[side]!;
+      expect(Math.abs(ns * j.eventsBySide[side]! - busyS * 1e9)).toBeLessThanOrEqual(0.011e9 + j.eventsBySide[side]!);
+    }
+  });
+
   it('npm run -s bench:memory: the read costs, then two threads at once slice by slice, the slower against the faster', () => {
     const r = run('memory.ts', '64');
     expect(r.code).toBe(0);
