@@ -2,12 +2,12 @@
 // narration example, the example run, the error lines, and the subject's capture of the flash crowd
 // as tshark reads it (its first frames, its size and its counts). An engine change that moves a
 // figure fails here until the README says the new one.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/parse';
+import { requireTshark, tshark } from '../export/tshark';
 import { root, sim } from './run-cli';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -85,17 +85,15 @@ it('the error lines are what the CLI prints, exit code 2, for a file with those 
 
 describe("the subject's capture of the flash crowd, read by tshark", () => {
   const pcap = join(tmp, 'subject.pcap');
-  const DECODE = ['-2', '-d', 'tcp.port==6881,bittorrent'];
-  const tshark = (...args: string[]): string => execFileSync('tshark', ['-r', pcap, ...DECODE, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
   beforeAll(() => {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' }); // fails with ENOENT: apt-get install tshark
+    requireTshark(); // fails with ENOENT: apt-get install tshark
     expect(sim('scenarios/flash-crowd.json', '--pcap', pcap, '--pcap-peer', 'subject').code).toBe(0);
   });
 
   it('begins with the frames the README shows, for the command it shows', () => {
     const [command, ...shown] = squeezed(blockAfter("The subject's capture of `scenarios/flash-crowd.json`"));
     expect(command).toBe('$ tshark -2 -r subject.pcap -d tcp.port==6881,bittorrent -Y "tcp.stream == 0"');
-    expect(squeezed(tshark('-Y', 'tcp.stream == 0')).slice(0, shown.length)).toEqual(shown);
+    expect(squeezed(tshark(pcap, '-Y', 'tcp.stream == 0')).slice(0, shown.length)).toEqual(shown);
   });
 
   it('has the size, packets, connections and counts of piece messages and haves the README gives', () => {
@@ -107,12 +105,11 @@ describe("the subject's capture of the flash crowd, read by tshark", () => {
     expect([size, pieces, haves, firstHave]).not.toContain(null);
 
     // One line a frame: its number, time, source, TCP stream and the BitTorrent message types in it.
-    const frames = squeezed(tshark('-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'frame.number', '-e', 'frame.time_relative', '-e', 'ip.src', '-e', 'tcp.stream', '-e', 'bittorrent.msg.type')).map((l) => l.split(' '));
+    const frames = squeezed(tshark(pcap, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'frame.number', '-e', 'frame.time_relative', '-e', 'ip.src', '-e', 'tcp.stream', '-e', 'bittorrent.msg.type')).map((l) => l.split(' '));
     const subject = '10.0.32.1';
     let sent = 0;
     let received = 0;
     let haveCount = 0;
-    let first: string[] | undefined;
     for (const [, , src, , types = ''] of frames) {
       for (const t of types.split(',')) {
         if (t === '7' && src === subject) sent++;
@@ -120,7 +117,7 @@ describe("the subject's capture of the flash crowd, read by tshark", () => {
         if (t === '4' && src === subject) haveCount++;
       }
     }
-    for (const f of frames) if (first === undefined && f[3] === '0' && f[2] === subject && (f[4] ?? '').split(',').includes('4')) first = f;
+    const first = frames.find(([, , src, stream, types = '']) => stream === '0' && src === subject && types.split(',').includes('4'));
 
     expect(Number((statSync(pcap).size / 1e6).toFixed(1))).toBe(Number(size![1]));
     expect(frames.length).toBe(figure(size![2]));

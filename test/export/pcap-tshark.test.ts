@@ -1,24 +1,18 @@
 // The pcap export read by tshark (Wireshark's command-line reader; Debian package `tshark`, installed
 // by .ci/run): no malformed packets or expert warnings, every TCP segment reassembled into BitTorrent
 // messages, the counts of each message type those of the engine, and pieces whose SHA-1 checks out.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { infoHash, PEER_PORT } from '../../src/engine/identity';
+import { infoHash } from '../../src/engine/identity';
 import type { Sim } from '../../src/engine/sim';
 import { contentKey, pieceHash } from '../../src/export/content';
 import { capture, configOf, expectedCounts, MIXED_SWARM, NAME_OF_ID, nonZero, runOf } from './pcap-fixture';
+import { requireTshark, tshark } from './tshark';
 
 const S = 1_000_000;
-/** tshark's BitTorrent dissector has no port of its own: decode the peers' listening port as BitTorrent; two passes, so that every segment knows the frame its PDU was reassembled in. */
-const DECODE = ['-2', '-d', `tcp.port==${PEER_PORT},bittorrent`];
-
-function tshark(file: string, ...args: string[]): string {
-  return execFileSync('tshark', ['-r', file, ...DECODE, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
-}
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
 
@@ -50,7 +44,7 @@ describe('a capture, read by tshark', () => {
   let dir: string;
   let sim: Sim;
   beforeAll(() => {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' }); // fails with ENOENT: apt-get install tshark
+    requireTshark(); // fails with ENOENT: apt-get install tshark
     dir = mkdtempSync(join(tmpdir(), 'swarmscope-pcap-'));
     sim = runOf(configOf(MIXED_SWARM));
   });
