@@ -1,5 +1,5 @@
 // What a read of a random cache line costs on this machine, in Node: the figure that says whether a
-// benchmark run met a fast or a slow machine (README, "Inside the engine"). Used by npm run -s
+// benchmark run met a fast or a slow machine (test/bench/PERFORMANCE.md). Used by npm run -s
 // bench:memory (the whole table) and npm run bench (one figure before and after its runs).
 //
 // A buffer of `mib` MiB holds one random cycle through up to 2^20 of its 64-byte lines. Following the
