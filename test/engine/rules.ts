@@ -2,6 +2,7 @@
 // config only, so that these helpers survive changes to the engine's internal state. Where a moment is
 // not in the trace (a message's arrival), it is derived from the config: a connection's one-way latency
 // is the sum of both ends' latencies, and every message on a connection takes exactly that long.
+import { rechokeRows as traceRechokeRows, type RechokeRow } from '../../src/engine/inspect';
 import { Sim } from '../../src/engine/sim';
 import { BROADCAST, records, T, type TraceRecord } from '../../src/engine/trace';
 import type { PeerSpec, SimConfig } from '../../src/engine/types';
@@ -101,21 +102,9 @@ export function blocksOfPiece(cfg: SimConfig, piece: number): number[] {
   return out;
 }
 
-export interface RechokeRow {
-  remote: number;
-  rate: number;
-  slot: number;
-  why: number;
-}
-
+/** A RECHOKE record's ranking table, as the inspector reads it (inspect.ts). */
 export function rechokeRows(sim: Sim, r: TraceRecord): RechokeRow[] {
-  const aux = sim.trace.aux;
-  const rows: RechokeRow[] = [];
-  for (let i = 0; i < r.y; i++) {
-    const o = r.x + 4 * i;
-    rows.push({ remote: aux[o]!, rate: aux[o + 1]!, slot: aux[o + 2]!, why: aux[o + 3]! });
-  }
-  return rows;
+  return traceRechokeRows(sim.trace, r.x, r.y);
 }
 
 /** The peers a tracker answer returned. */
