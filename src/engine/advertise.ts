@@ -5,7 +5,8 @@
 // - libtorrent's predictive_piece_announce: a have before the piece is complete and hash-checked.
 import { rateAt } from './bandwidth';
 import { randInt, stream } from './prng';
-import { BLOCK_RECEIVED, F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HF, HI, outstandingIndex, type Peer } from './state';
+import { BLOCK_RECEIVED, HAVE, type Peer } from './state';
+import { F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, outstandingIndex } from './ends';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
 import { bitfieldRow, E, schedule, type World } from './world';

@@ -13,7 +13,8 @@ import { rateAt } from './bandwidth';
 import { rechokeLibtorrent } from './choker-libtorrent';
 import type { ClientProfile } from './profiles';
 import { randInt, type Rng } from './prng';
-import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type ChokeConn, type Half, type SimState } from './state';
+import type { SimState } from './state';
+import { F_AM_INTERESTED, G_LAST_BLOCK_AT, G_OPENED_AT, H_FLAGS, HF, HI, type ChokeConn, type Half } from './ends';
 
 export type { ChokeConn };
 

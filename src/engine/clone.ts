@@ -2,7 +2,7 @@
 // into a live state on a seek. structuredClone did this generically but walks every one of tens of
 // thousands of connection objects through the serializer (100–200 ms for 300 peers, a visible stall
 // at 100×); this copy knows the shape. Peers are spread and their arrays, typed arrays and maps
-// copied. Connection ends, the bulk of it, are already flat (state.ts): their scalars and queues are
+// copied. Connection ends, the bulk of it, are already flat (ends.ts): their scalars and queues are
 // copied as typed arrays, and their lists (BEP 6 and BEP 11 only, mostly empty) packed into two more
 // (lengths, items), turned back into arrays only on a restore.
 // What a checkpoint may share with the live state is only what the engine never mutates in place: a
@@ -11,7 +11,8 @@
 // restored copy equals structuredClone's.
 import { mapStore, storeBytes, type EventQueue } from './heap';
 import type { Rng } from './prng';
-import { HF, HI, type HalfLists, type Peer, type Rows, type SimState, type Split, type SuperSeed } from './state';
+import type { HalfLists, Peer, Rows, SimState, Split, SuperSeed } from './state';
+import { HF, HI } from './ends';
 
 /** Every list of a connection end, in the order a checkpoint packs them (unpackHalves builds a HalfLists from them). */
 const LIST_FIELDS = ['allowedIn', 'allowedOut', 'suggested', 'pexListed'] as const satisfies readonly (keyof HalfLists)[];

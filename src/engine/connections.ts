@@ -3,10 +3,10 @@
 import { RATE_FUDGE } from './bandwidth';
 import { grown } from './heap';
 import { samplePeers } from './tracker';
+import { countPeer, knows, PEER_ACTIVE, PEER_LEFT, PEER_WAITING, type Peer, type SimState } from './state';
 import {
   allocQueue,
   clearIncoming,
-  countPeer,
   F_AM_CHOKING,
   F_FAST,
   F_INITIATOR,
@@ -40,15 +40,9 @@ import {
   HF,
   HI,
   IN_CAP0,
-  knows,
   OUT_CAP0,
-  PEER_ACTIVE,
-  PEER_LEFT,
-  PEER_WAITING,
   setFlag,
-  type Peer,
-  type SimState,
-} from './state';
+} from './ends';
 import { append, auxReserve, HS_EXTENDED, HS_FAST, T } from './trace';
 import { E, OP, post, schedule, sendBitfield, startSeeding, type World } from './world';
 import { releaseRequests } from './requests';

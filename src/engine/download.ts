@@ -1,10 +1,7 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
+import { addHolder, BLOCK_RECEIVED, countPeer, dropCandidate, HAVE, knows, removeValue, STARTED, SUPER, type Peer, type SimState, type Rows } from './state';
 import {
-  addHolder,
-  BLOCK_RECEIVED,
-  countPeer,
-  dropCandidate,
   F_AM_INTERESTED,
   F_MAY_HAVE_NEW,
   F_OPEN,
@@ -17,19 +14,11 @@ import {
   H_INTERESTING,
   H_PEER,
   H_REMOTE,
-  HAVE,
   HF,
   HI,
-  knows,
   outstandingIndex,
   removeOutstanding,
-  removeValue,
-  STARTED,
-  SUPER,
-  type Peer,
-  type SimState,
-  type Rows,
-} from './state';
+} from './ends';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, BROADCAST, T } from './trace';
 import { E, freeRow, schedule, startSeeding, takeRow, type World } from './world';

@@ -12,7 +12,8 @@
 //   started pieces (picker.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { infoHash, peerAddressBytes } from './identity';
-import { compactIncoming, F_FAST, filterIncoming, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HAVE, HF, HI, knows, servingAt, type Peer } from './state';
+import { HAVE, knows, servingAt, type Peer } from './state';
+import { compactIncoming, F_FAST, filterIncoming, F_OPEN, F_PEER_CHOKING, flag, G_ACCEPT_FROM, H_FLAGS, H_IN_BASE, H_IN_END, H_IN_HEAD, H_OUT_COUNT, H_PEER, H_REMOTE, HF, HI } from './ends';
 import { blocksInPiece } from './torrent';
 import { T } from './trace';
 import { send, type World } from './world';

@@ -10,7 +10,8 @@
 // is banned by it: their connection closes and the two never connect again. An honest peer that
 // shared pieces with a bad one can be banned too, as in libtorrent.
 import { banPeer, closeConnection } from './connections';
-import { H_REMOTE, HI, type Peer } from './state';
+import type { Peer } from './state';
+import { H_REMOTE, HI } from './ends';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import type { World } from './world';

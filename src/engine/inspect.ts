@@ -3,7 +3,8 @@
 // Nothing here writes to the state or the trace; rates are read the way the choker reads them.
 import { rateAt } from './bandwidth';
 import { isSnubbed } from './choker';
-import { HAVE, PEER_ACTIVE, PEER_LEFT, readHalf, STARTED, type SimState } from './state';
+import { HAVE, PEER_ACTIVE, PEER_LEFT, STARTED, type SimState } from './state';
+import { readHalf } from './ends';
 import type { Trace } from './trace';
 import type { SimConfig } from './types';
 

@@ -11,7 +11,8 @@
 // There is no BEP 10 extension handshake in the model: both ends know from the handshake's reserved
 // bit (HS_EXTENDED) that the other speaks PEX.
 import { connectTo, present } from './connections';
-import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, type Peer } from './state';
+import { PEER_ACTIVE, type Peer } from './state';
+import { F_PEX, flag, G_PEX_AT, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI } from './ends';
 import { append, auxReserve, T } from './trace';
 import { E, freeRow, schedule, takeRow, type World } from './world';
 

@@ -8,7 +8,8 @@
 // run; random first takes the first piece in that order that the remote has. Among started pieces,
 // ties go to the one that has waited longest for a request.
 // The picker only chooses; the engine records the request.
-import { AVAIL, BLOCK_RECEIVED, F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_BASE, H_OUT_COUNT, H_OUT_HEAD, HAVE, HI, STARTED, type Peer, type SimState } from './state';
+import { AVAIL, BLOCK_RECEIVED, HAVE, STARTED, type Peer, type SimState } from './state';
+import { F_FAST, F_MAY_HAVE_NEW, H_FLAGS, H_OUT_BASE, H_OUT_COUNT, H_OUT_HEAD, HI } from './ends';
 import { blocksInPiece, type Geometry } from './torrent';
 
 function firstBlockInState0(peer: Peer, g: Geometry, piece: number): number {

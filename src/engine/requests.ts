@@ -3,11 +3,10 @@
 import { rateAt } from './bandwidth';
 import { snubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
+import { BLOCK_RECEIVED, dropCandidate, removeValue, servingPush, STARTED, type Peer } from './state';
 import {
   addOutstanding,
-  BLOCK_RECEIVED,
   clearOutstanding,
-  dropCandidate,
   F_AM_INTERESTED,
   F_FAST,
   F_OPEN,
@@ -35,11 +34,7 @@ import {
   outstandingIndex,
   queueIncoming,
   removeOutstanding,
-  removeValue,
-  servingPush,
-  STARTED,
-  type Peer,
-} from './state';
+} from './ends';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
 import { OP, post, send, type World } from './world';

@@ -7,7 +7,8 @@
 // waits its state stands still, so a store may be replaced by a bigger copy then, and its pages to come
 // written (each with the value it holds). Changes no number the run reads: only how much room there is.
 import { grown } from './heap';
-import { HF, HI, type SimState } from './state';
+import type { SimState } from './state';
+import { HF, HI } from './ends';
 import { PAGE, type Trace } from './trace';
 
 /** The room kept ahead of `used` numbers of `bytes` each: a quarter of them, and at least 256 KiB. */

@@ -2,6 +2,7 @@
 // rechoke with its ranking into the trace, and handles anti-snubbing on the rechoke timer.
 import { fillSlots, planWriter, rechoke, snubbed, type ChokeContext } from './choker';
 import { investigate } from './connections';
+import { type Peer, PEER_ACTIVE } from './state';
 import {
   type ChokeConn,
   filterIncoming,
@@ -20,11 +21,9 @@ import {
   HF,
   HI,
   outstandingAt,
-  type Peer,
-  PEER_ACTIVE,
   readChokeConn,
   setFlag,
-} from './state';
+} from './ends';
 import { append, auxReserve, SLOT, T } from './trace';
 import { E, schedule, send, type World } from './world';
 import { fillRequests, releaseRequests, sendCancel } from './requests';

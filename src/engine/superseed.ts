@@ -9,7 +9,8 @@
 // peers). Besides the event rule, each of its timer rechokes gives a new offer to a peer that has none,
 // or whose offered piece is already at another peer (it got there before the offer).
 import { shuffle, type Rng } from './prng';
-import { AVAIL, F_OPEN, flag, knows, type Peer, type SimState, type SuperSeed } from './state';
+import { AVAIL, knows, type Peer, type SimState, type SuperSeed } from './state';
+import { F_OPEN, flag } from './ends';
 import type { World } from './world';
 import { sendHaveTo } from './advertise';
 

@@ -3,7 +3,8 @@
 // connection latency; blocks also wait for the sender's upload and the receiver's download
 // (bandwidth.ts). Rules cite BEP 3 or the mainline client they copy. The handlers live by concern:
 // connections.ts, requests.ts, upload.ts, download.ts, slots.ts; world.ts holds what they share.
-import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HF, HI, PEER_ACTIVE, setFlag } from './state';
+import { PEER_ACTIVE } from './state';
+import { F_AM_CHOKING, F_FAST, F_OPEN, F_PEER_CHOKING, F_PEER_INTERESTED, G_LAST_BLOCK_AT, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HF, HI, setFlag } from './ends';
 import { T } from './trace';
 import { E, freeRow, keyHandedOver, OP, OUT_RECORD, rowShows, schedule, sideOf, type World } from './world';
 import { cancelQueued, fillRequests, queueRequest, releaseRequests, updateInterest } from './requests';

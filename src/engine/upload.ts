@@ -1,6 +1,7 @@
 // The uploading side: one block at a time at the peer's upload rate, round robin over the connections
 // with queued requests; a finished block is handed to the receiver's download link (bandwidth.ts).
 import { arrival, measuredRate, measureSince, transferTime } from './bandwidth';
+import { HAVE, PEER_ACTIVE, servingPush, servingTake, type Peer } from './state';
 import {
   clearIncoming,
   compactIncoming,
@@ -19,14 +20,9 @@ import {
   H_LATENCY,
   H_MIRROR,
   H_REMOTE,
-  HAVE,
   HF,
   HI,
-  PEER_ACTIVE,
-  servingPush,
-  servingTake,
-  type Peer,
-} from './state';
+} from './ends';
 import { blockLength } from './torrent';
 import { append, T } from './trace';
 import { checkShareRatio, E, OP, post, schedule, type World } from './world';

@@ -5,7 +5,8 @@
 import { transferTime } from './bandwidth';
 import { grown, queueSize } from './heap';
 import type { Sim } from './sim';
-import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HAVE, HI, PEER_ACTIVE, PEER_LEFT } from './state';
+import { HAVE, PEER_ACTIVE, PEER_LEFT } from './state';
+import { F_AM_CHOKING, F_AM_INTERESTED, F_OPEN, F_OPTIMISTIC_SLOT, F_PEER_CHOKING, F_PEER_INTERESTED, H_FLAGS, H_LATENCY, H_PEER, H_REMOTE, HI } from './ends';
 import { blockLength } from './torrent';
 import { E, forEachScheduled, OUT_RECORD } from './world';
 

@@ -4,7 +4,8 @@
 import { createQueue, forEachQueued, grown, pushKeyed } from './heap';
 import { shuffle, stream } from './prng';
 import { resolveProfile } from './profiles';
-import { addHolder, BLOCK_RECEIVED, countPeer, F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HAVE, HI, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
+import { addHolder, BLOCK_RECEIVED, countPeer, HAVE, PEER_LEFT, PEER_WAITING, SUPER, type Peer, type Rows, type SimState, type Split } from './state';
+import { F_FAST, flag, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HI } from './ends';
 import { geometry, type Geometry } from './torrent';
 import { append, LEAVE_REASON, T, type Trace } from './trace';
 import type { SimConfig } from './types';

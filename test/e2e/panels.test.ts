@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextFrames, openApp, root, type App, runCommand } from './browser';
 import { formatTime } from '../../src/app/format';
 import { Sim } from '../../src/engine/sim';
-import { readHalf } from '../../src/engine/state';
+import { readHalf } from '../../src/engine/ends';
 import { record, T } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
 import { messageName } from '../../src/engine/wire';

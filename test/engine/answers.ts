@@ -5,7 +5,7 @@
 // In a split run the remote end closes one latency after the leave or ban (connections.ts onClose):
 // what the remote sends until then on the closed connection goes nowhere and is not counted.
 import type { Sim } from '../../src/engine/sim';
-import { H_IN_BASE, H_IN_END, H_IN_HEAD, HI, readHalf } from '../../src/engine/state';
+import { H_IN_BASE, H_IN_END, H_IN_HEAD, HI, readHalf } from '../../src/engine/ends';
 import { HS_FAST, records, T } from '../../src/engine/trace';
 import { pairKey } from './rules';
 

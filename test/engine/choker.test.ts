@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fillSlots, isSnubbed, planWriter, rechoke, rechokeLeecher, type ChokeContext, type ChokePlan } from '../../src/engine/choker';
 import { PROFILES, resolveProfile, type ClientProfile } from '../../src/engine/profiles';
 import { randInt, stream } from '../../src/engine/prng';
-import type { Half } from '../../src/engine/state';
+import type { Half } from '../../src/engine/ends';
 import { records, SLOT, T, WHY } from '../../src/engine/trace';
 import type { SeedChoker } from '../../src/engine/types';
 import { KiB, leechers, peer, S, swarm } from './helpers';

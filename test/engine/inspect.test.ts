@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inspectPeer, PIECE_HAVE, PIECE_STARTED, pieceStates, roleOf } from '../../src/engine/inspect';
 import { Sim } from '../../src/engine/sim';
-import { readHalf } from '../../src/engine/state';
+import { readHalf } from '../../src/engine/ends';
 import { flashCrowd, KiB, peer, S, swarm } from './helpers';
 
 const config = flashCrowd(5, { pieces: 20, pieceLength: 64 * KiB });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rechoke, type ChokeContext, type ChokePlan } from '../../src/engine/choker';
 import { resolveProfile } from '../../src/engine/profiles';
 import { stream } from '../../src/engine/prng';
-import type { Half } from '../../src/engine/state';
+import type { Half } from '../../src/engine/ends';
 import { records, SLOT, T, WHY } from '../../src/engine/trace';
 import type { PeerSettings, SimConfig } from '../../src/engine/types';
 import { KiB, leechers, peer, S, swarm } from './helpers';

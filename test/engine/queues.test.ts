@@ -1,11 +1,12 @@
 // The engine's queues against plain reference models: the event queue gives events back in (time,
 // scheduling order) whatever the interleaving of pushes and takes, through its lanes and its heap, and a connection end's request
-// lists (in the flat store's pool, state.ts) keep their order through removals from either side,
+// lists (in the flat store's pool, ends.ts) keep their order through removals from either side,
 // moves to a bigger room and compaction, with neighbouring ends' lists untouched; an uploader's serving
 // FIFO (a ring) keeps its order as it grows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createQueue, forEachQueued, nextTime, push, pushKeyed, queueSize, SEQ_MAJOR, take } from '../../src/engine/heap';
+import { removeValue, servingAt, servingPush, servingTake, type Peer, type SimState } from '../../src/engine/state';
 import {
   addOutstanding,
   allocQueue,
@@ -26,13 +27,7 @@ import {
   outstandingIndex,
   queueIncoming,
   removeOutstanding,
-  removeValue,
-  servingAt,
-  servingPush,
-  servingTake,
-  type Peer,
-  type SimState,
-} from '../../src/engine/state';
+} from '../../src/engine/ends';
 
 describe('the event queue', () => {
   // A push is [delay, 1] (now + delay: most of the engine's pushes, which the lanes take; eight delays

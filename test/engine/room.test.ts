@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { preparedRoom } from '../../src/engine/room';
 import { runSidesInTurn, type SideRun } from '../../src/engine/side';
-import { HF, HI } from '../../src/engine/state';
+import { HF, HI } from '../../src/engine/ends';
 import { mergedTraceHash } from '../../src/engine/trace';
 import { randomExtendedSwarm, randomSwarm } from './arbitraries';
 import { flashCrowd, windowed } from './helpers';

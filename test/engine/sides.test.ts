@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSidesInTurn } from '../../src/engine/side';
 import { Sim } from '../../src/engine/sim';
-import { F_INITIATOR, flag, H_PEER, HI } from '../../src/engine/state';
+import { F_INITIATOR, flag, H_PEER, HI } from '../../src/engine/ends';
 import { CHUNK, CHUNK_BITS, mergedTrace, mergedTraceHash, mergeHashing, record, records, T, traceHash, type Trace } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
 import { parseScenario } from '../../src/scenario/parse';
