@@ -2,9 +2,9 @@
 // (engine/side.ts), a worker the odd peers'. At each window boundary each writes what it holds for the
 // other into its shared outbox, they meet at a barrier (Atomics), decide the end alike from both
 // outboxes, and each takes the other's. The same events as the split run in one thread, so the same
-// trace (the two merged: trace.ts mergeTraces) and the same result. Asked for the trace hash, the
+// trace (the two merged: trace-merge.ts mergeTraces) and the same result. Asked for the trace hash, the
 // worker merges and hashes what both sides have finished while it waits for this thread at the
-// barriers, this thread's trace growing in shared memory (trace.ts shareTrace, TraceMerge): the
+// barriers, this thread's trace growing in shared memory (trace.ts shareTrace, trace-merge.ts TraceMerge): the
 // even side, with the seed, tends to be the slower, and the odd side to wait.
 import { createHash } from 'node:crypto';
 // Node only (worker_threads): the modules are loaded again in the worker, through tsx as the CLI is.
@@ -14,7 +14,8 @@ import { boundaryStep, mergeResults, SideRun, type SidePartial } from '../engine
 import { partsProgress } from '../engine/state';
 import type { SimState } from '../engine/state';
 import type { SimConfig, SimResult } from '../engine/types';
-import { auxReserve, CHUNK, chunksMade, createTrace, mergeHashing, prepareChunk, releaseBefore, releasedChunks, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
+import { auxReserve, CHUNK, chunksMade, createTrace, prepareChunk, releaseBefore, releasedChunks, shareTrace, type Trace, type TraceChunk } from '../engine/trace';
+import { mergeHashing } from '../engine/trace-merge';
 
 /**
  * What the two threads share: the barrier's counters, each side's two outboxes (used in alternate
@@ -319,7 +320,7 @@ function newShared(config: SimConfig): Shared {
 export interface TwoThreadRun {
   result: SimResult;
   /**
-   * The two sides' traces, even first: trace.ts mergedTrace or mergedTraceHash make the run's. Null
+   * The two sides' traces, even first: trace-merge.ts mergedTrace or mergedTraceHash make the run's. Null
    * with `hash`: their records were let go of once merged and hashed, their memory written again.
    */
   traces: [Trace, Trace] | null;

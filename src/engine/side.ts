@@ -1,7 +1,7 @@
 // One side of a split run, on its own (README, "Inside the engine"): the world of a split run in
 // which only the even (side 0) or the odd (side 1) peers' events are run. Two of them, each given what
 // the other held for it at every window boundary, run the split run: the same events, the same trace
-// once the two are merged (trace.ts mergeTraces), the same result. Whoever drives them (two threads:
+// once the two are merged (trace-merge.ts mergeTraces), the same result. Whoever drives them (two threads:
 // src/cli/threads.ts; or one after the other, as the tests do) moves the outbox of each to the other
 // and decides the end from both at each boundary (boundaryStep).
 import { nextTime, take } from './heap';

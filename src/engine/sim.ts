@@ -9,7 +9,8 @@ import { dispatch } from './swarm';
 import { messageKind } from './wire';
 import { createWorld, E, forEachScheduled, pendingUploads, type World } from './world';
 import { blockLength, type Geometry } from './torrent';
-import { createTrace, traceHash, truncate, type Hasher, type Trace } from './trace';
+import { createTrace, truncate, type Trace } from './trace';
+import { traceHash, type Hasher } from './trace-hash';
 import { MAX_SIM_TIME, MESSAGE_NAMES, type MessageName, type PeerResult, type PeerSpec, type SimConfig, type SimResult } from './types';
 
 export const ENGINE_VERSION = '1';

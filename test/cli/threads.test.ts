@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runOnTwoThreads } from '../../src/cli/threads';
 import { Sim } from '../../src/engine/sim';
-import { mergedTraceHash } from '../../src/engine/trace';
+import { mergedTraceHash } from '../../src/engine/trace-merge';
 import type { SimConfig } from '../../src/engine/types';
 import { randomExtendedSwarm } from '../engine/arbitraries';
 import { flashCrowd, peer, swarm, windowed } from '../engine/helpers';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { preparedRoom } from '../../src/engine/room';
 import { runSidesInTurn, type SideRun } from '../../src/engine/side';
 import { HF, HI } from '../../src/engine/ends';
-import { mergedTraceHash } from '../../src/engine/trace';
+import { mergedTraceHash } from '../../src/engine/trace-merge';
 import { randomExtendedSwarm, randomSwarm } from './arbitraries';
 import { flashCrowd, windowed } from './helpers';
 

@@ -1,12 +1,14 @@
-// The trace's hash (trace.ts: SHA-256 of a canonical columnar form) and the seeded randomness behind
+// The trace's hash (trace-hash.ts: SHA-256 of a canonical columnar form) and the seeded randomness behind
 // it (prng.ts): the same config and seed give the same trace byte for byte, anything else another hash.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nextU32, randInt, shuffle, stream } from '../../src/engine/prng';
-import { append, auxReserve, CHUNK, chunksMade, createTrace, mergedTraceHash, mergeHashing, prepareChunk, preparedChunk, record, records, releaseBefore, releasedChunks, shareTrace, traceHash, truncate, type Trace, type TraceChunk } from '../../src/engine/trace';
+import { append, auxReserve, CHUNK, chunksMade, createTrace, prepareChunk, preparedChunk, record, records, releaseBefore, releasedChunks, shareTrace, truncate, type Trace, type TraceChunk } from '../../src/engine/trace';
+import { traceHash } from '../../src/engine/trace-hash';
+import { mergedTraceHash, mergeHashing } from '../../src/engine/trace-merge';
 import { mixedSwarm, run } from './rules';
 
-/** The canonical form as trace.ts documents it, built record by record, independently of the engine's arrays. */
+/** The canonical form as trace-hash.ts documents it, built record by record, independently of the engine's arrays. */
 function canonicalBytes(tr: Trace): Uint8Array {
   const recs = [...records(tr)];
   const parts: Uint8Array[] = [];
@@ -65,7 +67,7 @@ describe('trace hash', () => {
     expect(sim.traceHash()).toBe(hex(canonicalBytes(sim.trace)));
     const big = synthetic(CHUNK + 1234);
     expect(traceHash(big)).toBe(hex(canonicalBytes(big)));
-    // node:crypto's hasher gives the same hash (trace.ts: same bytes, same hash).
+    // node:crypto's hasher gives the same hash (trace-hash.ts: same bytes, same hash).
     expect(traceHash(big, createHash('sha256'))).toBe(traceHash(big));
   });
 
