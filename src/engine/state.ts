@@ -289,11 +289,6 @@ export function knows(st: SimState, hid: number, piece: number): boolean {
   return (st.bits[hid * st.words + (piece >>> 5)]! & (1 << (piece & 31))) !== 0;
 }
 
-/**
- * Can any present peer still get a piece it lacks? True when some present peer that uploads holds
- * a piece that another present peer is missing. (Whether choking lets it through is another matter:
- * this only says whether progress is possible at all.)
- */
 /** Peer `id` changes the run's counts of peers yet to join, present, and present and complete (and its side's, in a split run). */
 export function countPeer(st: SimState, id: number, pending: number, present: number, complete: number): void {
   st.pendingJoins += pending;
@@ -308,6 +303,11 @@ export function countPeer(st: SimState, id: number, pending: number, present: nu
   c[4 + side] = c[4 + side]! + complete;
 }
 
+/**
+ * Can any present peer still get a piece it lacks? True when some present peer that uploads holds
+ * a piece that another present peer is missing. (Whether choking lets it through is another matter:
+ * this only says whether progress is possible at all.)
+ */
 export function canProgress(st: SimState, pieces: number): boolean {
   return partsProgress([progressParts(st, pieces, -1)]);
 }
