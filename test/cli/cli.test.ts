@@ -1,20 +1,14 @@
 // The CLI as a user meets it: a child process, its exit code, stdout, stderr and files.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_NAMES } from '../../src/engine/types';
-import { root, sim } from './run-cli';
+import { root, scratch, sim } from './run-cli';
 
-const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function scenarioFile(name: string, value: unknown): string {
-  const file = join(tmp, name);
-  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
-  return file;
-}
+const files = scratch('swarmscope-cli-');
+const tmp = files.dir;
+const scenarioFile = files.write;
 
 /** Small and quick: one seed, four leechers, 8 pieces. */
 const small = {
@@ -55,9 +49,7 @@ describe('bad input', () => {
   });
 
   it('a file that is not UTF-8: exit 2', () => {
-    const file = join(tmp, 'latin1.json');
-    writeFileSync(file, Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
-    const r = sim(file);
+    const r = sim(files.write('latin1.json', Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d])));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not valid UTF-8/);
   });

@@ -1,19 +1,17 @@
 // `--pcap FILE [--pcap-peer NAME] [--pcap-from S] [--pcap-to S]`: the flags as parsed, and the CLI
 // writing a capture, refusing bad values with exit 2 and a message that names the flag.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { readPcap } from '../export/pcap-reader';
-import { sim } from './run-cli';
+import { scratch, sim } from './run-cli';
 
-const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-cli-pcap-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const files = scratch('swarmscope-cli-pcap-');
+const tmp = files.dir;
 
-const scenario = join(tmp, 'small.json');
-writeFileSync(
-  scenario,
+const scenario = files.write(
+  'small.json',
   JSON.stringify({
     name: 'Small swarm',
     torrent: { pieceLength: 65536, pieces: 8 },

@@ -2,17 +2,15 @@
 // narration example, the example run, the error lines, and the subject's capture of the flash crowd
 // as tshark reads it (its first frames, its size and its counts). An engine change that moves a
 // figure fails here until the README says the new one.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/parse';
 import { requireTshark, tshark } from '../export/tshark';
-import { root, sim } from './run-cli';
+import { root, scratch, sim } from './run-cli';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-readme-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const files = scratch('swarmscope-readme-');
 
 /** The text of the first fenced block after the first place the README says `after`. */
 function blockAfter(after: string): string {
@@ -64,9 +62,8 @@ it('the example run is what `npm run -s sim -- scenarios/flash-crowd.json` print
 });
 
 it('the error lines are what the CLI prints, exit code 2, for a file with those mistakes', () => {
-  const file = join(tmp, 'bad.json');
-  writeFileSync(
-    file,
+  const file = files.write(
+    'bad.json',
     JSON.stringify({
       name: 'bad',
       torrent: { pieceLength: 1000, pieces: 4 },
@@ -84,7 +81,7 @@ it('the error lines are what the CLI prints, exit code 2, for a file with those 
 });
 
 describe("the subject's capture of the flash crowd, read by tshark", () => {
-  const pcap = join(tmp, 'subject.pcap');
+  const pcap = files.path('subject.pcap');
   beforeAll(() => {
     requireTshark(); // fails with ENOENT: apt-get install tshark
     expect(sim('scenarios/flash-crowd.json', '--pcap', pcap, '--pcap-peer', 'subject').code).toBe(0);

@@ -1,20 +1,14 @@
 // `sim -- file.torrent --peers peers.json`: a real .torrent (made here by create-torrent) gives the
 // torrent, a scenario without "torrent" gives the peers.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createTorrent from 'create-torrent';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sim } from './run-cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratch, sim } from './run-cli';
 
-const tmp = mkdtempSync(join(tmpdir(), 'swarmscope-torrent-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const write = (name: string, data: string | Uint8Array): string => {
-  const path = join(tmp, name);
-  writeFileSync(path, data);
-  return path;
-};
+const files = scratch('swarmscope-torrent-');
+const tmp = files.dir;
+const write = files.write;
 
 const peers = { peers: [{ name: 'seed', seed: true, upload: '1 MiB/s' }, { name: 'L', count: 3, upload: '256 KiB/s' }, { name: 'me', subject: true }] };
 let torrent: string;
