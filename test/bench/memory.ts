@@ -1,9 +1,9 @@
 // npm run -s bench:memory [-- MiB]: what a read of a random cache line costs on this machine, in Node,
 // alone and with several in flight (read-cost.ts). The 1,000-peer engine waits on such reads
-// (test/bench/PERFORMANCE.md), so these numbers say what any single-thread change to it can hope for, and
-// whether a slow benchmark run met a slow machine. The buffer is MiB big (default 1024). Then two
-// threads at once, each over its own buffer, slice by slice: whether the two cores run the same work
-// at the same speed now, which a run split on two threads needs (twoThreadReads).
+// (test/bench/PERFORMANCE.md), so these numbers say what any single-thread change to it can hope
+// for, and whether a slow benchmark run met a slow machine. The buffer is MiB big (default 1024).
+// Then two threads at once, each over its own buffer, slice by slice: whether the two cores run the
+// same work at the same speed now, which a run split on two threads needs (twoThreadReads).
 import { median } from './quantile';
 import { readCost, slowerOverFaster, twoThreadReads } from './read-cost';
 
