@@ -14,25 +14,12 @@ import { T, type Trace } from '../../src/engine/trace';
 import { BLOCK } from '../../src/engine/torrent';
 import { runOnTwoThreads } from '../../src/cli/threads';
 import { consume, createLedger } from '../../src/analysis/ledger';
-import type { PeerSpec, SimConfig } from '../../src/engine/types';
-import { KiB, peer, swarm } from '../engine/helpers';
+import { KiB } from '../engine/helpers';
+import { benchConfig, SIZES } from './flash-crowd';
 import { median } from './quantile';
 import { readCost, slowerOverFaster, twoThreadReads } from './read-cost';
 
 const MiB = 1024 * KiB;
-
-export const SIZES: Record<string, { peers: number; pieces: number }> = {
-  '30x64': { peers: 30, pieces: 64 },
-  '200x500': { peers: 200, pieces: 500 },
-  '1000x1000': { peers: 1000, pieces: 1000 },
-};
-
-function benchConfig(peers: number, pieces: number): SimConfig {
-  const list: PeerSpec[] = [peer('seed', { seed: true, upload: 4 * MiB, download: null })];
-  // L-1 is the subject, so the ledger (--ledger) has a lineage to follow; the flag does not change the run.
-  for (let i = 1; i < peers; i++) list.push(peer(`L-${i}`, { group: 'L', upload: 1 * MiB, download: 4 * MiB, subject: i === 1 }));
-  return swarm(list, { pieces, pieceLength: 256 * KiB });
-}
 
 function runOne(key: string, withLedger: boolean): void {
   const [peers, pieces] = key.split('x').map(Number) as [number, number];

@@ -84,6 +84,21 @@ describe('the benchmark scripts', () => {
     expect(Number(ratio![3])).toBeLessThanOrEqual(Number(ratio![2]));
   });
 
+  it('npm run -s bench:instructions: a bad size, count or option is refused before anything runs', () => {
+    for (const [args, message] of [
+      [['--size', '1000'], /--size takes peers x pieces, as 1000x300, not "1000"/],
+      [['--from', 'many'], /--from takes a whole number, not "many"/],
+      [['--from', '500', '--to', '400'], /--from \(500\) must be below --to \(400\)/],
+      [['--to'], /--to needs a value/],
+      [['--seed', '2'], /unknown option "--seed"/],
+    ] as const) {
+      const r = run('instructions.ts', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
     for (const size of ['5', '8192', 'lots']) {
       const r = run('memory.ts', size);
