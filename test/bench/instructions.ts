@@ -74,7 +74,9 @@ function measure(events: number): Promise<{ costs: Costs; events: number }> {
   const out = join(dir, `callgrind.${events}`);
   const tool = ['--tool=callgrind', '--dump-instr=yes', `--callgrind-out-file=${out}`];
   if (options.cache) tool.push('--cache-sim=yes', '--D1=32768,8,64', '--LL=8388608,16,64');
-  const node = ['--no-concurrent-recompilation', '--no-concurrent-sparkplug', '--perf-basic-prof', '--import', 'tsx', self, '--child', options.size, String(events)];
+  // --perf-basic-prof also makes V8 write a log of its code: into the temporary folder, not the working one.
+  const log = ['--no-logfile-per-isolate', `--logfile=${join(dir, `v8.${events}.log`)}`];
+  const node = ['--no-concurrent-recompilation', '--no-concurrent-sparkplug', '--perf-basic-prof', ...log, '--import', 'tsx', self, '--child', options.size, String(events)];
   if (options.split) node.push('--split');
   return new Promise((resolve, reject) => {
     const child = spawn('valgrind', [...tool, process.execPath, ...node], { stdio: ['ignore', 'pipe', 'pipe'] });
