@@ -38,7 +38,8 @@ describe('reading callgrind by JavaScript function (bench:instructions)', () => 
       [0x1100, 0x80],
       [0x2000, 0x10],
     ]);
-    expect(map.map((r) => shortName(r.name))).toEqual(['onArrive', 'step', 'Builtin:LoadIC']);
+    expect(map.map((r) => shortName(r.name))).toEqual(['*onArrive', '^step', 'Builtin:LoadIC']);
+    expect(shortName('JS:* file:///x/a.ts:1:1')).toBe('*(anonymous)');
   });
 
   it("each self cost counts in the code object holding its address; a call's inclusive cost is not counted", () => {
@@ -46,9 +47,9 @@ describe('reading callgrind by JavaScript function (bench:instructions)', () => 
     expect(c.events).toEqual(['Ir', 'DLmr', 'DLmw']);
     // 0x1000: 10, 0x1004: 5, 0x1004 again: 2, (the call's 500 skipped), 0x100e: 7, and 0x10f0 (written
     // under fn=(2): the address decides): 3.
-    expect(c.byFunction.get('onArrive')).toEqual([27, 1, 1]);
+    expect(c.byFunction.get('*onArrive')).toEqual([27, 1, 1]);
     // 0x1120 and 0x1110 (-16) are step's.
-    expect(c.byFunction.get('step')).toEqual([24, 2, 0]);
+    expect(c.byFunction.get('^step')).toEqual([24, 2, 0]);
     expect(c.byFunction.get('Builtin:LoadIC')).toEqual([9, 0, 0]);
     expect(c.byFunction.get(NATIVE)).toEqual([100, 7, 7]);
     expect(c.totals).toEqual([24 + 3 + 24 + 9 + 100, 10, 8]);
@@ -58,9 +59,9 @@ describe('reading callgrind by JavaScript function (bench:instructions)', () => 
     const later = costsByFunction(file, map);
     const earlier = costsByFunction(file.replace('0x1120 0 20 2 0', '0x1120 0 5 1 0').replace('0x2004 0 9\n', ''), map);
     const d = difference(later, earlier);
-    expect(d.byFunction.get('step')).toEqual([15, 1, 0]);
+    expect(d.byFunction.get('^step')).toEqual([15, 1, 0]);
     expect(d.byFunction.get('Builtin:LoadIC')).toEqual([9, 0, 0]);
-    expect(d.byFunction.get('onArrive')).toEqual([0, 0, 0]);
+    expect(d.byFunction.get('*onArrive')).toEqual([0, 0, 0]);
     expect(d.totals).toEqual([24, 1, 0]);
   });
 

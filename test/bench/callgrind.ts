@@ -20,9 +20,14 @@ export function readPerfMap(text: string): CodeRange[] {
   return ranges.sort((a, b) => a.start - b.start);
 }
 
-/** A function's name as the tables show it: V8's optimization tier mark and the script's location dropped. */
+/**
+ * A function's name as the tables show it, the script's location dropped: V8's mark of the tier its
+ * code is from stays in front (* optimized, ^ baseline, ~ interpreted), so that a function running
+ * unoptimized shows as a row of its own.
+ */
 export function shortName(name: string): string {
-  return name.replace(/^JS:[*^~+]?/, '').replace(/ (file|node):.*$/, '') || '(anonymous)';
+  const m = /^JS:([*^~+]?)(.*?)(?: (?:file|node):.*)?$/.exec(name);
+  return m ? `${m[1]}${m[2] || '(anonymous)'}` : name;
 }
 
 /** Costs by function: the event names callgrind counted (Ir, DLmr…), and each function's sums of them. */

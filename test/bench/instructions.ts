@@ -12,7 +12,10 @@
 // the start-up. Node runs with --no-concurrent-recompilation --no-concurrent-sparkplug (under valgrind
 // V8's compiler threads barely run, and the counts would be of code not yet optimized) and
 // --perf-basic-prof, whose map of V8's code (/tmp/perf-PID.map) names the functions (callgrind.ts).
-// Functions V8 inlined count in their caller. Needs valgrind (apt-get install -y valgrind); some
+// Functions V8 inlined count in their caller; a name is marked with the tier of its code (* optimized,
+// ^ baseline, ~ interpreted). The total an event is steady from run to run (within about 1%); the
+// rows are less so, since V8 may inline differently in the two runs, and then a callee's cost moves
+// to its caller's row: compare totals, and read the rows as where to look. Needs valgrind (apt-get install -y valgrind); some
 // minutes at 1000x300.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
