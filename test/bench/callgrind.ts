@@ -51,7 +51,8 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
   let totals: number[] = [];
   let addr = 0;
   let afterCalls = false;
-  let instrPositions = false;
+  // The positions each cost line begins with (`positions: instr line`: an address, then a source line).
+  let positions: string[] = [];
   const starts = ranges.map((r) => r.start);
   const owner = (a: number): string => {
     let lo = 0;
@@ -73,7 +74,7 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
       continue;
     }
     if (line.startsWith('positions:')) {
-      instrPositions = line.split(/\s+/)[1] === 'instr';
+      positions = line.split(/\s+/).slice(1).filter((p) => p !== '');
       continue;
     }
     if (line.startsWith('events:')) {
@@ -100,9 +101,8 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
       afterCalls = false;
       continue;
     }
-    if (!instrPositions) throw new Error('callgrind output without instruction positions: run callgrind with --dump-instr=yes');
-    // The instruction's address and its line (positions: instr line), then the costs.
-    const values = parts.slice(2).map(Number);
+    if (positions[0] !== 'instr') throw new Error('callgrind output without instruction positions: run callgrind with --dump-instr=yes');
+    const values = parts.slice(positions.length).map(Number);
     const name = owner(addr);
     let sums = byFunction.get(name);
     if (sums === undefined) byFunction.set(name, (sums = events.map(() => 0)));

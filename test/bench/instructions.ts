@@ -102,23 +102,27 @@ function measure(events: number): Promise<{ costs: Costs; events: number }> {
   });
 }
 
+console.error(`bench:instructions: ${options.size}${options.split ? ' split' : ''}, events ${options.from} to ${options.to}, under callgrind${options.cache ? ' with a simulated cache' : ''} (some minutes)`);
+type Measured = Awaited<ReturnType<typeof measure>>;
+let early: Measured;
+let late: Measured;
 try {
-  console.error(`bench:instructions: ${options.size}${options.split ? ' split' : ''}, events ${options.from} to ${options.to}, under callgrind${options.cache ? ' with a simulated cache' : ''} (some minutes)`);
-  const [early, late] = await Promise.all([measure(options.from), measure(options.to)]);
-  const events = late.events - early.events;
-  if (events <= 0) fail(`the run ended after ${late.events} events, before --from`);
-  const d = difference(late.costs, early.costs);
-  const col = (name: string): number => d.events.indexOf(name);
-  const per = (v: number[] | undefined, name: string): number => (v !== undefined && col(name) >= 0 ? v[col(name)]! / events : 0);
-  const misses = (v: number[] | undefined, level: 'D1' | 'DL'): number => per(v, `${level}mr`) + per(v, `${level}mw`);
-  const line = (name: string, v: number[]): string =>
-    `${per(v, 'Ir').toFixed(0).padStart(8)}` + (options.cache ? `${misses(v, 'D1').toFixed(2).padStart(9)}${misses(v, 'DL').toFixed(2).padStart(9)}` : '') + `  ${name}`;
-  console.log(`${options.size}${options.split ? ' split' : ''}: the ${events} events after the first ${early.events}, an event's worth by function`);
-  console.log('instrs'.padStart(8) + (options.cache ? 'D1 miss'.padStart(9) + 'LL miss'.padStart(9) : '') + '  function');
-  console.log(line('all', d.totals));
-  const rows = [...d.byFunction].sort((a, b) => (options.cache ? misses(b[1], 'DL') - misses(a[1], 'DL') : 0) || per(b[1], 'Ir') - per(a[1], 'Ir'));
-  for (const [name, v] of rows.slice(0, options.top)) console.log(line(name, v));
-  if (!rows.slice(0, options.top).some(([name]) => name === NATIVE)) console.log(line(NATIVE, d.byFunction.get(NATIVE) ?? []));
+  [early, late] = await Promise.all([measure(options.from), measure(options.to)]);
 } finally {
+  // Also when a run fails: the callgrind files and V8's logs are not kept.
   rmSync(dir, { recursive: true, force: true });
 }
+const events = late.events - early.events;
+if (events <= 0) fail(`the run ended after ${late.events} events, before --from`);
+const d = difference(late.costs, early.costs);
+const col = (name: string): number => d.events.indexOf(name);
+const per = (v: number[] | undefined, name: string): number => (v !== undefined && col(name) >= 0 ? v[col(name)]! / events : 0);
+const misses = (v: number[] | undefined, level: 'D1' | 'DL'): number => per(v, `${level}mr`) + per(v, `${level}mw`);
+const line = (name: string, v: number[]): string =>
+  `${per(v, 'Ir').toFixed(0).padStart(8)}` + (options.cache ? `${misses(v, 'D1').toFixed(2).padStart(9)}${misses(v, 'DL').toFixed(2).padStart(9)}` : '') + `  ${name}`;
+console.log(`${options.size}${options.split ? ' split' : ''}: the ${events} events after the first ${early.events}, an event's worth by function`);
+console.log('instrs'.padStart(8) + (options.cache ? 'D1 miss'.padStart(9) + 'LL miss'.padStart(9) : '') + '  function');
+console.log(line('all', d.totals));
+const rows = [...d.byFunction].sort((a, b) => (options.cache ? misses(b[1], 'DL') - misses(a[1], 'DL') : 0) || per(b[1], 'Ir') - per(a[1], 'Ir'));
+for (const [name, v] of rows.slice(0, options.top)) console.log(line(name, v));
+if (!rows.slice(0, options.top).some(([name]) => name === NATIVE)) console.log(line(NATIVE, d.byFunction.get(NATIVE) ?? []));
