@@ -297,6 +297,16 @@ export function mergeResults(config: SimConfig, parts: readonly SidePartial[], r
  */
 export function runSidesInTurn(config: SimConfig, waiting?: (side: SideRun) => void): { sides: SideRun[]; result: SimResult } {
   const sides = [new SideRun(config, 0), new SideRun(config, 1)];
+  const end = runInTurn(config, sides, waiting)!;
+  for (const s of sides) s.finish(end.reason, end.at);
+  return { sides, result: mergeResults(config, sides.map((s) => s.partial()), end.reason, end.at) };
+}
+
+/**
+ * Run `sides` (side 0, then side 1) window by window, in turn, to the run's end, which it returns; or,
+ * when `stop` is given, to the first boundary at which it says so (null then; the sides can go on).
+ */
+export function runInTurn(config: SimConfig, sides: SideRun[], waiting?: (side: SideRun) => void, stop?: () => boolean): { reason: NonNullable<SimState['endReason']>; at: number } | null {
   const boxes = [new Float64Array(HEADER), new Float64Array(HEADER)];
   for (;;) {
     const until = sides[0]!.checkAt;
@@ -309,11 +319,8 @@ export function runSidesInTurn(config: SimConfig, waiting?: (side: SideRun) => v
     }
     const progress = (): boolean => partsProgress(sides.map((s) => s.progressParts()));
     const ends = sides.map((s) => boundaryStep(config, s.state, boxes[s.side]!, boxes[1 - s.side]!, s.side, progress));
-    const end = ends[0]!;
-    if (end !== null) {
-      for (const s of sides) s.finish(end.reason, end.at);
-      return { sides, result: mergeResults(config, sides.map((s) => s.partial()), end.reason, end.at) };
-    }
+    if (ends[0] !== null) return ends[0]!;
     for (const s of sides) s.readInbox(boxes[1 - s.side]!, until);
+    if (stop?.() === true) return null;
   }
 }

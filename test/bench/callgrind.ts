@@ -10,14 +10,42 @@ export interface CodeRange {
   name: string;
 }
 
-/** The code objects of a perf map, by start address. */
+/**
+ * The code objects of a perf map, by start address, as the map leaves them: V8 reuses the memory of
+ * code it has dropped, so a later line can cover addresses an earlier one named, and then the later
+ * one holds them (the earlier is cut, split or dropped). Taking the greatest start below an address
+ * instead gave some of a function's addresses to an older, dropped code object that started after it.
+ */
 export function readPerfMap(text: string): CodeRange[] {
+  // Disjoint, sorted by start.
   const ranges: CodeRange[] = [];
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/i.exec(line);
-    if (m) ranges.push({ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16), name: m[3]! });
+    if (!m) continue;
+    const start = parseInt(m[1]!, 16);
+    const size = parseInt(m[2]!, 16);
+    if (size === 0) continue;
+    const end = start + size;
+    // The first range that ends after this one starts: those from there that start before its end overlap it.
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid]!.start + ranges[mid]!.size <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const kept: CodeRange[] = [];
+    let last = lo;
+    for (; last < ranges.length && ranges[last]!.start < end; last++) {
+      const r = ranges[last]!;
+      if (r.start < start) kept.push({ start: r.start, size: start - r.start, name: r.name });
+      if (r.start + r.size > end) kept.push({ start: end, size: r.start + r.size - end, name: r.name });
+    }
+    const before = kept.filter((r) => r.start < start);
+    const after = kept.filter((r) => r.start >= end);
+    ranges.splice(lo, last - lo, ...before, { start, size, name: m[3]! }, ...after);
   }
-  return ranges.sort((a, b) => a.start - b.start);
+  return ranges;
 }
 
 /**
@@ -37,8 +65,30 @@ export interface Costs {
   totals: number[];
 }
 
-/** Where no code object of the map holds an address: V8 itself, the collector, libc. */
+/** Where no code object of the map holds an address: V8 itself, the collector, libc (all of it). */
 export const NATIVE = '(outside the map: V8, its collector, libc)';
+
+/**
+ * The row of one native function outside the map, by the name callgrind gives it (from the binary's
+ * symbols): its parameter list and clone suffix dropped. Code callgrind has no symbol for (an address
+ * for a name) is one row.
+ */
+export function nativeName(fn: string): string {
+  if (/^0x[0-9a-f]+$/i.test(fn) || fn === '') return 'native: (no symbol)';
+  let name = fn.replace(/ \[clone [^\]]*\]$/, '').replace(/ const$/, '');
+  if (name.endsWith(')')) {
+    // Drop the last balanced group: the parameters.
+    let depth = 0;
+    for (let i = name.length - 1; i > 0; i--) {
+      if (name[i] === ')') depth++;
+      else if (name[i] === '(' && --depth === 0) {
+        name = name.slice(0, i);
+        break;
+      }
+    }
+  }
+  return `native: ${name}`;
+}
 
 /**
  * Sum a callgrind file's self costs by the code object of `ranges` that holds each address. A cost
@@ -54,6 +104,9 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
   // The positions each cost line begins with (`positions: instr line`: an address, then a source line).
   let positions: string[] = [];
   const starts = ranges.map((r) => r.start);
+  // The function callgrind says the lines that follow are in (fn=(id) name, or fn=(id) once named).
+  const fnNames = new Map<string, string>();
+  let fn = '';
   const owner = (a: number): string => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -66,6 +119,11 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
       } else hi = mid - 1;
     }
     return found >= 0 && a < ranges[found]!.start + ranges[found]!.size ? shortName(ranges[found]!.name) : NATIVE;
+  };
+  const add = (name: string, values: number[]): void => {
+    let sums = byFunction.get(name);
+    if (sums === undefined) byFunction.set(name, (sums = events.map(() => 0)));
+    for (let i = 0; i < values.length; i++) sums[i]! += values[i]!;
   };
   for (const line of callgrind.split('\n')) {
     const c = line[0];
@@ -80,6 +138,13 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
     if (line.startsWith('events:')) {
       events = line.split(/\s+/).slice(1).filter((e) => e !== '');
       totals = events.map(() => 0);
+      continue;
+    }
+    if (line.startsWith('fn=')) {
+      const m = /^fn=(?:\((\d+)\))?\s*(.*)$/.exec(line)!;
+      if (m[1] !== undefined && m[2] !== '') fnNames.set(m[1], m[2]!);
+      fn = m[2] !== '' ? m[2]! : (fnNames.get(m[1]!) ?? '');
+      afterCalls = false;
       continue;
     }
     if (line.startsWith('calls=')) {
@@ -104,12 +169,10 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
     if (positions[0] !== 'instr') throw new Error('callgrind output without instruction positions: run callgrind with --dump-instr=yes');
     const values = parts.slice(positions.length).map(Number);
     const name = owner(addr);
-    let sums = byFunction.get(name);
-    if (sums === undefined) byFunction.set(name, (sums = events.map(() => 0)));
-    for (let i = 0; i < values.length; i++) {
-      sums[i]! += values[i]!;
-      totals[i]! += values[i]!;
-    }
+    add(name, values);
+    // Outside the map, also a row for the native function by callgrind's name for it.
+    if (name === NATIVE) add(nativeName(fn), values);
+    for (let i = 0; i < values.length; i++) totals[i]! += values[i]!;
   }
   return { events, byFunction, totals };
 }

@@ -1,6 +1,7 @@
-// npm run -s hashes: the trace hash and event count of every library scenario (its own seed and seed 7)
-// and of 80 random swarms (the property tests' generators, fixed seeds), each under both profiles and
-// under mainline with each of the other seed chokers.
+// npm run -s hashes [-- --split]: the trace hash and event count of every library scenario (its own
+// seed and seed 7) and of 80 random swarms (the property tests' generators, fixed seeds), each under
+// both profiles and under mainline with each of the other seed chokers; with --split, of each run
+// split by peers (in one world: the two sides run apart give the same trace, as sides.test.ts checks).
 // For engine changes meant to change nothing but speed: run it before and after, and diff the output.
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -12,8 +13,15 @@ import { parseScenario } from '../../src/scenario/parse';
 import { root } from '../e2e/browser';
 import { randomExtendedSwarm, randomSwarm } from '../engine/arbitraries';
 
+const args = process.argv.slice(2);
+if (args.some((a) => a !== '--split')) {
+  console.error(`hashes: unknown option "${args.find((a) => a !== '--split')}" (it takes --split)`);
+  process.exit(2);
+}
+const split = args.includes('--split');
+
 function line(label: string, config: SimConfig): string {
-  const sim = new Sim(config, { checkpointEvery: 0 });
+  const sim = new Sim(config, { checkpointEvery: 0, split });
   sim.run();
   return `${label} ${sim.traceHash(createHash('sha256')).slice(0, 16)} ${sim.eventCount}`;
 }

@@ -1,4 +1,4 @@
-// npm run -s bench:instructions [-- --size 1000x300] [--from 1500000] [--to 1800000] [--split] [--cache] [--top 30]
+// npm run -s bench:instructions [-- --size 1000x300] [--from 1500000] [--to 1800000] [--split | --sides] [--cache] [--top 30]
 //
 // What the engine's events cost by JavaScript function, counted rather than timed: instructions, and
 // with --cache the data misses of a simulated cache (a 32 KiB first level and an 8 MiB, 16-way last
@@ -6,10 +6,13 @@
 // more than most engine changes are worth, while these counts do not: a change that should only make
 // the engine faster can be judged by them, then timed.
 //
-// It runs the benchmark's flash crowd of --size (peers x pieces, the run split by peers in one world
-// with --split) under valgrind's callgrind twice at once, stopped after --from and after --to events,
-// and prints the difference by function, an event's worth: the events between --from and --to, past
-// the start-up. Node runs with --no-concurrent-recompilation --no-concurrent-sparkplug (under valgrind
+// It runs the benchmark's flash crowd of --size (peers x pieces; with --split, the run split by peers
+// in one world, Sim.step; with --sides, split and run as its two sides in turn, window by window, the
+// loop each of the benchmark's two threads runs: side.ts runInTurn) under valgrind's callgrind twice
+// at once, stopped after --from and after --to events (with --sides, at the first window boundary
+// past them), and prints the difference by function, an event's worth: the events between the two
+// stops, past the start-up. Code outside V8's map (V8's own, its collector, libc) is one row, and a
+// row for each native function by the name callgrind gives it. Node runs with --no-concurrent-recompilation --no-concurrent-sparkplug (under valgrind
 // V8's compiler threads barely run, and the counts would be of code not yet optimized) and
 // --perf-basic-prof, whose map of V8's code (/tmp/perf-PID.map) names the functions (callgrind.ts).
 // Functions V8 inlined count in their caller; a name is marked with the tier of its code (* optimized,
@@ -23,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sim } from '../../src/engine/sim';
+import { runInTurn, SideRun } from '../../src/engine/side';
 import { costsByFunction, difference, NATIVE, readPerfMap, type Costs } from './callgrind';
 import { benchConfig } from './flash-crowd';
 
@@ -37,14 +41,22 @@ if (args[0] === '--child') {
   // Under valgrind: run `events` events of the swarm, and say how many there were.
   const [, size, count, mode] = args as [string, string, string, string | undefined];
   const [peers, pieces] = size.split('x').map(Number) as [number, number];
-  const sim = new Sim(benchConfig(peers, pieces), { checkpointEvery: 0, split: mode === '--split' });
+  const config = benchConfig(peers, pieces);
   let events = 0;
-  while (events < Number(count) && sim.step()) events++;
+  if (mode === '--sides') {
+    const sides = [new SideRun(config, 0), new SideRun(config, 1)];
+    const ran = (): number => sides[0]!.state.eventCount + sides[1]!.state.eventCount;
+    runInTurn(config, sides, undefined, () => ran() >= Number(count));
+    events = ran();
+  } else {
+    const sim = new Sim(config, { checkpointEvery: 0, split: mode === '--split' });
+    while (events < Number(count) && sim.step()) events++;
+  }
   console.log(JSON.stringify({ events }));
   process.exit(0);
 }
 
-const options = { size: '1000x300', from: 1_500_000, to: 1_800_000, split: false, cache: false, top: 30 };
+const options = { size: '1000x300', from: 1_500_000, to: 1_800_000, split: false, sides: false, cache: false, top: 30 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   const value = (): string => {
@@ -63,9 +75,11 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--to') options.to = count(value());
   else if (a === '--top') options.top = count(value());
   else if (a === '--split') options.split = true;
+  else if (a === '--sides') options.sides = true;
   else if (a === '--cache') options.cache = true;
-  else fail(`unknown option "${a}" (it takes --size, --from, --to, --split, --cache and --top)`);
+  else fail(`unknown option "${a}" (it takes --size, --from, --to, --split, --sides, --cache and --top)`);
 }
+if (options.split && options.sides) fail('--split and --sides are two ways of running the split run: give one');
 if (options.from >= options.to) fail(`--from (${options.from}) must be below --to (${options.to}): the counts are of the events between them`);
 if (spawnSync('valgrind', ['--version']).error) fail('needs valgrind (apt-get install -y valgrind)');
 
@@ -81,6 +95,7 @@ function measure(events: number): Promise<{ costs: Costs; events: number }> {
   const log = ['--no-logfile-per-isolate', `--logfile=${join(dir, `v8.${events}.log`)}`];
   const node = ['--no-concurrent-recompilation', '--no-concurrent-sparkplug', '--perf-basic-prof', ...log, '--import', 'tsx', self, '--child', options.size, String(events)];
   if (options.split) node.push('--split');
+  if (options.sides) node.push('--sides');
   return new Promise((resolve, reject) => {
     const child = spawn('valgrind', [...tool, process.execPath, ...node], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -102,7 +117,8 @@ function measure(events: number): Promise<{ costs: Costs; events: number }> {
   });
 }
 
-console.error(`bench:instructions: ${options.size}${options.split ? ' split' : ''}, events ${options.from} to ${options.to}, under callgrind${options.cache ? ' with a simulated cache' : ''} (some minutes)`);
+const how = options.split ? ' split' : options.sides ? ' as two sides in turn' : '';
+console.error(`bench:instructions: ${options.size}${how}, events ${options.from} to ${options.to}, under callgrind${options.cache ? ' with a simulated cache' : ''} (some minutes)`);
 type Measured = Awaited<ReturnType<typeof measure>>;
 let early: Measured;
 let late: Measured;
@@ -120,7 +136,7 @@ const per = (v: number[] | undefined, name: string): number => (v !== undefined 
 const misses = (v: number[] | undefined, level: 'D1' | 'DL'): number => per(v, `${level}mr`) + per(v, `${level}mw`);
 const line = (name: string, v: number[]): string =>
   `${per(v, 'Ir').toFixed(0).padStart(8)}` + (options.cache ? `${misses(v, 'D1').toFixed(2).padStart(9)}${misses(v, 'DL').toFixed(2).padStart(9)}` : '') + `  ${name}`;
-console.log(`${options.size}${options.split ? ' split' : ''}: the ${events} events after the first ${early.events}, an event's worth by function`);
+console.log(`${options.size}${how}: the ${events} events after the first ${early.events}, an event's worth by function`);
 console.log('instrs'.padStart(8) + (options.cache ? 'D1 miss'.padStart(9) + 'LL miss'.padStart(9) : '') + '  function');
 console.log(line('all', d.totals));
 const rows = [...d.byFunction].sort((a, b) => (options.cache ? misses(b[1], 'DL') - misses(a[1], 'DL') : 0) || per(b[1], 'Ir') - per(a[1], 'Ir'));

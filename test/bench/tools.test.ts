@@ -91,12 +91,20 @@ describe('the benchmark scripts', () => {
       [['--from', '500', '--to', '400'], /--from \(500\) must be below --to \(400\)/],
       [['--to'], /--to needs a value/],
       [['--seed', '2'], /unknown option "--seed"/],
+      [['--split', '--sides'], /--split and --sides are two ways of running the split run: give one/],
     ] as const) {
       const r = run('instructions.ts', ...args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it('npm run -s hashes: an option other than --split is refused before anything runs', () => {
+    const r = run('hashes.ts', '--seed');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option "--seed" \(it takes --split\)/);
+    expect(r.stdout).toBe('');
   });
 
   it('npm run -s bench:memory: a buffer size outside 64-4096 MiB is refused', () => {
