@@ -12,9 +12,11 @@
 // at once, stopped after --from and after --to events (with --sides, at the first window boundary
 // past them), and prints the difference by function, an event's worth: the events between the two
 // stops, past the start-up. Code outside V8's map (V8's own, its collector, libc) is one row, and a
-// row for each native function by the name callgrind gives it. Node runs with --no-concurrent-recompilation --no-concurrent-sparkplug (under valgrind
-// V8's compiler threads barely run, and the counts would be of code not yet optimized) and
-// --perf-basic-prof, whose map of V8's code (/tmp/perf-PID.map) names the functions (callgrind.ts).
+// row for each native function by the name callgrind gives it. Node runs with --single-threaded
+// --no-concurrent-recompilation --no-concurrent-sparkplug (under valgrind V8's compiler threads
+// barely run, and the counts would be of code not yet optimized; and its collector then marks and
+// sweeps on the one thread, at the same points in both runs, so that the rows of the two runs agree)
+// and --perf-basic-prof, whose map of V8's code (/tmp/perf-PID.map) names the functions (callgrind.ts).
 // Functions V8 inlined count in their caller; a name is marked with the tier of its code (* optimized,
 // ^ baseline, ~ interpreted). The total an event is steady from run to run (within about 1%); the
 // rows are less so, since V8 may inline differently in the two runs, and then a callee's cost moves
@@ -93,7 +95,7 @@ function measure(events: number): Promise<{ costs: Costs; events: number }> {
   if (options.cache) tool.push('--cache-sim=yes', '--D1=32768,8,64', '--LL=8388608,16,64');
   // --perf-basic-prof also makes V8 write a log of its code: into the temporary folder, not the working one.
   const log = ['--no-logfile-per-isolate', `--logfile=${join(dir, `v8.${events}.log`)}`];
-  const node = ['--no-concurrent-recompilation', '--no-concurrent-sparkplug', '--perf-basic-prof', ...log, '--import', 'tsx', self, '--child', options.size, String(events)];
+  const node = ['--single-threaded', '--no-concurrent-recompilation', '--no-concurrent-sparkplug', '--perf-basic-prof', ...log, '--import', 'tsx', self, '--child', options.size, String(events)];
   if (options.split) node.push('--split');
   if (options.sides) node.push('--sides');
   return new Promise((resolve, reject) => {
@@ -139,6 +141,8 @@ const line = (name: string, v: number[]): string =>
 console.log(`${options.size}${how}: the ${events} events after the first ${early.events}, an event's worth by function`);
 console.log('instrs'.padStart(8) + (options.cache ? 'D1 miss'.padStart(9) + 'LL miss'.padStart(9) : '') + '  function');
 console.log(line('all', d.totals));
+const native = d.byFunction.get(NATIVE) ?? d.events.map(() => 0);
+console.log(line('JavaScript (all less outside the map)', d.totals.map((t, i) => t - native[i]!)));
 const rows = [...d.byFunction].sort((a, b) => (options.cache ? misses(b[1], 'DL') - misses(a[1], 'DL') : 0) || per(b[1], 'Ir') - per(a[1], 'Ir'));
 for (const [name, v] of rows.slice(0, options.top)) console.log(line(name, v));
 if (!rows.slice(0, options.top).some(([name]) => name === NATIVE)) console.log(line(NATIVE, d.byFunction.get(NATIVE) ?? []));
