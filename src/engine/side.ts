@@ -165,7 +165,8 @@ export class SideRun {
     this.payloads((rows, row, size, i) => {
       // One copy a payload, through a view of it: an element loop over rows of either kind ran three
       // times slower, and one loop for each kind of row made the outboxes and inboxes of a
-      // 1,000 x 1,000 run take 0.3-0.5 s longer a side.
+      // 1,000 x 1,000 run take 0.3-0.5 s longer a side (and was no faster with 32-bit payloads:
+      // test/bench/PERFORMANCE.md).
       (rows === sp.fields ? views.fields : views.lists).set(rows.data.subarray(row * rows.size, row * rows.size + size), 2 * at);
       // The record now names where its payload is in the box.
       box[HEADER + i + 4] = at;
