@@ -191,15 +191,16 @@ export class SideRun {
     sp.out.set(box.subarray(HEADER, HEADER + n));
     sp.outLen = n;
     const o = sp.out;
-    const views = box[H_CARRIED]! > 0 ? payloadViews(box) : null;
+    const views = payloadViews(box);
     for (let k = 0, carried = box[H_CARRIED]!; k < carried; k++) {
       const i = box[HEADER + n + k]!;
       const kind = o[i + 1]!;
       const rows = carriedRows(sp, kind, o[i + 3]!)!;
+      const fields = rows === sp.fields;
       const from = 2 * o[i + 4]!;
-      const view = rows === sp.fields ? views!.fields : views!.lists;
+      const view = fields ? views.fields : views.lists;
       const size = payloadSize(sp, rows, kind, view[from]!);
-      const row = rows === sp.fields ? takeRow(sp.fields) : takeRow(sp.lists);
+      const row = fields ? takeRow(sp.fields) : takeRow(sp.lists);
       rows.data.set(view.subarray(from, from + size), row * rows.size);
       o[i + 4] = row;
     }

@@ -26,26 +26,32 @@ export function readPerfMap(text: string): CodeRange[] {
     const size = parseInt(m[2]!, 16);
     if (size === 0) continue;
     const end = start + size;
-    // The first range that ends after this one starts: those from there that start before its end overlap it.
-    let lo = 0;
-    let hi = ranges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranges[mid]!.start + ranges[mid]!.size <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    const kept: CodeRange[] = [];
-    let last = lo;
+    // The ranges from the first that ends after this one starts, up to its end, overlap it: what of
+    // them lies before it or after it stays.
+    const first = firstEndingAfter(ranges, start);
+    const before: CodeRange[] = [];
+    const after: CodeRange[] = [];
+    let last = first;
     for (; last < ranges.length && ranges[last]!.start < end; last++) {
       const r = ranges[last]!;
-      if (r.start < start) kept.push({ start: r.start, size: start - r.start, name: r.name });
-      if (r.start + r.size > end) kept.push({ start: end, size: r.start + r.size - end, name: r.name });
+      if (r.start < start) before.push({ start: r.start, size: start - r.start, name: r.name });
+      if (r.start + r.size > end) after.push({ start: end, size: r.start + r.size - end, name: r.name });
     }
-    const before = kept.filter((r) => r.start < start);
-    const after = kept.filter((r) => r.start >= end);
-    ranges.splice(lo, last - lo, ...before, { start, size, name: m[3]! }, ...after);
+    ranges.splice(first, last - first, ...before, { start, size, name: m[3]! }, ...after);
   }
   return ranges;
+}
+
+/** In disjoint ranges sorted by start, the index of the first that ends after `a` (ranges.length if none). */
+function firstEndingAfter(ranges: CodeRange[], a: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.start + ranges[mid]!.size <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -91,7 +97,8 @@ export function nativeName(fn: string): string {
 }
 
 /**
- * Sum a callgrind file's self costs by the code object of `ranges` that holds each address. A cost
+ * Sum a callgrind file's self costs by the code object of `ranges` (disjoint, sorted by start, as
+ * readPerfMap gives them) that holds each address. A cost
  * line after a `calls=` line is the call's inclusive cost, not the caller's own, and is skipped.
  * Positions are absolute (0x…), relative (+n, -n) or the same (*) as the line before.
  */
@@ -103,22 +110,12 @@ export function costsByFunction(callgrind: string, ranges: CodeRange[]): Costs {
   let afterCalls = false;
   // The positions each cost line begins with (`positions: instr line`: an address, then a source line).
   let positions: string[] = [];
-  const starts = ranges.map((r) => r.start);
   // The function callgrind says the lines that follow are in (fn=(id) name, or fn=(id) once named).
   const fnNames = new Map<string, string>();
   let fn = '';
   const owner = (a: number): string => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= a) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found >= 0 && a < ranges[found]!.start + ranges[found]!.size ? shortName(ranges[found]!.name) : NATIVE;
+    const r = ranges[firstEndingAfter(ranges, a)];
+    return r !== undefined && r.start <= a ? shortName(r.name) : NATIVE;
   };
   const add = (name: string, values: number[]): void => {
     let sums = byFunction.get(name);
