@@ -12,7 +12,6 @@ import {
   G_ROUND_BYTES,
   H_FLAGS,
   H_INTERESTING,
-  H_PEER,
   H_REMOTE,
   HF,
   HI,
@@ -28,41 +27,49 @@ import { announceVerified, maybeAnnounceEarly } from './advertise';
 import { superSeedRecord, superSeedSaw } from './superseed';
 import { failsHashCheck, keepCopy, onHashFailed } from './hashcheck';
 
-export function onArrive(w: World, r: number, block: number, bad: number): void {
+/**
+ * A block arrived on the receiver's end `r`. The handler needs four records that are far apart in
+ * memory and seldom in the caches at 1,000 peers (the end's int and float fields, the receiver's block
+ * states and its piece's count), so it reads them one after the other before it uses any: the four
+ * waits for memory then overlap, where each had come after the last had been used.
+ */
+export function onArrive(w: World, r: number, block: number, bad: number, receiver: number): void {
   const st = w.st;
   const b = r * HI;
-  const owner = st.hi[b + H_PEER]!;
+  const g = r * HF;
+  const hf = st.hf;
+  const peer = st.peers[receiver]!;
+  const piece = Math.floor(block / w.g.blocksPerPiece);
+  const flags = st.hi[b + H_FLAGS]!;
+  const downRate = hf[g + G_DOWN_RATE]!;
+  let s = peer.blocks[block]!;
+  const done = peer.pieceDone[piece]!;
   const remote = st.hi[b + H_REMOTE]!;
   const len = blockLength(w.g, block);
-  if ((st.hi[b + H_FLAGS]! & F_OPEN) === 0) {
-    lose(w, remote, owner, block, len);
+  if ((flags & F_OPEN) === 0) {
+    lose(w, remote, receiver, block, len);
     return;
   }
-  const peer = st.peers[owner]!;
+  const i = outstandingIndex(st, r, block);
   const now = st.now;
-  append(w.tr, now, T.RECEIVED, remote, owner, block, len);
+  append(w.tr, now, T.RECEIVED, remote, receiver, block, len);
   st.lastArrivalAt = now;
   peer.downloadedBytes += len;
   uploaded(w, remote, len);
-  const hf = st.hf;
-  const g = r * HF;
-  hf[g + G_DOWN_RATE] = measuredRate(hf[g + G_DOWN_RATE]!, hf[g + G_DOWN_LAST]!, hf[g + G_DOWN_SINCE]!, now, len);
+  hf[g + G_DOWN_RATE] = measuredRate(downRate, hf[g + G_DOWN_LAST]!, hf[g + G_DOWN_SINCE]!, now, len);
   hf[g + G_DOWN_LAST] = now;
   hf[g + G_DOWN_SINCE] = measureSince(hf[g + G_DOWN_SINCE]!, now, peer.profile.rateWindow);
   hf[g + G_LAST_BLOCK_AT] = now;
   hf[g + G_ROUND_BYTES] = hf[g + G_ROUND_BYTES]! + len;
-  const i = outstandingIndex(st, r, block);
   if (i >= 0) removeOutstanding(st, r, i);
-  let s = peer.blocks[block]!;
   if (s !== BLOCK_RECEIVED) {
-    const piece = Math.floor(block / w.g.blocksPerPiece);
     if (i >= 0) s--;
     else if (s === 0) takeBlock(w, peer, piece);
     if (s > 0) cancelElsewhere(w, peer, r, block, s);
     peer.blocks[block] = BLOCK_RECEIVED;
     if (peer.blockSrc !== null) keepCopy(peer, block, piece, remote, bad);
-    peer.pieceDone[piece]!++;
-    if (peer.pieceDone[piece] === blocksInPiece(w.g, piece)) {
+    peer.pieceDone[piece] = done + 1;
+    if (done + 1 === blocksInPiece(w.g, piece)) {
       if (failsHashCheck(peer, piece)) onHashFailed(w, peer, piece);
       else verify(w, peer, piece);
     } else maybeAnnounceEarly(w, peer, r, piece);
@@ -233,20 +240,22 @@ export function onHave(w: World, sender: number, piece: number, idx: number, d: 
 function haveReached(w: World, remote: number, hid: number, piece: number, row: number): void {
   const st = w.st;
   if ((st.holders[row + (remote >>> 5)]! & (1 << (remote & 31))) !== 0) return;
+  // The three records below are far apart and each seldom in the caches: read together, their waits overlap.
   const at = remote * w.g.pieces + piece;
+  const word = hid * st.words + (piece >>> 5);
+  const b = hid * HI;
   const ps = st.pieceState[at]!;
+  const known = st.bits[word]!;
+  const f = st.hi[b + H_FLAGS]!;
   if ((ps & HAVE) !== 0) {
     // (A split run's carried recipients may have closed since: see haveCarried.)
-    if ((ps & SUPER) !== 0 && (st.hi[hid * HI + H_FLAGS]! & F_OPEN) !== 0) superSeedSaw(w, st.peers[remote]!, hid, piece);
+    if ((ps & SUPER) !== 0 && (f & F_OPEN) !== 0) superSeedSaw(w, st.peers[remote]!, hid, piece);
     return;
   }
-  const word = hid * st.words + (piece >>> 5);
   const bit = 1 << (piece & 31);
-  if ((st.bits[word]! & bit) !== 0) return;
-  const b = hid * HI;
-  const f = st.hi[b + H_FLAGS]!;
+  if ((known & bit) !== 0) return;
   if ((f & F_OPEN) === 0) return;
-  st.bits[word] = st.bits[word]! | bit;
+  st.bits[word] = known | bit;
   st.pieceState[at] = ps + 1;
   st.hi[b + H_INTERESTING]!++;
   if ((ps & STARTED) === 0) st.hi[b + H_FLAGS] = f | F_MAY_HAVE_NEW;

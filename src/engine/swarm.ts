@@ -163,7 +163,7 @@ export function dispatch(w: World, kind: number, a: number, b: number, c: number
       onSendDone(w, a, b, c, d);
       return;
     case E.ARRIVE:
-      onArrive(w, a, c, d & 1);
+      onArrive(w, a, c, d & 1, d >> 1);
       return;
     case E.WAKE:
       startSend(w, st.peers[a]!);

@@ -60,6 +60,8 @@ export function startSend(w: World, peer: Peer): void {
   for (let k = peer.servingLen; k > 0; k--) {
     const id = servingTake(peer);
     const b = id * HI;
+    // Read before the end's int fields, not after: the two are far apart, and their waits then overlap.
+    const from = st.hf[id * HF + G_ACCEPT_FROM]!;
     const f = hi[b + H_FLAGS]!;
     hi[b + H_FLAGS] = f & ~F_QUEUED;
     if ((f & F_OPEN) === 0) continue;
@@ -67,7 +69,6 @@ export function startSend(w: World, peer: Peer): void {
     const end = base + hi[b + H_IN_END]!;
     let i = base + hi[b + H_IN_HEAD]!;
     // Drop requests that arrived while we choked the peer, and requests whose cancel has arrived.
-    const from = st.hf[id * HF + G_ACCEPT_FROM]!;
     // With BEP 6 they are rejected instead, and requests for allowed-fast pieces are served while choked.
     if ((f & F_FAST) !== 0) i = base + rejectUnservable(w, id, i - base, false);
     else while (i < end && hq[i + 1]! <= now && (from < 0 || hq[i + 1]! < from || hq[i + 2]! <= now)) i += 3;
@@ -117,20 +118,27 @@ export function countUploaded(w: World, sender: number, len: number): void {
   checkShareRatio(w, peer);
 }
 
+/**
+ * A block's send ended: its rate counted, the block handed to the receiver's link, the next one
+ * started. The sender, its end's int fields and its float fields are far apart in memory and seldom in
+ * the caches at 1,000 peers: read together first, their waits overlap.
+ */
 export function onSendDone(w: World, sender: number, hid: number, block: number, bad: number): void {
   const st = w.st;
-  const peer = st.peers[sender]!;
-  peer.sending = false;
   const b = hid * HI;
+  const g = hid * HF;
+  const hf = st.hf;
+  const peer = st.peers[sender]!;
+  const flags = st.hi[b + H_FLAGS]!;
+  const upRate = hf[g + G_UP_RATE]!;
+  peer.sending = false;
   const remote = st.hi[b + H_REMOTE]!;
   const len = blockLength(w.g, block);
-  if ((st.hi[b + H_FLAGS]! & F_OPEN) === 0) {
+  if ((flags & F_OPEN) === 0) {
     lose(w, sender, remote, block, len);
   } else {
     const now = st.now;
-    const hf = st.hf;
-    const g = hid * HF;
-    hf[g + G_UP_RATE] = measuredRate(hf[g + G_UP_RATE]!, hf[g + G_UP_LAST]!, hf[g + G_UP_SINCE]!, now, len);
+    hf[g + G_UP_RATE] = measuredRate(upRate, hf[g + G_UP_LAST]!, hf[g + G_UP_SINCE]!, now, len);
     hf[g + G_UP_LAST] = now;
     hf[g + G_UP_SINCE] = measureSince(hf[g + G_UP_SINCE]!, now, peer.profile.rateWindow);
     hf[g + G_BYTES_SINCE_UNCHOKE] = hf[g + G_BYTES_SINCE_UNCHOKE]! + len;
