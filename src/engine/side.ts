@@ -44,9 +44,14 @@ function payloadSlots(size: number): number {
   return (size + 1) >> 1;
 }
 
-/** The box's memory as 32-bit numbers of each kind a payload's rows hold (a payload at slot `at` starts at 2 × at). */
-function payloadViews(box: Float64Array): { fields: Uint32Array; lists: Int32Array } {
-  return { fields: new Uint32Array(box.buffer, box.byteOffset, 2 * box.length), lists: new Int32Array(box.buffer, box.byteOffset, 2 * box.length) };
+/**
+ * The box's memory as 32-bit numbers of the kind `rows` hold, for each kind of payload rows of `sp` (a
+ * payload at slot `at` starts at 2 × at).
+ */
+function payloadViews(box: Float64Array, sp: Split): (rows: Rows<Uint32Array> | Rows<Int32Array>) => Uint32Array | Int32Array {
+  const fields = new Uint32Array(box.buffer, box.byteOffset, 2 * box.length);
+  const lists = new Int32Array(box.buffer, box.byteOffset, 2 * box.length);
+  return (rows) => (rows === sp.fields ? fields : lists);
 }
 
 /** A side's contribution to the result (SideRun.partial), merged by mergeResults. */
@@ -161,13 +166,13 @@ export class SideRun {
     box.set(sp.out.subarray(0, sp.outLen), HEADER);
     let at = HEADER + sp.outLen;
     for (let k = 0; k < sp.carried.length; k++) box[at++] = sp.carried[k]!;
-    const views = payloadViews(box);
+    const viewFor = payloadViews(box, sp);
     this.payloads((rows, row, size, i) => {
       // One copy a payload, through a view of it: an element loop over rows of either kind ran three
       // times slower, and one loop for each kind of row made the outboxes and inboxes of a
       // 1,000 x 1,000 run take 0.3-0.5 s longer a side (and was no faster with 32-bit payloads:
       // test/bench/PERFORMANCE.md).
-      (rows === sp.fields ? views.fields : views.lists).set(rows.data.subarray(row * rows.size, row * rows.size + size), 2 * at);
+      viewFor(rows).set(rows.data.subarray(row * rows.size, row * rows.size + size), 2 * at);
       // The record now names where its payload is in the box.
       box[HEADER + i + 4] = at;
       at += payloadSlots(size);
@@ -191,16 +196,15 @@ export class SideRun {
     sp.out.set(box.subarray(HEADER, HEADER + n));
     sp.outLen = n;
     const o = sp.out;
-    const views = payloadViews(box);
+    const viewFor = payloadViews(box, sp);
     for (let k = 0, carried = box[H_CARRIED]!; k < carried; k++) {
       const i = box[HEADER + n + k]!;
       const kind = o[i + 1]!;
       const rows = carriedRows(sp, kind, o[i + 3]!)!;
-      const fields = rows === sp.fields;
       const from = 2 * o[i + 4]!;
-      const view = fields ? views.fields : views.lists;
+      const view = viewFor(rows);
       const size = payloadSize(sp, rows, kind, view[from]!);
-      const row = fields ? takeRow(sp.fields) : takeRow(sp.lists);
+      const row = rows === sp.fields ? takeRow(sp.fields) : takeRow(sp.lists);
       rows.data.set(view.subarray(from, from + size), row * rows.size);
       o[i + 4] = row;
     }
