@@ -5,7 +5,7 @@
 // - libtorrent's predictive_piece_announce: a have before the piece is complete and hash-checked.
 import { rateAt } from './bandwidth';
 import { randInt, stream } from './prng';
-import { BLOCK_RECEIVED, HAVE, type Peer } from './state';
+import { BLOCK_RECEIVED, HAVE, PIECE_DONE, PIECE_REQ, type Peer } from './state';
 import { F_AM_INTERESTED, flag, G_DOWN_LAST, G_DOWN_RATE, G_DOWN_SINCE, H_LATENCY, H_MIRROR, H_PEER, H_REMOTE, HF, HI, outstandingIndex } from './ends';
 import { blockLength, blocksInPiece } from './torrent';
 import { append, record, T } from './trace';
@@ -88,7 +88,7 @@ export function maybeAnnounceEarly(w: World, peer: Peer, r: number, piece: numbe
   const ahead = peer.profile.predictiveAnnounce;
   if (ahead === 0 || peer.earlyHave.has(piece)) return;
   const n = blocksInPiece(w.g, piece);
-  if (peer.pieceReq[piece] !== n || peer.pieceDone[piece] === n) return;
+  if (peer.pieceCounts[2 * piece + PIECE_REQ] !== n || peer.pieceCounts[2 * piece + PIECE_DONE] === n) return;
   const base = piece * w.g.blocksPerPiece;
   let bytes = 0;
   for (let b = base; b < base + n; b++) {

@@ -117,15 +117,14 @@ function cloneSplit(s: Split): Split {
 }
 
 /** A peer, its `pieces` a view of the copy's pieceState (as in the original). */
-function clonePeer(p: Peer, pieceState: Int32Array): Peer {
+function clonePeer(p: Peer, pieceState: Uint16Array): Peer {
   const n = p.pieces.length;
   return {
     ...p,
     pieces: pieceState.subarray(p.id * n, (p.id + 1) * n),
     verifiedAt: p.verifiedAt.slice(),
     blocks: p.blocks.slice(),
-    pieceDone: p.pieceDone.slice(),
-    pieceReq: p.pieceReq.slice(),
+    pieceCounts: p.pieceCounts.slice(),
     partial: p.partial.slice(),
     open: p.open.slice(),
     rank: p.rank.slice(),
@@ -225,7 +224,7 @@ export function snapshotBytes(snap: Snapshot): number {
   bytes += q.order.byteLength + q.orderTime.byteLength + q.orderSeq.byteLength + q.free.byteLength + storeBytes(q.slots);
   bytes += q.laneDelay.byteLength + q.laneHead.byteLength + q.laneLen.byteLength + q.laneTime.byteLength + q.laneSeq.byteLength + storeBytes(q.lanes);
   for (const p of snap.peers) {
-    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceDone.byteLength + p.pieceReq.byteLength + p.rank.byteLength;
+    bytes += objectBytes(70) + p.verifiedAt.byteLength + p.blocks.byteLength + p.pieceCounts.byteLength + p.rank.byteLength;
     bytes += (p.blockSrc?.byteLength ?? 0) + (p.tainted?.byteLength ?? 0) + (p.pexKnownBits?.byteLength ?? 0);
     bytes += p.serving.byteLength + arrayBytes(p.partial.length + p.open.length + p.pexKnown.length) + 5 * arrayBytes(p.conns.length);
   }

@@ -1,6 +1,6 @@
 // Blocks arriving, pieces verified, and haves: a piece is announced only once its hash checked out.
 import { measuredRate, measureSince } from './bandwidth';
-import { addHolder, BLOCK_RECEIVED, countPeer, dropCandidate, HAVE, knows, removeValue, STARTED, SUPER, type Peer, type SimState, type Rows } from './state';
+import { addHolder, BLOCK_RECEIVED, countPeer, dropCandidate, HAVE, knows, PIECE_DONE, removeValue, STARTED, SUPER, type Peer, type SimState, type Rows } from './state';
 import {
   F_AM_INTERESTED,
   F_MAY_HAVE_NEW,
@@ -28,10 +28,11 @@ import { superSeedRecord, superSeedSaw } from './superseed';
 import { failsHashCheck, keepCopy, onHashFailed } from './hashcheck';
 
 /**
- * A block arrived on the receiver's end `r`. The handler needs four records that are far apart in
- * memory and seldom in the caches at 1,000 peers (the end's int and float fields, the receiver's block
- * states and its piece's count), so it reads them one after the other before it uses any: the four
- * waits for memory then overlap, where each had come after the last had been used.
+ * A block arrived on the receiver's end `r`. The handler needs records that are far apart in memory
+ * and seldom in the caches at 1,000 peers (the end's int and float fields, the receiver's piece
+ * counts, and once it has duplicated a request its block states), so it reads them one after the
+ * other before it uses any: their waits for memory then overlap, where each had come after the last
+ * had been used.
  */
 export function onArrive(w: World, r: number, block: number, bad: number, receiver: number): void {
   const st = w.st;
@@ -42,8 +43,11 @@ export function onArrive(w: World, r: number, block: number, bad: number, receiv
   const piece = Math.floor(block / w.g.blocksPerPiece);
   const flags = st.hi[b + H_FLAGS]!;
   const downRate = hf[g + G_DOWN_RATE]!;
-  let s = peer.blocks[block]!;
-  const done = peer.pieceDone[piece]!;
+  // Until the peer duplicates a request (endgame), a block outstanding here is outstanding here
+  // alone, so its state is known once the end's requests are searched: the read is skipped then.
+  const duplicated = peer.duplicated;
+  let s = duplicated ? peer.blocks[block]! : -1;
+  const done = peer.pieceCounts[2 * piece + PIECE_DONE]!;
   const remote = st.hi[b + H_REMOTE]!;
   const len = blockLength(w.g, block);
   if ((flags & F_OPEN) === 0) {
@@ -51,6 +55,7 @@ export function onArrive(w: World, r: number, block: number, bad: number, receiv
     return;
   }
   const i = outstandingIndex(st, r, block);
+  if (!duplicated) s = i >= 0 ? 1 : peer.blocks[block]!;
   const now = st.now;
   append(w.tr, now, T.RECEIVED, remote, receiver, block, len);
   st.lastArrivalAt = now;
@@ -68,7 +73,7 @@ export function onArrive(w: World, r: number, block: number, bad: number, receiv
     if (s > 0) cancelElsewhere(w, peer, r, block, s);
     peer.blocks[block] = BLOCK_RECEIVED;
     if (peer.blockSrc !== null) keepCopy(peer, block, piece, remote, bad);
-    peer.pieceDone[piece] = done + 1;
+    peer.pieceCounts[2 * piece + PIECE_DONE] = done + 1;
     if (done + 1 === blocksInPiece(w.g, piece)) {
       if (failsHashCheck(peer, piece)) onHashFailed(w, peer, piece);
       else verify(w, peer, piece);

@@ -10,7 +10,7 @@
 // is banned by it: their connection closes and the two never connect again. An honest peer that
 // shared pieces with a bad one can be banned too, as in libtorrent.
 import { banPeer, closeConnection } from './connections';
-import type { Peer } from './state';
+import { PIECE_DONE, PIECE_REQ, type Peer } from './state';
 import { H_REMOTE, HI } from './ends';
 import { blocksInPiece } from './torrent';
 import { append, T } from './trace';
@@ -43,8 +43,8 @@ export function onHashFailed(w: World, peer: Peer, piece: number): void {
   }
   // The piece stays started (it is still in `partial`), with every block unrequested again.
   peer.tainted![piece] = 0;
-  peer.pieceDone[piece] = 0;
-  peer.pieceReq[piece] = 0;
+  peer.pieceCounts[2 * piece + PIECE_DONE] = 0;
+  peer.pieceCounts[2 * piece + PIECE_REQ] = 0;
   peer.unrequested += n;
   if (!peer.open.includes(piece)) peer.open.push(piece);
   const limit = peer.profile.banAfterHashFailures;

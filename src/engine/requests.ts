@@ -3,7 +3,7 @@
 import { rateAt } from './bandwidth';
 import { snubbed } from './choker';
 import { pickBlock, type Remote } from './picker';
-import { BLOCK_RECEIVED, dropCandidate, removeValue, servingPush, STARTED, type Peer } from './state';
+import { BLOCK_RECEIVED, dropCandidate, PIECE_REQ, removeValue, servingPush, STARTED, type Peer } from './state';
 import {
   addOutstanding,
   clearOutstanding,
@@ -76,13 +76,13 @@ export function pipelineLength(w: World, h: number, peer: Peer): number {
 /** A block of `piece` leaves the unrequested pool (requested, or arrived unasked). */
 export function takeBlock(w: World, peer: Peer, piece: number): void {
   peer.unrequested--;
-  if (++peer.pieceReq[piece]! === blocksInPiece(w.g, piece)) removeValue(peer.open, piece);
+  if (++peer.pieceCounts[2 * piece + PIECE_REQ]! === blocksInPiece(w.g, piece)) removeValue(peer.open, piece);
 }
 
 /** A requested block of `piece` goes back to the unrequested pool (its request was dropped). */
 function returnBlock(w: World, peer: Peer, piece: number): void {
   peer.unrequested++;
-  if (peer.pieceReq[piece]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
+  if (peer.pieceCounts[2 * piece + PIECE_REQ]!-- === blocksInPiece(w.g, piece)) peer.open.push(piece);
 }
 
 export function requestBlock(w: World, peer: Peer, h: number, block: number): void {
@@ -95,6 +95,7 @@ export function requestBlock(w: World, peer: Peer, h: number, block: number): vo
   }
   const s = peer.blocks[block]!;
   if (s === 0) takeBlock(w, peer, piece);
+  else peer.duplicated = true;
   peer.blocks[block] = s + 1;
   addOutstanding(w.st, h, block);
   sendRequest(w, h, block);

@@ -31,23 +31,31 @@ export interface Peer {
   /**
    * A view of this peer's row of SimState.pieceState. Per piece, packed so that the hot loops touch one array: the number of copies in this peer's peer
    * set as it knows them (AVAIL bits), whether it holds the verified piece (HAVE), and whether it has
-   * started it (STARTED: some block requested, not yet verified).
+   * started it (STARTED: some block requested, not yet verified). Two bytes a piece: see AVAIL.
    */
-  pieces: Int32Array;
+  pieces: Uint16Array;
   /** Trace index of each piece's VERIFIED record (-1 for pieces held from the start). */
   verifiedAt: Float64Array;
   haveCount: number;
   blocks: Uint8Array;
-  /** Blocks received, per piece. */
-  pieceDone: Uint16Array;
-  /** Blocks requested or received, per piece. */
-  pieceReq: Uint16Array;
+  /**
+   * Two counts a piece, side by side: blocks received (at 2 × piece, PIECE_DONE) and blocks requested
+   * or received (at 2 × piece + 1, PIECE_REQ). A block's arrival reads the first and the requests it
+   * makes next, often of the same piece, the second: one line of memory rather than two arrays.
+   */
+  pieceCounts: Uint16Array;
   /** Started, unverified pieces in the order started. */
   partial: number[];
   /** The started pieces that still have an unrequested block (what strict priority picks from). */
   open: number[];
   /** Blocks of missing pieces that are neither requested nor received; 0 → endgame. */
   unrequested: number;
+  /**
+   * Whether it has ever asked for a block already outstanding elsewhere (endgame). Until then each
+   * block is outstanding on one connection at most, so a block arriving where it is outstanding was
+   * requested once and not yet received: onArrive need not read its state.
+   */
+  duplicated: boolean;
   /**
    * Each piece's place in a random order of the pieces fixed when the peer is created: the tie-break
    * for random first and rarest first. (The pieces it may start are its bits of SimState.candidates.)
@@ -156,7 +164,7 @@ export interface SimState {
   /** Pair key (low id × 65536 + high id) → 1 while connecting or connected. */
   pairs: Map<number, number>;
   /** Every peer's packed piece state (Peer.pieces), peer after peer: pieces entries each. */
-  pieceState: Int32Array;
+  pieceState: Uint16Array;
   /**
    * What each connection's owner knows its remote has (its bitfield and the haves that reached it),
    * one bit a piece, `words` 32-bit words per half starting at half id × words. Only pieces the owner
@@ -251,11 +259,21 @@ export interface Rows<A extends Uint32Array | Int32Array> {
   free: number[];
 }
 
-export const AVAIL = 0xffff;
-export const HAVE = 1 << 16;
-export const STARTED = 1 << 17;
+/**
+ * A piece's state in Peer.pieces, 16 bits: its count of copies in the peer set in the low 13 (a peer
+ * set never holds more than LIMITS.maxPeers, 5,000, below 2^13: test/engine/picker.test.ts), then
+ * three flags. Two bytes rather than four halve the array a have reads at each of its recipients,
+ * one entry at a random place, so that more of it stays in the caches.
+ */
+export const AVAIL = 0x1fff;
+export const HAVE = 1 << 13;
+export const STARTED = 1 << 14;
 /** On every piece of a BEP 16 super-seed: the haves and bitfields it receives are recorded (superseed.ts). */
-export const SUPER = 1 << 18;
+export const SUPER = 1 << 15;
+
+/** Where a piece's counts are in Peer.pieceCounts: 2 × piece + PIECE_DONE, 2 × piece + PIECE_REQ. */
+export const PIECE_DONE = 0;
+export const PIECE_REQ = 1;
 
 /** A super-seeding seed's state (BEP 16, superseed.ts). */
 export interface SuperSeed {

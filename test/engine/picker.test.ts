@@ -5,9 +5,11 @@
 // not judged.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/engine/profiles';
-import type { Sim } from '../../src/engine/sim';
 import { T, type TraceRecord } from '../../src/engine/trace';
-import { flashCrowd, KiB } from './helpers';
+import { Sim } from '../../src/engine/sim';
+import { AVAIL, HAVE, STARTED, SUPER } from '../../src/engine/state';
+import { LIMITS } from '../../src/scenario/limits';
+import { flashCrowd, KiB, S } from './helpers';
 import { all, blockInfo, blocksOfPiece, Facts, KIND_NAME, mixedSwarm, Outstanding, run } from './rules';
 
 const mainline = PROFILES.mainline!;
@@ -186,5 +188,32 @@ describe('piece selection', () => {
     expect(new Set(bySeed.map((f) => f[0])).size).toBeGreaterThan(3);
     // And a seed's choice is reproducible.
     expect(firstPieces(3)).toEqual(bySeed[2]);
+  });
+});
+
+describe("a peer's piece state", () => {
+  it('counts up to the most peers a scenario may have without reaching its flags, in two bytes a piece', () => {
+    // A peer set holds at most every other peer: each copy counted must fit below the flags.
+    expect(LIMITS.maxPeers - 1).toBeLessThanOrEqual(AVAIL);
+    const flags = [HAVE, STARTED, SUPER];
+    for (const f of flags) expect(f & AVAIL).toBe(0);
+    expect(new Set(flags).size).toBe(3);
+    expect(AVAIL | HAVE | STARTED | SUPER).toBeLessThanOrEqual(0xffff);
+    // And a running swarm keeps them apart: a leecher's count of a piece is the remotes known to hold it.
+    const sim = new Sim(flashCrowd(12, { pieces: 32, seed: 3 }), { checkpointEvery: 0 });
+    let compared = 0;
+    for (const t of [1, 2, 4, 8]) {
+      sim.runUntil(t * S);
+      const st = sim.state;
+      for (const peer of st.peers.slice(1)) {
+        for (let p = 0; p < 32; p++) {
+          if ((peer.pieces[p]! & HAVE) !== 0) continue;
+          const holders = peer.conns.filter((h) => (st.bits[h * st.words + (p >>> 5)]! & (1 << (p & 31))) !== 0).length;
+          expect(peer.pieces[p]! & AVAIL).toBe(holders);
+          if (holders > 0) compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,9 @@
 // run split by peers (SimOptions.split) as in a plain one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { H_FLAGS, H_OUT_COUNT, HI, F_OPEN, outstandingAt } from '../../src/engine/ends';
 import { Sim } from '../../src/engine/sim';
+import { BLOCK_RECEIVED } from '../../src/engine/state';
 import { blocksInPiece, pieceOf } from '../../src/engine/torrent';
 import { BROADCAST, records, T } from '../../src/engine/trace';
 import type { SimConfig } from '../../src/engine/types';
@@ -16,6 +18,38 @@ const run = (cfg: SimConfig): Sim => {
   const sim = new Sim(cfg, { checkpointEvery: 0, split });
   sim.run();
   return sim;
+};
+
+/**
+ * Run `cfg` event by event, checking after each that every block a peer awaits on an open connection
+ * is, for a peer that has never asked for a block a second time (Peer.duplicated: endgame), awaited
+ * there alone, neither received nor asked elsewhere: block state 1, the state onArrive then takes
+ * without reading it. Counts what it checked, so that a test can see the check did something.
+ */
+const awaitedOnce = (cfg: SimConfig): { checked: number; duplicated: number; wrong: string[] } => {
+  const sim = new Sim(cfg, { checkpointEvery: 0, split });
+  const out = { checked: 0, duplicated: 0, wrong: [] as string[] };
+  const seen = new Set<number>();
+  while (sim.step()) {
+    const st = sim.state;
+    for (const peer of st.peers) {
+      if (peer.duplicated) {
+        seen.add(peer.id);
+        continue;
+      }
+      for (const h of peer.conns) {
+        if ((st.hi[h * HI + H_FLAGS]! & F_OPEN) === 0) continue;
+        for (let i = 0; i < st.hi[h * HI + H_OUT_COUNT]!; i++) {
+          const block = outstandingAt(st, h, i);
+          out.checked++;
+          const s = peer.blocks[block]!;
+          if (s !== 1 && out.wrong.length < 5) out.wrong.push(`peer ${peer.id} block ${block} state ${s === BLOCK_RECEIVED ? 'received' : s} at ${st.now}`);
+        }
+      }
+    }
+  }
+  out.duplicated = seen.size;
+  return out;
 };
 
 // Fewer split runs: they share all but the schedule with the plain ones.
@@ -100,6 +134,23 @@ describe(`invariants over random small swarms${also}`, () => {
     );
   });
 
+  it('has each block a peer awaits asked of one connection only, until the peer duplicates a request (endgame)', () => {
+    let checked = 0;
+    let duplicated = 0;
+    fc.assert(
+      fc.property(randomSwarm(false), (cfg) => {
+        const r = awaitedOnce(cfg);
+        expect(r.wrong).toEqual([]);
+        checked += r.checked;
+        duplicated += r.duplicated;
+      }),
+      RUNS,
+    );
+    // Both kinds of peer were there: some still awaiting blocks asked once, some in endgame.
+    expect(checked).toBeGreaterThan(0);
+    expect(duplicated).toBeGreaterThan(0);
+  });
+
   it('completes a peer if and only if it holds every piece', () => {
     fc.assert(
       fc.property(randomSwarm(false), (cfg) => {
@@ -167,6 +218,19 @@ describe(`invariants over random small swarms with the protocol extensions${also
       }),
       EXT,
     );
+  });
+
+  it('has each block a peer awaits asked of one connection only until it duplicates a request, with rejects, chokes that keep requests and hash failures', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(randomExtendedSwarm, (cfg) => {
+        const r = awaitedOnce(cfg);
+        expect(r.wrong).toEqual([]);
+        checked += r.checked;
+      }),
+      EXT,
+    );
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('answers every request on a fast connection exactly once, with the piece or a reject', () => {
