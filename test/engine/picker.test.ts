@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/engine/profiles';
 import { T, type TraceRecord } from '../../src/engine/trace';
 import { Sim } from '../../src/engine/sim';
-import { AVAIL, HAVE, STARTED, SUPER } from '../../src/engine/state';
+import { AVAIL, HAVE, knows, STARTED, SUPER } from '../../src/engine/state';
 import { LIMITS } from '../../src/scenario/limits';
 import { flashCrowd, KiB, S } from './helpers';
 import { all, blockInfo, blocksOfPiece, Facts, KIND_NAME, mixedSwarm, Outstanding, run } from './rules';
@@ -208,7 +208,7 @@ describe("a peer's piece state", () => {
       for (const peer of st.peers.slice(1)) {
         for (let p = 0; p < 32; p++) {
           if ((peer.pieces[p]! & HAVE) !== 0) continue;
-          const holders = peer.conns.filter((h) => (st.bits[h * st.words + (p >>> 5)]! & (1 << (p & 31))) !== 0).length;
+          const holders = peer.conns.filter((h) => knows(st, h, p)).length;
           expect(peer.pieces[p]! & AVAIL).toBe(holders);
           if (holders > 0) compared++;
         }

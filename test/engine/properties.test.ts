@@ -52,6 +52,21 @@ const awaitedOnce = (cfg: SimConfig): { checked: number; duplicated: number; wro
   return out;
 };
 
+/** awaitedOnce over random swarms of `arb`, each found right; what they checked, summed. */
+const awaitedOnceOver = (arb: fc.Arbitrary<SimConfig>, runs: { numRuns: number }): { checked: number; duplicated: number } => {
+  const sum = { checked: 0, duplicated: 0 };
+  fc.assert(
+    fc.property(arb, (cfg) => {
+      const r = awaitedOnce(cfg);
+      expect(r.wrong).toEqual([]);
+      sum.checked += r.checked;
+      sum.duplicated += r.duplicated;
+    }),
+    runs,
+  );
+  return sum;
+};
+
 // Fewer split runs: they share all but the schedule with the plain ones.
 const RUNS = { numRuns: split ? 60 : 150 };
 const EXT = { numRuns: split ? 40 : 100 };
@@ -135,20 +150,10 @@ describe(`invariants over random small swarms${also}`, () => {
   });
 
   it('has each block a peer awaits asked of one connection only, until the peer duplicates a request (endgame)', () => {
-    let checked = 0;
-    let duplicated = 0;
-    fc.assert(
-      fc.property(randomSwarm(false), (cfg) => {
-        const r = awaitedOnce(cfg);
-        expect(r.wrong).toEqual([]);
-        checked += r.checked;
-        duplicated += r.duplicated;
-      }),
-      RUNS,
-    );
+    const r = awaitedOnceOver(randomSwarm(false), RUNS);
     // Both kinds of peer were there: some still awaiting blocks asked once, some in endgame.
-    expect(checked).toBeGreaterThan(0);
-    expect(duplicated).toBeGreaterThan(0);
+    expect(r.checked).toBeGreaterThan(0);
+    expect(r.duplicated).toBeGreaterThan(0);
   });
 
   it('completes a peer if and only if it holds every piece', () => {
@@ -221,16 +226,7 @@ describe(`invariants over random small swarms with the protocol extensions${also
   });
 
   it('has each block a peer awaits asked of one connection only until it duplicates a request, with rejects, chokes that keep requests and hash failures', () => {
-    let checked = 0;
-    fc.assert(
-      fc.property(randomExtendedSwarm, (cfg) => {
-        const r = awaitedOnce(cfg);
-        expect(r.wrong).toEqual([]);
-        checked += r.checked;
-      }),
-      EXT,
-    );
-    expect(checked).toBeGreaterThan(0);
+    expect(awaitedOnceOver(randomExtendedSwarm, EXT).checked).toBeGreaterThan(0);
   });
 
   it('answers every request on a fast connection exactly once, with the piece or a reject', () => {
